@@ -1,0 +1,129 @@
+package dev.jmp;
+
+import dev.jmp.spawn.JavaCommand;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Python's module-level functions of {@code multiprocessing}: the current and parent
+ * process, the live children, the start method and the java binary children run.
+ *
+ * <p>Also the process-wide state behind them, as {@code multiprocessing.process}
+ * keeps it: the current Process, the counter that names new children
+ * ({@code Process-N}), the set of started children not yet reaped, and the exit hook
+ * that ends them when this JVM exits (daemons terminated, the others joined).
+ */
+public final class Multiprocessing {
+    private Multiprocessing() {
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.jmp.process");
+
+    private static volatile Process current = Process.mainProcess();
+    private static volatile Process parent;
+    private static final AtomicInteger COUNTER = new AtomicInteger(1);
+    private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean EXIT_HOOK = new AtomicBoolean();
+    private static volatile String executable = System.getProperty("jmp.java", JavaCommand.defaultJava());
+    private static volatile String startMethod = "spawn";
+
+    /** The Process this code runs in: "MainProcess" in the main program. */
+    public static Process currentProcess() {
+        return current;
+    }
+
+    /** The process that started this one; null in the main program. */
+    public static Process parentProcess() {
+        return parent;
+    }
+
+    /** Started children still running; those that ended are reaped and dropped. */
+    public static List<Process> activeChildren() {
+        cleanup();
+        return new ArrayList<>(CHILDREN);
+    }
+
+    /** The CPUs this JVM may use (its affinity mask and cgroup quota respected). */
+    public static int cpuCount() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    public static String getStartMethod() {
+        return startMethod;
+    }
+
+    public static void setStartMethod(String method) {
+        Objects.requireNonNull(method, "method");
+        if (!getAllStartMethods().contains(method)) {
+            throw new IllegalArgumentException("cannot find context for '" + method + "' (available: "
+                    + getAllStartMethods() + ")");
+        }
+        startMethod = method;
+    }
+
+    public static List<String> getAllStartMethods() {
+        return List.of("spawn");
+    }
+
+    /** The java binary children run; by default the one running this JVM ({@code jmp.java}). */
+    public static void setExecutable(String javaBinary) {
+        Objects.requireNonNull(javaBinary, "javaBinary");
+        executable = javaBinary;
+    }
+
+    // ---- state shared with Process -------------------------------------------------
+
+    static String executable() {
+        return executable;
+    }
+
+    static int nextCount() {
+        return COUNTER.getAndIncrement();
+    }
+
+    /** In a child JVM, once: this JVM now is {@code self}, started by {@code parentView}. */
+    static void becomeChild(Process self, Process parentView) {
+        current = self;
+        parent = parentView;
+    }
+
+    static void addChild(Process p) {
+        CHILDREN.add(p);
+        if (EXIT_HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Multiprocessing::exitFunction, "jmp-exit"));
+        }
+    }
+
+    static void discardChild(Process p) {
+        CHILDREN.remove(p);
+    }
+
+    /** Python's {@code _cleanup()}: forget children that have ended, reaping them. */
+    static void cleanup() {
+        for (Process p : CHILDREN) {
+            if (p.exitcodeQuietly() != null) {
+                CHILDREN.remove(p);
+            }
+        }
+    }
+
+    /** Python's {@code util._exit_function}: daemons are terminated, then all joined. */
+    private static void exitFunction() {
+        List<Process> children = activeChildren();
+        for (Process p : children) {
+            if (p.daemon()) {
+                LOG.log(System.Logger.Level.DEBUG, "calling terminate() for daemon {0}", p.name());
+                p.terminate();
+            }
+        }
+        for (Process p : children) {
+            LOG.log(System.Logger.Level.DEBUG, "calling join() for process {0}", p.name());
+            p.join();
+        }
+    }
+}

@@ -1,0 +1,388 @@
+package dev.jmp;
+
+import dev.jmp.blocking.Deadline;
+import dev.jmp.blocking.FdWait;
+import dev.jmp.spawn.ChildEntry;
+import dev.jmp.spawn.FdHandover;
+import dev.jmp.spawn.Popen;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * A Java function run in a child JVM: Python's {@code multiprocessing.Process}.
+ *
+ * <p>{@link #start()} serializes this object (its target and everything the target
+ * captures) and hands it to a fresh JVM started with posix_spawn; the child
+ * deserializes it, makes it its {@link Multiprocessing#currentProcess()}, calls
+ * {@link #run()} and exits with 0, or 1 after printing {@code Process <name>:} and the
+ * stack trace of an uncaught exception, or n after {@code System.exit(n)}. A child
+ * killed by signal N has exitcode -N.
+ *
+ * <p>Use {@code import dev.jmp.Process;}: it shadows {@code java.lang.Process}.
+ */
+public class Process implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private static final System.Logger LOG = System.getLogger("dev.jmp.process");
+    private static final Cleaner CLEANER = Cleaner.create(r -> new Thread(r, "jmp-cleaner-process"));
+    static final int OWN_PID = (int) ProcessHandle.current().pid();
+
+    static {
+        ChildEntry.Registry.register(Process::bootstrapChild);
+    }
+
+    private final Task target;
+    private String name;
+    private boolean daemon;
+    private final int[] identity;
+    private final Integer parentPid;   // the pid that created this object; null for MainProcess
+    private String parentName;         // set by start(), for the child's parentProcess()
+
+    /** Python's class name in repr for the two special instances; null otherwise. */
+    private final transient String role;
+    private transient volatile Popen popen;
+    private transient volatile boolean closed;
+    private transient Cleaner.Cleanable cleanable;
+    private transient int sentinel = -1;
+
+    /** For subclasses that override {@link #run()}. */
+    public Process() {
+        this(null, null);
+    }
+
+    public Process(Task target) {
+        this(target, null);
+    }
+
+    public Process(Task target, String name) {
+        this.target = target;
+        Process cur = Multiprocessing.currentProcess();
+        int[] parentIdentity = cur.identity;
+        this.identity = Arrays.copyOf(parentIdentity, parentIdentity.length + 1);
+        this.identity[parentIdentity.length] = Multiprocessing.nextCount();
+        this.name = name != null ? name : "Process-" + Arrays.stream(identity)
+                .mapToObj(Integer::toString).collect(Collectors.joining(":"));
+        this.daemon = cur.daemon;
+        this.parentPid = OWN_PID;
+        this.role = null;
+    }
+
+    private Process(String role, String name, Integer parentPid, int sentinel) {
+        this.target = null;
+        this.name = name;
+        this.identity = new int[0];
+        this.parentPid = parentPid;
+        this.role = role;
+        this.sentinel = sentinel;
+    }
+
+    static Process mainProcess() {
+        return new Process("_MainProcess", "MainProcess", null, -1);
+    }
+
+    // ---- the Python API ---------------------------------------------------------
+
+    /** Runs the target; override in a subclass to run something else. */
+    public void run() {
+        if (target != null) {
+            target.run();
+        }
+    }
+
+    /**
+     * Starts the child JVM. The target is serialized here, so a target that cannot be
+     * serialized fails with IllegalArgumentException and nothing is spawned.
+     */
+    public void start() {
+        synchronized (this) {
+            checkClosed();
+            if (popen != null) {
+                throw new IllegalStateException("cannot start a process twice");
+            }
+            if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+                throw new IllegalStateException("can only start a process object created by current process");
+            }
+            if (Multiprocessing.currentProcess().daemon) {
+                throw new IllegalStateException("daemonic processes are not allowed to have children");
+            }
+            Multiprocessing.cleanup();
+            parentName = Multiprocessing.currentProcess().name;
+            byte[] payload;
+            Popen started;
+            try (FdHandover handover = FdHandover.begin()) {
+                payload = serialize(this);
+                started = Popen.spawn(Multiprocessing.executable(), payload, handover.parentFds());
+            }
+            popen = started;
+            sentinel = started.sentinel();
+            cleanable = CLEANER.register(this, started::close);
+            Multiprocessing.addChild(this);
+            LOG.log(System.Logger.Level.DEBUG, "started {0} as pid {1}", name, started.pid());
+        }
+    }
+
+    private static byte[] serialize(Process p) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(p);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("process target cannot be serialized: " + e.getMessage()
+                    + " is not Serializable (a lambda captures every variable it uses, and 'this' "
+                    + "when it calls an instance method)", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("process target cannot be serialized: " + e, e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Waits until the child ends. */
+    public void join() {
+        join(null);
+    }
+
+    /** Waits until the child ends or the timeout passes; check {@link #exitcode()}. */
+    public void join(Duration timeout) {
+        checkClosed();
+        Deadline deadline = Deadline.after(timeout);
+        if ("_ParentProcess".equals(role)) {
+            FdWait.readable(sentinel, deadline, "joining the parent process");
+            return;
+        }
+        if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+            throw new IllegalStateException("can only join a child process");
+        }
+        Popen p = popen;
+        if (p == null) {
+            throw new IllegalStateException("can only join a started process");
+        }
+        if (p.await(deadline) != null) {
+            Multiprocessing.discardChild(this);
+        }
+    }
+
+    public boolean isAlive() {
+        checkClosed();
+        if (this == Multiprocessing.currentProcess()) {
+            return true;
+        }
+        if ("_ParentProcess".equals(role)) {
+            return !FdWait.readable(sentinel, Deadline.after(Duration.ZERO), "polling the parent process");
+        }
+        if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+            throw new IllegalStateException("can only test a child process");
+        }
+        Popen p = popen;
+        if (p == null) {
+            return false;
+        }
+        if (p.poll() == null) {
+            return true;
+        }
+        Multiprocessing.discardChild(this);
+        return false;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+    }
+
+    public boolean daemon() {
+        return daemon;
+    }
+
+    /** Only before start(). */
+    public void setDaemon(boolean daemon) {
+        if (popen != null) {
+            throw new IllegalStateException("process has already started");
+        }
+        if (role != null) {
+            throw new IllegalStateException("cannot change the daemon flag of " + name);
+        }
+        this.daemon = daemon;
+    }
+
+    /** The child's pid; null before start(). In the child itself, its own pid. */
+    public Integer pid() {
+        checkClosed();
+        if (this == Multiprocessing.currentProcess()) {
+            return OWN_PID;
+        }
+        if ("_ParentProcess".equals(role)) {
+            return parentPid;
+        }
+        Popen p = popen;
+        return p == null ? null : p.pid();
+    }
+
+    /** null while running (or not started); 0, 1, n after System.exit(n), -N if killed by signal N. */
+    public Integer exitcode() {
+        checkClosed();
+        Popen p = popen;
+        return p == null ? null : p.poll();
+    }
+
+    /** An fd that becomes readable when the child ends (for poll/select). */
+    public int sentinel() {
+        checkClosed();
+        if (sentinel < 0) {
+            throw new IllegalStateException("process not started");
+        }
+        return sentinel;
+    }
+
+    /** SIGTERM: the child dies by the signal, exitcode -15. */
+    public void terminate() {
+        started().terminate();
+    }
+
+    /** SIGKILL: exitcode -9. */
+    public void kill() {
+        started().kill();
+    }
+
+    /** Frees the fds held for the child; while it runs, IllegalStateException. */
+    public void close() {
+        synchronized (this) {
+            Popen p = popen;
+            if (p != null) {
+                if (p.poll() == null) {
+                    throw new IllegalStateException("Cannot close a process while it is still running. "
+                            + "You should first call join() or terminate().");
+                }
+                cleanable.clean();
+                popen = null;
+                sentinel = -1;
+            }
+            Multiprocessing.discardChild(this);
+            closed = true;
+        }
+    }
+
+    @Override
+    public String toString() {
+        Integer exit = null;
+        String status;
+        Popen p = popen;
+        if (this == Multiprocessing.currentProcess()) {
+            status = "started";
+        } else if (closed) {
+            status = "closed";
+        } else if (!Objects.equals(parentPid, OWN_PID) || role != null) {
+            status = "unknown";
+        } else if (p == null) {
+            status = "initial";
+        } else {
+            exit = p.poll();
+            status = exit != null ? "stopped" : "started";
+        }
+        StringBuilder sb = new StringBuilder("<").append(label()).append(" name='").append(name).append('\'');
+        if (p != null) {
+            sb.append(" pid=").append(p.pid());
+        }
+        sb.append(" parent=").append(parentPid == null ? "None" : parentPid).append(' ').append(status);
+        if (exit != null) {
+            sb.append(" exitcode=").append(Signals.exitcodeName(exit));
+        }
+        if (daemon) {
+            sb.append(" daemon");
+        }
+        return sb.append('>').toString();
+    }
+
+    private String label() {
+        if (role != null) {
+            return role;
+        }
+        String simple = getClass().getSimpleName();
+        return simple.isEmpty() ? "Process" : simple;
+    }
+
+    // ---- internals -------------------------------------------------------------
+
+    private void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+    }
+
+    private Popen started() {
+        checkClosed();
+        Popen p = popen;
+        if (p == null) {
+            throw new IllegalStateException("process not started");
+        }
+        return p;
+    }
+
+    /** exitcode() for the exit hook and cleanup: never throws for a closed object. */
+    Integer exitcodeQuietly() {
+        Popen p = popen;
+        return p == null ? Integer.valueOf(0) : p.poll();
+    }
+
+    /**
+     * The child side, Python's {@code BaseProcess._bootstrap}: become the current
+     * process, run, report an uncaught exception, wait for non-daemon threads, flush.
+     */
+    private static int bootstrapChild(Object obj, InputStream parentPipe) {
+        Process self = (Process) obj;
+        Process parentView = new Process("_ParentProcess", self.parentName, self.parentPid, FdHandover.PAYLOAD_FD);
+        Multiprocessing.becomeChild(self, parentView);
+        System.setIn(InputStream.nullInputStream());    // as Python: a child's stdin is /dev/null
+        Runtime.getRuntime().addShutdownHook(new Thread(Process::flushStd, "jmp-flush"));
+        if (self.daemon) {
+            ParentWatch.start(parentPipe, self.name);
+        }
+        int code;
+        try {
+            self.run();
+            code = 0;
+        } catch (Throwable t) {
+            synchronized (System.err) {
+                System.err.println("Process " + self.name + ":");
+                t.printStackTrace();
+            }
+            code = 1;
+        }
+        joinNonDaemonThreads();
+        flushStd();
+        return code;
+    }
+
+    private static void flushStd() {
+        System.out.flush();
+        System.err.flush();
+    }
+
+    /** As Python's threading._shutdown() in a child: the process ends when its threads do. */
+    private static void joinNonDaemonThreads() {
+        Thread me = Thread.currentThread();
+        while (true) {
+            Thread other = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t != me && !t.isDaemon() && t.isAlive())
+                    .findFirst().orElse(null);
+            if (other == null) {
+                return;
+            }
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+package dev.jmp;
+
+/** A result was not ready within the given timeout: {@code multiprocessing.TimeoutError}. */
+public class TimeoutError extends ProcessError {
+    private static final long serialVersionUID = 1L;
+
+    public TimeoutError(String message) {
+        super(message);
+    }
+}

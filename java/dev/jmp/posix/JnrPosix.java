@@ -1,0 +1,260 @@
+package dev.jmp.posix;
+
+import dev.jmp.PosixException;
+import java.nio.ByteOrder;
+import java.util.List;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * {@link Posix} over jnr-ffi. Each method calls one C function, reads errno right
+ * after a failed return (jnr saves it per thread; it is not cleared on success, so
+ * only a failure return makes it meaningful) and throws it as a PosixException.
+ */
+final class JnrPosix implements Posix {
+
+    // Opaque C structs get generous, aligned room: glibc x86-64 needs 80 bytes for
+    // posix_spawn_file_actions_t, 336 for posix_spawnattr_t, 128 for sigset_t.
+    private static final int FILE_ACTIONS_SIZE = 256;
+    private static final int SPAWNATTR_SIZE = 512;
+    private static final int SIGSET_SIZE = 128;
+
+    private final LibC libc;
+    private final Runtime runtime;
+
+    JnrPosix() {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            // poll() packs struct pollfd's two shorts into one int, little-endian.
+            throw new UnsupportedOperationException("jmp supports little-endian Linux only");
+        }
+        libc = LibraryLoader.create(LibC.class).load("c");
+        runtime = Runtime.getRuntime(libc);
+    }
+
+    private record Struct(Pointer memory) implements SpawnFileActions, SpawnAttr, SigSet {
+    }
+
+    private Struct allocate(int size) {
+        return new Struct(Memory.allocateDirect(runtime, size, true));
+    }
+
+    private static Pointer ptr(Object handle) {
+        return handle == null ? null : ((Struct) handle).memory();
+    }
+
+    private int errno() {
+        return runtime.getLastError();
+    }
+
+    private PosixException fail(String function) {
+        return Errno.exception(function, errno());
+    }
+
+    /** For the functions that return an error number instead of setting errno. */
+    private static void check(String function, int result) {
+        if (result != 0) {
+            throw Errno.exception(function, result);
+        }
+    }
+
+    private void checkErrno(String function, long result) {
+        if (result == -1) {
+            throw fail(function);
+        }
+    }
+
+    // ---- processes -------------------------------------------------------------
+
+    @Override
+    public int getpid() {
+        return libc.getpid();
+    }
+
+    @Override
+    public void kill(int pid, int sig) {
+        checkErrno("kill", libc.kill(pid, sig));
+    }
+
+    @Override
+    public int waitpid(int pid, int[] status, int options) {
+        while (true) {
+            int r = libc.waitpid(pid, status, options);
+            if (r >= 0) {
+                return r;
+            }
+            int e = errno();
+            if (e != Linux.EINTR) {
+                throw Errno.exception("waitpid", e);
+            }
+        }
+    }
+
+    @Override
+    public int posix_spawn(String path, SpawnFileActions fileActions, SpawnAttr attr, List<String> argv, List<String> envp) {
+        int[] pid = new int[1];
+        check("posix_spawn", libc.posix_spawn(pid, path, ptr(fileActions), ptr(attr),
+                argv.toArray(new String[0]), envp.toArray(new String[0])));
+        return pid[0];
+    }
+
+    @Override
+    public SpawnFileActions posix_spawn_file_actions_init() {
+        Struct s = allocate(FILE_ACTIONS_SIZE);
+        check("posix_spawn_file_actions_init", libc.posix_spawn_file_actions_init(s.memory()));
+        return s;
+    }
+
+    @Override
+    public void posix_spawn_file_actions_adddup2(SpawnFileActions fileActions, int fd, int newfd) {
+        check("posix_spawn_file_actions_adddup2", libc.posix_spawn_file_actions_adddup2(ptr(fileActions), fd, newfd));
+    }
+
+    @Override
+    public void posix_spawn_file_actions_addclose(SpawnFileActions fileActions, int fd) {
+        check("posix_spawn_file_actions_addclose", libc.posix_spawn_file_actions_addclose(ptr(fileActions), fd));
+    }
+
+    @Override
+    public void posix_spawn_file_actions_addclosefrom_np(SpawnFileActions fileActions, int lowfd) {
+        check("posix_spawn_file_actions_addclosefrom_np",
+                libc.posix_spawn_file_actions_addclosefrom_np(ptr(fileActions), lowfd));
+    }
+
+    @Override
+    public void posix_spawn_file_actions_destroy(SpawnFileActions fileActions) {
+        check("posix_spawn_file_actions_destroy", libc.posix_spawn_file_actions_destroy(ptr(fileActions)));
+    }
+
+    @Override
+    public SpawnAttr posix_spawnattr_init() {
+        Struct s = allocate(SPAWNATTR_SIZE);
+        check("posix_spawnattr_init", libc.posix_spawnattr_init(s.memory()));
+        return s;
+    }
+
+    @Override
+    public void posix_spawnattr_setflags(SpawnAttr attr, short flags) {
+        check("posix_spawnattr_setflags", libc.posix_spawnattr_setflags(ptr(attr), flags));
+    }
+
+    @Override
+    public void posix_spawnattr_setsigmask(SpawnAttr attr, SigSet sigmask) {
+        check("posix_spawnattr_setsigmask", libc.posix_spawnattr_setsigmask(ptr(attr), ptr(sigmask)));
+    }
+
+    @Override
+    public void posix_spawnattr_setsigdefault(SpawnAttr attr, SigSet sigdefault) {
+        check("posix_spawnattr_setsigdefault", libc.posix_spawnattr_setsigdefault(ptr(attr), ptr(sigdefault)));
+    }
+
+    @Override
+    public void posix_spawnattr_destroy(SpawnAttr attr) {
+        check("posix_spawnattr_destroy", libc.posix_spawnattr_destroy(ptr(attr)));
+    }
+
+    @Override
+    public SigSet sigemptyset() {
+        Struct s = allocate(SIGSET_SIZE);
+        checkErrno("sigemptyset", libc.sigemptyset(s.memory()));
+        return s;
+    }
+
+    @Override
+    public SigSet sigfillset() {
+        Struct s = allocate(SIGSET_SIZE);
+        checkErrno("sigfillset", libc.sigfillset(s.memory()));
+        return s;
+    }
+
+    // ---- file descriptors ------------------------------------------------------
+
+    @Override
+    public int[] pipe2(int flags) {
+        int[] fds = new int[2];
+        checkErrno("pipe2", libc.pipe2(fds, flags));
+        return fds;
+    }
+
+    @Override
+    public int read(int fd, byte[] buf, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        // jnr copies a heap array through native memory anyway; an offset costs one
+        // more copy through a Java array of our own.
+        byte[] into = off == 0 ? buf : new byte[len];
+        while (true) {
+            long n = libc.read(fd, into, len);
+            if (n >= 0) {
+                if (into != buf) {
+                    System.arraycopy(into, 0, buf, off, (int) n);
+                }
+                return (int) n;
+            }
+            int e = errno();
+            if (e == Linux.EAGAIN) {
+                return -1;
+            }
+            if (e != Linux.EINTR) {
+                throw Errno.exception("read", e);
+            }
+        }
+    }
+
+    @Override
+    public int write(int fd, byte[] buf, int off, int len) {
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        byte[] from = off == 0 ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
+        while (true) {
+            long n = libc.write(fd, from, len);
+            if (n >= 0) {
+                return (int) n;
+            }
+            int e = errno();
+            if (e == Linux.EAGAIN) {
+                return -1;
+            }
+            if (e != Linux.EINTR) {
+                throw Errno.exception("write", e);
+            }
+        }
+    }
+
+    @Override
+    public void close(int fd) {
+        // close() is not retried on EINTR: on Linux the fd is released whatever
+        // close returns, and a retry could close an fd another thread just opened.
+        if (libc.close(fd) == -1 && errno() != Linux.EINTR) {
+            throw fail("close");
+        }
+    }
+
+    @Override
+    public int fcntl(int fd, int cmd, int arg) {
+        int r = libc.fcntl(fd, cmd, arg);
+        checkErrno("fcntl", r);
+        return r;
+    }
+
+    @Override
+    public int poll(int[] fds, short[] events, short[] revents, int timeoutMillis) {
+        int n = fds.length;
+        int[] pollfds = new int[2 * n];
+        for (int i = 0; i < n; i++) {
+            pollfds[2 * i] = fds[i];
+            pollfds[2 * i + 1] = events[i] & 0xffff;
+        }
+        int r = libc.poll(pollfds, n, timeoutMillis);
+        if (r == -1) {
+            int e = errno();
+            if (e == Linux.EINTR) {
+                return -1;
+            }
+            throw Errno.exception("poll", e);
+        }
+        for (int i = 0; i < n; i++) {
+            revents[i] = (short) (pollfds[2 * i + 1] >>> 16);
+        }
+        return r;
+    }
+}

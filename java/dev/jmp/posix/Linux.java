@@ -1,0 +1,53 @@
+package dev.jmp.posix;
+
+/**
+ * Constants of the Linux ABI that jmp uses. These values are the same on x86-64
+ * and aarch64 (asm-generic), the two platforms jmp supports.
+ */
+public final class Linux {
+    private Linux() {
+    }
+
+    // fcntl.h
+    public static final int O_NONBLOCK = 0x800;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int F_DUPFD_CLOEXEC = 1030;
+    public static final int F_GETFD = 1;
+    public static final int F_SETFD = 2;
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
+    public static final int FD_CLOEXEC = 1;
+
+    // poll.h
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+    public static final short POLLNVAL = 0x20;
+
+    // sys/wait.h
+    public static final int WNOHANG = 1;
+
+    // spawn.h
+    public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+
+    // errno.h
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+    public static final int ESRCH = 3;
+    public static final int EINTR = 4;
+    public static final int EBADF = 9;
+    public static final int ECHILD = 10;
+    public static final int EAGAIN = 11;
+    public static final int EEXIST = 17;
+    public static final int EINVAL = 22;
+    public static final int EMFILE = 24;
+    public static final int EPIPE = 32;
+    public static final int ETIMEDOUT = 110;
+
+    // signal.h
+    public static final int SIGINT = 2;
+    public static final int SIGKILL = 9;
+    public static final int SIGTERM = 15;
+}

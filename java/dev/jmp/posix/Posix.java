@@ -1,0 +1,118 @@
+package dev.jmp.posix;
+
+import java.util.List;
+
+/**
+ * The only door from jmp to the kernel: one method per C function, named exactly
+ * like it, with Java types in place of pointers. Every failure throws
+ * {@link dev.jmp.PosixException} naming the function and the errno captured at the
+ * call; no method returns -1.
+ *
+ * <p>Why an interface: the layers above must not know how a call reaches libc. Today
+ * the backend is jnr-ffi ({@link JnrPosix}); a Panama FFM backend (JDK 22+) can be
+ * added beside it and chosen with {@code -Djmp.posix=...} without touching anything
+ * above this package.
+ *
+ * <p>Why lazy: binding native functions costs a child JVM real start-up time (jnr-ffi
+ * generates a stub class per binding). {@link #libc()} binds on first use, so a child
+ * that only computes never pays for it.
+ */
+public interface Posix {
+
+    /** The process-wide backend, bound on first use. */
+    static Posix libc() {
+        return Holder.INSTANCE;
+    }
+
+    final class Holder {
+        private Holder() {
+        }
+
+        static final Posix INSTANCE = load();
+
+        private static Posix load() {
+            String backend = System.getProperty("jmp.posix", "jnr");
+            if (!backend.equals("jnr")) {
+                throw new IllegalArgumentException("jmp.posix: unknown backend '" + backend + "' (known: jnr)");
+            }
+            return new JnrPosix();
+        }
+    }
+
+    // ---- processes -------------------------------------------------------------
+
+    int getpid();
+
+    /** {@code kill(pid, sig)}. */
+    void kill(int pid, int sig);
+
+    /**
+     * {@code waitpid(pid, &status, options)}: the pid reaped, or 0 with
+     * {@link Linux#WNOHANG} while the child runs. {@code status[0]} receives the raw
+     * wait status (decode with {@link WaitStatus}). EINTR is retried.
+     */
+    int waitpid(int pid, int[] status, int options);
+
+    /**
+     * {@code posix_spawn(&pid, path, file_actions, attrp, argv, envp)}; returns the
+     * child's pid. posix_spawn returns its error number instead of setting errno;
+     * it is thrown like any other.
+     */
+    int posix_spawn(String path, SpawnFileActions fileActions, SpawnAttr attr, List<String> argv, List<String> envp);
+
+    SpawnFileActions posix_spawn_file_actions_init();
+
+    void posix_spawn_file_actions_adddup2(SpawnFileActions fileActions, int fd, int newfd);
+
+    void posix_spawn_file_actions_addclose(SpawnFileActions fileActions, int fd);
+
+    /** glibc 2.34+: close every fd from {@code lowfd} up in the child. */
+    void posix_spawn_file_actions_addclosefrom_np(SpawnFileActions fileActions, int lowfd);
+
+    void posix_spawn_file_actions_destroy(SpawnFileActions fileActions);
+
+    SpawnAttr posix_spawnattr_init();
+
+    void posix_spawnattr_setflags(SpawnAttr attr, short flags);
+
+    void posix_spawnattr_setsigmask(SpawnAttr attr, SigSet sigmask);
+
+    void posix_spawnattr_setsigdefault(SpawnAttr attr, SigSet sigdefault);
+
+    void posix_spawnattr_destroy(SpawnAttr attr);
+
+    /** A new empty {@code sigset_t} ({@code sigemptyset}). */
+    SigSet sigemptyset();
+
+    /** A new full {@code sigset_t} ({@code sigfillset}). */
+    SigSet sigfillset();
+
+    // ---- file descriptors ------------------------------------------------------
+
+    /** {@code pipe2(fds, flags)}: {read end, write end}. */
+    int[] pipe2(int flags);
+
+    /**
+     * {@code read(fd, buf + off, len)}: bytes read, 0 at end of file. EINTR is
+     * retried; EAGAIN (non-blocking fd, nothing there) returns -1.
+     */
+    int read(int fd, byte[] buf, int off, int len);
+
+    /**
+     * {@code write(fd, buf + off, len)}: bytes written (possibly fewer than len).
+     * EINTR is retried; EAGAIN (non-blocking fd, full) returns -1.
+     */
+    int write(int fd, byte[] buf, int off, int len);
+
+    void close(int fd);
+
+    /** {@code fcntl(fd, cmd, arg)} for the int-argument commands. */
+    int fcntl(int fd, int cmd, int arg);
+
+    /**
+     * {@code poll(fds, nfds, timeout)}, one {@code struct pollfd} per index of the
+     * three arrays. Returns the number of ready fds, 0 on timeout. Returns -1 on
+     * EINTR instead of throwing, so callers can recompute their deadline.
+     */
+    int poll(int[] fds, short[] events, short[] revents, int timeoutMillis);
+}

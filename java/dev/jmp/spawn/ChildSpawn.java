@@ -1,0 +1,98 @@
+package dev.jmp.spawn;
+
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
+import dev.jmp.posix.SigSet;
+import dev.jmp.posix.SpawnAttr;
+import dev.jmp.posix.SpawnFileActions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starting a child JVM: the one place that calls posix_spawn.
+ *
+ * <p><b>Why posix_spawn, not fork.</b> Forking a JVM copies a multi-threaded process of
+ * which only the forking thread survives: GC threads, JIT threads and every lock they
+ * held are gone, so the child may run nothing but exec. posix_spawn is that
+ * fork+exec done right: glibc clones with CLONE_VM|CLONE_VFORK, touches no Java state
+ * and execs at once, so it costs the same for a 100 MB heap as for a 10 GB one. It is
+ * also why we do not use ProcessBuilder: it offers no way to hand over a chosen fd,
+ * reset the signal mask, or close the fds the JVM leaks.
+ *
+ * <p><b>Why the fd dance.</b> The child must see exactly: 0-2 (the parent's standard
+ * streams), 3 (the pipe its Process arrives on), 4 (the write end of the sentinel
+ * pipe, held until the child dies) and from 5 the fds its target inherits (see
+ * {@link FdHandover}). Nothing else: the JDK opens jars without O_CLOEXEC, so a child
+ * would otherwise inherit 20+ stray fds, and a stray write end of some pipe would keep
+ * a reader elsewhere from ever seeing end of file. So the file actions are:
+ * {@code adddup2(src, target)} for each fd in order (dup2 also clears close-on-exec
+ * on the target), then {@code addclosefrom_np(first free target)}.
+ * The trap: the dup2s run one after another in the child, so if a source fd's number
+ * is itself a lower target, an earlier dup2 overwrites it before it is copied. Every
+ * source below the first free target is therefore first copied above it
+ * ({@code fcntl(F_DUPFD_CLOEXEC)}) in the parent, and the copies closed after spawning.
+ *
+ * <p><b>Why reset signals.</b> The JVM's main thread blocks SIGQUIT and others; a
+ * spawned child inherits the mask, and so would every process it starts. The
+ * attributes reset the mask to empty and every disposition to default.
+ */
+final class ChildSpawn {
+    private ChildSpawn() {
+    }
+
+    /** posix_spawnattr_t is read-only once made: one for every spawn. */
+    private static final class Attr {
+        static final SpawnAttr INSTANCE = make();
+
+        private static SpawnAttr make() {
+            Posix posix = Posix.libc();
+            SpawnAttr attr = posix.posix_spawnattr_init();
+            SigSet empty = posix.sigemptyset();
+            SigSet all = posix.sigfillset();
+            posix.posix_spawnattr_setsigmask(attr, empty);
+            posix.posix_spawnattr_setsigdefault(attr, all);
+            posix.posix_spawnattr_setflags(attr,
+                    (short) (Linux.POSIX_SPAWN_SETSIGMASK | Linux.POSIX_SPAWN_SETSIGDEF));
+            return attr;
+        }
+    }
+
+    private static final List<String> ENVIRONMENT = environment();
+
+    private static List<String> environment() {
+        List<String> env = new ArrayList<>();
+        for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+            env.add(e.getKey() + "=" + e.getValue());
+        }
+        return List.copyOf(env);
+    }
+
+    /**
+     * Spawns {@code argv} with {@code sources.get(i)} of this process at fd
+     * {@code PAYLOAD_FD + i} of the child and nothing else open but 0-2.
+     */
+    static int spawn(List<String> argv, List<Integer> sources) {
+        Posix posix = Posix.libc();
+        int firstFree = FdHandover.PAYLOAD_FD + sources.size();
+        List<Integer> copies = new ArrayList<>();
+        SpawnFileActions actions = posix.posix_spawn_file_actions_init();
+        try {
+            for (int i = 0; i < sources.size(); i++) {
+                int src = sources.get(i);
+                if (src < firstFree) {
+                    src = posix.fcntl(src, Linux.F_DUPFD_CLOEXEC, firstFree);
+                    copies.add(src);
+                }
+                posix.posix_spawn_file_actions_adddup2(actions, src, FdHandover.PAYLOAD_FD + i);
+            }
+            posix.posix_spawn_file_actions_addclosefrom_np(actions, firstFree);
+            return posix.posix_spawn(argv.get(0), actions, Attr.INSTANCE, argv, ENVIRONMENT);
+        } finally {
+            posix.posix_spawn_file_actions_destroy(actions);
+            for (int fd : copies) {
+                posix.close(fd);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.jmp.spawn;
+
+import java.io.File;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line of a child JVM: the same java binary as the parent (or
+ * {@code jmp.java}), the parent's classpath made absolute, the {@code jmp.*} system
+ * properties, {@code jmp.childJvmOptions}, and {@link Bootstrap} as main class.
+ *
+ * <p>Why -Xrs: without it the child JVM turns SIGTERM into an orderly shutdown that
+ * exits with status 143, a normal exit as waitpid sees it. Python's terminate() kills
+ * the child by the signal (exitcode -15), and so must ours; -Xrs leaves SIGTERM, SIGINT
+ * and SIGHUP at their default action, which is death by the signal.
+ */
+public final class JavaCommand {
+    private JavaCommand() {
+    }
+
+    /** The java binary of the running JVM. */
+    public static String defaultJava() {
+        return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    public static List<String> argv(String java) {
+        List<String> argv = new ArrayList<>();
+        argv.add(java);
+        argv.add("-Xrs");
+        for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
+            String key = String.valueOf(e.getKey());
+            if (key.startsWith("jmp.")) {
+                argv.add("-D" + key + "=" + e.getValue());
+            }
+        }
+        String extra = System.getProperty("jmp.childJvmOptions", "").trim();
+        if (!extra.isEmpty()) {
+            argv.addAll(List.of(extra.split("\\s+")));
+        }
+        argv.add("-cp");
+        argv.add(absoluteClasspath());
+        argv.add(Bootstrap.class.getName());
+        return argv;
+    }
+
+    /** The child may start in another directory later; relative entries would break. */
+    static String absoluteClasspath() {
+        String cp = System.getProperty("java.class.path", "");
+        List<String> out = new ArrayList<>();
+        for (String entry : cp.split(File.pathSeparator, -1)) {
+            out.add(Paths.get(entry.isEmpty() ? "." : entry).toAbsolutePath().normalize().toString());
+        }
+        return String.join(File.pathSeparator, out);
+    }
+}

@@ -1,0 +1,206 @@
+package dev.jmp.spawn;
+
+import dev.jmp.PosixException;
+import dev.jmp.blocking.Deadline;
+import dev.jmp.blocking.FdWait;
+import dev.jmp.blocking.Interrupts;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
+import dev.jmp.posix.WaitStatus;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parent's handle on one child JVM, as CPython's {@code popen_spawn_posix.Popen}:
+ * its pid, its sentinel, and the exit code once reaped.
+ *
+ * <p>Two pipes connect parent and child. The <em>payload</em> pipe carries the
+ * serialized Process to the child's fd 3; afterwards the parent keeps its write end
+ * open and never writes again, so the child sees end of file there exactly when the
+ * parent is gone (that is how a daemon child learns its parent died, even by SIGKILL).
+ * The <em>sentinel</em> pipe runs the other way: the child holds the write end at fd 4
+ * without ever using it, so the parent's read end becomes readable when the child
+ * exits, whatever the cause. join(timeout) polls that fd; waitpid only ever reaps a
+ * child whose sentinel fired (or with WNOHANG), so no thread blocks in waitpid.
+ */
+public final class Popen {
+    private static final System.Logger LOG = System.getLogger("dev.jmp.process");
+
+    private final int pid;
+    private final int sentinel;
+    private final int payloadWriter;
+    private Integer returncode;     // guarded by this
+    private boolean closed;         // guarded by this
+
+    private Popen(int pid, int sentinel, int payloadWriter) {
+        this.pid = pid;
+        this.sentinel = sentinel;
+        this.payloadWriter = payloadWriter;
+    }
+
+    /**
+     * Spawns a child JVM running {@link Bootstrap}, hands it {@code inherited} fds from
+     * fd 5 on, and writes {@code payload} (the serialized Process) to it.
+     */
+    public static Popen spawn(String java, byte[] payload, List<Integer> inherited) {
+        Posix posix = Posix.libc();
+        int[] payloadPipe = posix.pipe2(Linux.O_CLOEXEC);
+        int[] sentinelPipe;
+        try {
+            sentinelPipe = posix.pipe2(Linux.O_CLOEXEC);
+        } catch (RuntimeException e) {
+            closeAll(payloadPipe[0], payloadPipe[1]);
+            throw e;
+        }
+        List<Integer> sources = new ArrayList<>();
+        sources.add(payloadPipe[0]);    // child fd 3
+        sources.add(sentinelPipe[1]);   // child fd 4
+        sources.addAll(inherited);      // child fd 5...
+        int pid;
+        try {
+            pid = ChildSpawn.spawn(JavaCommand.argv(java), sources);
+        } catch (RuntimeException e) {
+            closeAll(payloadPipe[0], payloadPipe[1], sentinelPipe[0], sentinelPipe[1]);
+            throw e;
+        } finally {
+            // The child has its own copies now (or there is no child).
+            closeAll(payloadPipe[0], sentinelPipe[1]);
+        }
+        Popen popen = new Popen(pid, sentinelPipe[0], payloadPipe[1]);
+        LOG.log(System.Logger.Level.DEBUG, "spawned child pid {0}", pid);
+        popen.send(payload);
+        return popen;
+    }
+
+    /** Length-prefixed, so the child knows where the payload ends and the silence starts. */
+    private void send(byte[] payload) {
+        byte[] frame = new byte[4 + payload.length];
+        int n = payload.length;
+        frame[0] = (byte) (n >>> 24);
+        frame[1] = (byte) (n >>> 16);
+        frame[2] = (byte) (n >>> 8);
+        frame[3] = (byte) n;
+        System.arraycopy(payload, 0, frame, 4, n);
+        Posix posix = Posix.libc();
+        int off = 0;
+        try {
+            while (off < frame.length) {
+                off += posix.write(payloadWriter, frame, off, frame.length - off);
+            }
+        } catch (PosixException e) {
+            if (e.errno() != Linux.EPIPE) {
+                throw e;
+            }
+            // The child died before reading its task (a bad JVM option, say); its exit
+            // code tells the story, as it does when the whole payload fit in the pipe.
+            LOG.log(System.Logger.Level.DEBUG, "child pid {0} exited before reading its task", pid);
+        }
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    public int sentinel() {
+        return sentinel;
+    }
+
+    /** The exit code if the child has ended (reaping it), else null. */
+    public synchronized Integer poll() {
+        if (returncode == null) {
+            int[] status = new int[1];
+            int r;
+            try {
+                r = Posix.libc().waitpid(pid, status, Linux.WNOHANG);
+            } catch (PosixException e) {
+                if (e.errno() != Linux.ECHILD) {
+                    throw e;
+                }
+                return null;   // reaped by someone else's waitpid(-1): nothing to learn
+            }
+            if (r == pid) {
+                returncode = WaitStatus.toExitcode(status[0]);
+                LOG.log(System.Logger.Level.DEBUG, "child pid {0} exited with exitcode {1}", pid, returncode);
+            }
+        }
+        return returncode;
+    }
+
+    /** Waits until the child ends or the deadline passes; the exit code or null. */
+    public Integer await(Deadline deadline) {
+        Integer code = poll();
+        if (code != null) {
+            return code;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("process object is closed");
+            }
+        }
+        if (!FdWait.readable(sentinel, deadline, "waiting for child pid " + pid)) {
+            return null;
+        }
+        // The sentinel fires as the kernel closes the child's fds, a moment before it
+        // becomes a zombie: wait for that moment without blocking in waitpid (which
+        // would hold this lock, or race another thread's poll). A child that closed fd 4
+        // itself and lives on is waited for politely, not spun on.
+        for (int spins = 0; ; spins++) {
+            code = poll();
+            if (code != null) {
+                return code;
+            }
+            if (spins < 100) {
+                Thread.yield();
+                continue;
+            }
+            if (deadline.expired()) {
+                return null;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                throw Interrupts.interrupted("waiting for child pid " + pid);
+            }
+        }
+    }
+
+    public void terminate() {
+        signal(Linux.SIGTERM);
+    }
+
+    public void kill() {
+        signal(Linux.SIGKILL);
+    }
+
+    /** Only while unreaped: until waitpid the pid is ours and cannot be reused. */
+    private synchronized void signal(int sig) {
+        if (poll() != null) {
+            return;
+        }
+        try {
+            Posix.libc().kill(pid, sig);
+        } catch (PosixException e) {
+            if (e.errno() != Linux.ESRCH) {
+                throw e;
+            }
+        }
+    }
+
+    /** Releases the fds. Only for an ended child. */
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            closeAll(sentinel, payloadWriter);
+        }
+    }
+
+    private static void closeAll(int... fds) {
+        for (int fd : fds) {
+            try {
+                Posix.libc().close(fd);
+            } catch (PosixException ignored) {
+                // Nothing useful to do with a failed close of our own fd.
+            }
+        }
+    }
+}
