@@ -1,6 +1,7 @@
 package dev.jmp.posix;
 
 import dev.jmp.PosixException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import jnr.ffi.LibraryLoader;
@@ -33,7 +34,22 @@ final class JnrPosix implements Posix {
         runtime = Runtime.getRuntime(libc);
     }
 
-    private record Struct(Pointer memory) implements SpawnFileActions, SpawnAttr, SigSet {
+    private record Struct(Pointer memory) implements SpawnFileActions, SpawnAttr, SigSet, Sem {
+    }
+
+    // Each family of functions is bound the first time it is used (jnr-ffi generates
+    // and loads a class per binding interface): a child that never touches a
+    // semaphore never pays for the semaphore binding.
+    private static final class Sems {
+        static final LibSem LIB = LibraryLoader.create(LibSem.class).load("c");
+    }
+
+    private static final class Mqs {
+        static final LibMq LIB = LibraryLoader.create(LibMq.class).load("c");
+    }
+
+    private static final class Shms {
+        static final LibShm LIB = LibraryLoader.create(LibShm.class).load("c");
     }
 
     private Struct allocate(int size) {
@@ -221,6 +237,50 @@ final class JnrPosix implements Posix {
     }
 
     @Override
+    public int read(int fd, ByteBuffer direct) {
+        requireDirect(direct);
+        while (true) {
+            long n = libc.read(fd, direct, direct.remaining());
+            if (n >= 0) {
+                direct.position(direct.position() + (int) n);
+                return (int) n;
+            }
+            int e = errno();
+            if (e == Linux.EAGAIN) {
+                return -1;
+            }
+            if (e != Linux.EINTR) {
+                throw Errno.exception("read", e);
+            }
+        }
+    }
+
+    @Override
+    public int write(int fd, ByteBuffer direct) {
+        requireDirect(direct);
+        while (true) {
+            long n = libc.write(fd, direct, direct.remaining());
+            if (n >= 0) {
+                direct.position(direct.position() + (int) n);
+                return (int) n;
+            }
+            int e = errno();
+            if (e == Linux.EAGAIN) {
+                return -1;
+            }
+            if (e != Linux.EINTR) {
+                throw Errno.exception("write", e);
+            }
+        }
+    }
+
+    private static void requireDirect(ByteBuffer buf) {
+        if (!buf.isDirect()) {
+            throw new IllegalArgumentException("a direct ByteBuffer is required");
+        }
+    }
+
+    @Override
     public void close(int fd) {
         // close() is not retried on EINTR: on Linux the fd is released whatever
         // close returns, and a retry could close an fd another thread just opened.
@@ -256,5 +316,186 @@ final class JnrPosix implements Posix {
             revents[i] = (short) (pollfds[2 * i + 1] >>> 16);
         }
         return r;
+    }
+
+    @Override
+    public int[] socketpair(int domain, int type, int protocol) {
+        int[] sv = new int[2];
+        checkErrno("socketpair", libc.socketpair(domain, type, protocol, sv));
+        return sv;
+    }
+
+    // ---- semaphores ------------------------------------------------------------
+
+    private Sem semOrFail(Pointer p) {
+        if (p == null || p.address() == 0) {     // SEM_FAILED is NULL on glibc
+            throw fail("sem_open");
+        }
+        return new Struct(p);
+    }
+
+    @Override
+    public Sem sem_open(String name, int oflag, int mode, int value) {
+        return semOrFail(Sems.LIB.sem_open(name, oflag, mode, value));
+    }
+
+    @Override
+    public Sem sem_open(String name, int oflag) {
+        return semOrFail(Sems.LIB.sem_open(name, oflag));
+    }
+
+    @Override
+    public void sem_close(Sem sem) {
+        checkErrno("sem_close", Sems.LIB.sem_close(ptr(sem)));
+    }
+
+    @Override
+    public void sem_unlink(String name) {
+        checkErrno("sem_unlink", Sems.LIB.sem_unlink(name));
+    }
+
+    @Override
+    public void sem_wait(Sem sem) {
+        while (Sems.LIB.sem_wait(ptr(sem)) == -1) {
+            int e = errno();
+            if (e != Linux.EINTR) {
+                throw Errno.exception("sem_wait", e);
+            }
+        }
+    }
+
+    @Override
+    public boolean sem_trywait(Sem sem) {
+        if (Sems.LIB.sem_trywait(ptr(sem)) == 0) {
+            return true;
+        }
+        int e = errno();
+        if (e == Linux.EAGAIN || e == Linux.EINTR) {
+            return false;
+        }
+        throw Errno.exception("sem_trywait", e);
+    }
+
+    @Override
+    public boolean sem_clockwait(Sem sem, int clockid, long abstimeNanos) {
+        if (Sems.LIB.sem_clockwait(ptr(sem), clockid, timespec(abstimeNanos)) == 0) {
+            return true;
+        }
+        int e = errno();
+        if (e == Linux.ETIMEDOUT || e == Linux.EINTR) {
+            return false;
+        }
+        throw Errno.exception("sem_clockwait", e);
+    }
+
+    @Override
+    public void sem_post(Sem sem) {
+        checkErrno("sem_post", Sems.LIB.sem_post(ptr(sem)));
+    }
+
+    @Override
+    public int sem_getvalue(Sem sem) {
+        int[] value = new int[1];
+        checkErrno("sem_getvalue", Sems.LIB.sem_getvalue(ptr(sem), value));
+        return value[0];
+    }
+
+    private static long[] timespec(long nanos) {
+        return new long[] {Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)};
+    }
+
+    // ---- message queues --------------------------------------------------------
+
+    @Override
+    public int mq_open(String name, int oflag, int mode, long maxmsg, long msgsize) {
+        long[] attr = {0, maxmsg, msgsize, 0, 0, 0, 0, 0};
+        int mqd = Mqs.LIB.mq_open(name, oflag, mode, attr);
+        checkErrno("mq_open", mqd);
+        return mqd;
+    }
+
+    @Override
+    public int mq_open(String name, int oflag) {
+        int mqd = Mqs.LIB.mq_open(name, oflag);
+        checkErrno("mq_open", mqd);
+        return mqd;
+    }
+
+    @Override
+    public void mq_close(int mqdes) {
+        checkErrno("mq_close", Mqs.LIB.mq_close(mqdes));
+    }
+
+    @Override
+    public void mq_unlink(String name) {
+        checkErrno("mq_unlink", Mqs.LIB.mq_unlink(name));
+    }
+
+    @Override
+    public boolean mq_timedsend(int mqdes, byte[] msg, int off, int len, int prio, long abstimeRealtimeNanos) {
+        java.util.Objects.checkFromIndexSize(off, len, msg.length);
+        byte[] from = off == 0 ? msg : java.util.Arrays.copyOfRange(msg, off, off + len);
+        long[] abstime = abstimeRealtimeNanos < 0 ? null : timespec(abstimeRealtimeNanos);
+        if (Mqs.LIB.mq_timedsend(mqdes, from, len, prio, abstime) == 0) {
+            return true;
+        }
+        int e = errno();
+        if (e == Linux.ETIMEDOUT || e == Linux.EAGAIN || e == Linux.EINTR) {
+            return false;
+        }
+        throw Errno.exception("mq_timedsend", e);
+    }
+
+    @Override
+    public int mq_timedreceive(int mqdes, byte[] buf, int off, int len, long abstimeRealtimeNanos) {
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        byte[] into = off == 0 ? buf : new byte[len];
+        long[] abstime = abstimeRealtimeNanos < 0 ? null : timespec(abstimeRealtimeNanos);
+        long n = Mqs.LIB.mq_timedreceive(mqdes, into, len, null, abstime);
+        if (n >= 0) {
+            if (into != buf) {
+                System.arraycopy(into, 0, buf, off, (int) n);
+            }
+            return (int) n;
+        }
+        int e = errno();
+        if (e == Linux.ETIMEDOUT || e == Linux.EAGAIN || e == Linux.EINTR) {
+            return -1;
+        }
+        throw Errno.exception("mq_timedreceive", e);
+    }
+
+    @Override
+    public MqAttr mq_getattr(int mqdes) {
+        long[] attr = new long[8];
+        checkErrno("mq_getattr", Mqs.LIB.mq_getattr(mqdes, attr));
+        return new MqAttr(attr[0], attr[1], attr[2], attr[3]);
+    }
+
+    @Override
+    public MqAttr mq_setattr(int mqdes, long flags) {
+        long[] attr = {flags, 0, 0, 0, 0, 0, 0, 0};
+        long[] old = new long[8];
+        checkErrno("mq_setattr", Mqs.LIB.mq_setattr(mqdes, attr, old));
+        return new MqAttr(old[0], old[1], old[2], old[3]);
+    }
+
+    // ---- shared memory ---------------------------------------------------------
+
+    @Override
+    public int shm_open(String name, int oflag, int mode) {
+        int fd = Shms.LIB.shm_open(name, oflag, mode);
+        checkErrno("shm_open", fd);
+        return fd;
+    }
+
+    @Override
+    public void shm_unlink(String name) {
+        checkErrno("shm_unlink", Shms.LIB.shm_unlink(name));
+    }
+
+    @Override
+    public void ftruncate(int fd, long length) {
+        checkErrno("ftruncate", Shms.LIB.ftruncate(fd, length));
     }
 }

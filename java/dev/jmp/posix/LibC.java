@@ -54,7 +54,13 @@ public interface LibC {
 
     @ssize_t long write(int fd, @In byte[] buf, @size_t long count);
 
+    @ssize_t long read(int fd, @Out java.nio.ByteBuffer buf, @size_t long count);
+
+    @ssize_t long write(int fd, @In java.nio.ByteBuffer buf, @size_t long count);
+
     int close(int fd);
+
+    int socketpair(int domain, int type, int protocol, @Out int[] sv);
 
     @Variadic(fixedCount = 2)
     int fcntl(int fd, int cmd, int arg);

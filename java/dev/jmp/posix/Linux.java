@@ -9,6 +9,11 @@ public final class Linux {
     }
 
     // fcntl.h
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
     public static final int O_NONBLOCK = 0x800;
     public static final int O_CLOEXEC = 0x80000;
     public static final int F_DUPFD_CLOEXEC = 1030;
@@ -17,6 +22,15 @@ public final class Linux {
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
     public static final int FD_CLOEXEC = 1;
+
+    // time.h
+    public static final int CLOCK_REALTIME = 0;
+    public static final int CLOCK_MONOTONIC = 1;
+
+    // sys/socket.h
+    public static final int AF_UNIX = 1;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_CLOEXEC = O_CLOEXEC;
 
     // poll.h
     public static final short POLLIN = 0x1;
@@ -42,8 +56,11 @@ public final class Linux {
     public static final int EAGAIN = 11;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int ENOSPC = 28;
     public static final int EPIPE = 32;
+    public static final int EMSGSIZE = 90;
     public static final int ETIMEDOUT = 110;
 
     // signal.h

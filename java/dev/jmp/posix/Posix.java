@@ -1,5 +1,6 @@
 package dev.jmp.posix;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -104,6 +105,15 @@ public interface Posix {
      */
     int write(int fd, byte[] buf, int off, int len);
 
+    /**
+     * {@code read(fd, buf + position, remaining)} into a direct buffer, advancing its
+     * position: no copy. Same return values as the array form.
+     */
+    int read(int fd, ByteBuffer direct);
+
+    /** {@code write(fd, buf + position, remaining)} from a direct buffer, advancing its position. */
+    int write(int fd, ByteBuffer direct);
+
     void close(int fd);
 
     /** {@code fcntl(fd, cmd, arg)} for the int-argument commands. */
@@ -115,4 +125,75 @@ public interface Posix {
      * EINTR instead of throwing, so callers can recompute their deadline.
      */
     int poll(int[] fds, short[] events, short[] revents, int timeoutMillis);
+
+    /** {@code socketpair(domain, type, protocol)}: the two connected ends. */
+    int[] socketpair(int domain, int type, int protocol);
+
+    // ---- POSIX named semaphores (bound on first use) ---------------------------
+
+    /** Creating form: {@code sem_open(name, oflag, mode, value)}. */
+    Sem sem_open(String name, int oflag, int mode, int value);
+
+    /** Opening form: {@code sem_open(name, oflag)}. */
+    Sem sem_open(String name, int oflag);
+
+    void sem_close(Sem sem);
+
+    void sem_unlink(String name);
+
+    /** Blocks without a timeout; EINTR is retried. Not woken by Thread.interrupt(). */
+    void sem_wait(Sem sem);
+
+    /** True if decremented, false if the value was 0 (EAGAIN). */
+    boolean sem_trywait(Sem sem);
+
+    /**
+     * {@code sem_clockwait(sem, clockid, abstime)} with {@code abstime} in nanoseconds on
+     * that clock (for {@link Linux#CLOCK_MONOTONIC}, {@link System#nanoTime()} is that
+     * clock). True if decremented; false on ETIMEDOUT or EINTR, so that the caller
+     * looks at its deadline and interrupt flag and calls again.
+     */
+    boolean sem_clockwait(Sem sem, int clockid, long abstimeNanos);
+
+    void sem_post(Sem sem);
+
+    int sem_getvalue(Sem sem);
+
+    // ---- POSIX message queues (bound on first use) -----------------------------
+
+    /** Creating form: {@code mq_open(name, oflag, mode, &attr)}; returns the mqd_t (an fd). */
+    int mq_open(String name, int oflag, int mode, long maxmsg, long msgsize);
+
+    /** Opening form: {@code mq_open(name, oflag)}. */
+    int mq_open(String name, int oflag);
+
+    void mq_close(int mqdes);
+
+    void mq_unlink(String name);
+
+    /**
+     * {@code mq_timedsend}; {@code abstimeRealtimeNanos} is on CLOCK_REALTIME (as the
+     * C function wants), or negative to block without a timeout. True if sent; false
+     * on ETIMEDOUT, EAGAIN (O_NONBLOCK queue full) or EINTR.
+     */
+    boolean mq_timedsend(int mqdes, byte[] msg, int off, int len, int prio, long abstimeRealtimeNanos);
+
+    /**
+     * {@code mq_timedreceive} into {@code buf[off..off+len)}, which must hold the
+     * queue's msgsize. The message length, or -1 on ETIMEDOUT, EAGAIN or EINTR.
+     */
+    int mq_timedreceive(int mqdes, byte[] buf, int off, int len, long abstimeRealtimeNanos);
+
+    MqAttr mq_getattr(int mqdes);
+
+    /** Sets mq_flags (only O_NONBLOCK counts); returns the previous attributes. */
+    MqAttr mq_setattr(int mqdes, long flags);
+
+    // ---- POSIX shared memory (bound on first use) ------------------------------
+
+    int shm_open(String name, int oflag, int mode);
+
+    void shm_unlink(String name);
+
+    void ftruncate(int fd, long length);
 }

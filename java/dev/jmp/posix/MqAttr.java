@@ -1,0 +1,5 @@
+package dev.jmp.posix;
+
+/** {@code struct mq_attr}. */
+public record MqAttr(long flags, long maxmsg, long msgsize, long curmsgs) {
+}
