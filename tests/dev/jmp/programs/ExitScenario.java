@@ -1,0 +1,78 @@
+package dev.jmp.programs;
+
+import dev.jmp.Process;
+import java.util.List;
+
+/**
+ * Whole programs for ProcessExitTest, run in a JVM of their own so that the test can
+ * watch their output and their exit: what a user's main program sees.
+ */
+public final class ExitScenario {
+    private ExitScenario() {
+    }
+
+    public static void main(String[] args) {
+        switch (args[0]) {
+            case "outputs" -> outputs();
+            case "exit-hook" -> exitHook(args.length > 1 && args[1].equals("throw"));
+            case "parent-killed" -> parentKilled();
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    /** Child output reaches the parent's stdout/stderr, flushed, with Python's message. */
+    private static void outputs() {
+        Process printer = new Process(() -> System.out.print("partial-line-from-child"));
+        Process raiser = new Process(() -> {
+            throw new IllegalStateException("boom from child");
+        }, "Raiser");
+        Process exiter = new Process(() -> System.exit(7));
+        List<Process> all = List.of(printer, raiser, exiter);
+        all.forEach(Process::start);
+        all.forEach(Process::join);
+        System.out.println();
+        System.out.println("exitcodes " + printer.exitcode() + " " + raiser.exitcode() + " " + exiter.exitcode());
+    }
+
+    /** main returns (or throws) with a daemon and a working child: terminate one, join the other. */
+    private static void exitHook(boolean fail) {
+        Process daemon = new Process(ExitScenario::blockForever);
+        daemon.setDaemon(true);
+        daemon.start();
+        Process worker = new Process(ExitScenario::slowWork);
+        worker.start();
+        System.out.println("daemon-pid " + daemon.pid());
+        System.out.println("worker-pid " + worker.pid());
+        if (fail) {
+            throw new IllegalStateException("main fails");
+        }
+    }
+
+    /** Prints its daemon's pid and blocks: the test kills this JVM with SIGKILL. */
+    private static void parentKilled() {
+        Process daemon = new Process(ExitScenario::blockForever);
+        daemon.setDaemon(true);
+        daemon.start();
+        System.out.println("daemon-pid " + daemon.pid());
+        System.out.flush();
+        blockForever();
+    }
+
+    private static void blockForever() {
+        try {
+            Thread.sleep(Long.MAX_VALUE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Work that outlasts main by a visible margin: if main did not join it, it would still run. */
+    private static void slowWork() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        System.out.println("worker done");
+    }
+}
