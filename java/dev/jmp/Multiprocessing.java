@@ -1,6 +1,7 @@
 package dev.jmp;
 
 import dev.jmp.spawn.JavaCommand;
+import dev.jmp.spawn.ProcessLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +23,6 @@ public final class Multiprocessing {
     private Multiprocessing() {
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.jmp.process");
 
     private static volatile Process current = Process.mainProcess();
     private static volatile Process parent;
@@ -117,12 +117,12 @@ public final class Multiprocessing {
         List<Process> children = activeChildren();
         for (Process p : children) {
             if (p.daemon()) {
-                LOG.log(System.Logger.Level.DEBUG, "calling terminate() for daemon {0}", p.name());
+                ProcessLog.debug("calling terminate() for daemon {0}", p.name());
                 p.terminate();
             }
         }
         for (Process p : children) {
-            LOG.log(System.Logger.Level.DEBUG, "calling join() for process {0}", p.name());
+            ProcessLog.debug("calling join() for process {0}", p.name());
             p.join();
         }
     }

@@ -25,8 +25,7 @@ final class ParentWatch {
             } catch (IOException e) {
                 // A broken pipe means the same: the parent is gone.
             }
-            System.getLogger("dev.jmp.process").log(System.Logger.Level.DEBUG,
-                    "daemon {0}: parent exited, exiting too", name);
+            dev.jmp.spawn.ProcessLog.debug("daemon {0}: parent exited, exiting too", name);
             System.exit(1);
         }, "jmp-parent-watch-" + name);
         t.setDaemon(true);

@@ -5,6 +5,7 @@ import dev.jmp.blocking.FdWait;
 import dev.jmp.spawn.ChildEntry;
 import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
+import dev.jmp.spawn.ProcessLog;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,12 +33,40 @@ import java.util.stream.Collectors;
 public class Process implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private static final System.Logger LOG = System.getLogger("dev.jmp.process");
-    private static final Cleaner CLEANER = Cleaner.create(r -> new Thread(r, "jmp-cleaner-process"));
-    static final int OWN_PID = (int) ProcessHandle.current().pid();
+    /** Started on the first start(), not in every child that merely runs a Process. */
+    private static final class Cleaners {
+        static final Cleaner CLEANER = Cleaner.create(r -> {
+            Thread t = new Thread(r, "jmp-cleaner-process");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+    static final int OWN_PID = ownPid();
+
+    /**
+     * /proc/self names this process. ProcessHandle.current() would do, but initializing
+     * ProcessHandleImpl starts the JDK's process-reaper machinery, which costs every
+     * child JVM a few milliseconds for nothing.
+     */
+    private static int ownPid() {
+        try {
+            return Integer.parseInt(new java.io.File("/proc/self").getCanonicalFile().getName());
+        } catch (IOException | NumberFormatException e) {
+            return (int) ProcessHandle.current().pid();
+        }
+    }
 
     static {
-        ChildEntry.Registry.register(Process::bootstrapChild);
+        // A named class, not a method reference: the first lambda a JVM links costs it
+        // ~20 ms of bootstrap, and every child runs this.
+        ChildEntry.Registry.register(new Entry());
+    }
+
+    private static final class Entry implements ChildEntry {
+        @Override
+        public int bootstrap(Object process, InputStream parentPipe) {
+            return bootstrapChild(process, parentPipe);
+        }
     }
 
     private final Task target;
@@ -124,9 +153,9 @@ public class Process implements Serializable {
             }
             popen = started;
             sentinel = started.sentinel();
-            cleanable = CLEANER.register(this, started::close);
+            cleanable = Cleaners.CLEANER.register(this, started::close);
             Multiprocessing.addChild(this);
-            LOG.log(System.Logger.Level.DEBUG, "started {0} as pid {1}", name, started.pid());
+            ProcessLog.debug("started {0} as pid {1}", name, started.pid());
         }
     }
 
@@ -342,7 +371,7 @@ public class Process implements Serializable {
         Process parentView = new Process("_ParentProcess", self.parentName, self.parentPid, FdHandover.PAYLOAD_FD);
         Multiprocessing.becomeChild(self, parentView);
         System.setIn(InputStream.nullInputStream());    // as Python: a child's stdin is /dev/null
-        Runtime.getRuntime().addShutdownHook(new Thread(Process::flushStd, "jmp-flush"));
+        Runtime.getRuntime().addShutdownHook(new FlushHook());
         if (self.daemon) {
             ParentWatch.start(parentPipe, self.name);
         }
@@ -362,6 +391,18 @@ public class Process implements Serializable {
         return code;
     }
 
+    /** For System.exit(n) in the target: output written so far still reaches the parent. */
+    private static final class FlushHook extends Thread {
+        FlushHook() {
+            super("jmp-flush");
+        }
+
+        @Override
+        public void run() {
+            flushStd();
+        }
+    }
+
     private static void flushStd() {
         System.out.flush();
         System.err.flush();
@@ -371,9 +412,13 @@ public class Process implements Serializable {
     private static void joinNonDaemonThreads() {
         Thread me = Thread.currentThread();
         while (true) {
-            Thread other = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t != me && !t.isDaemon() && t.isAlive())
-                    .findFirst().orElse(null);
+            Thread other = null;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {   // no lambda: see Entry
+                if (t != me && !t.isDaemon() && t.isAlive()) {
+                    other = t;
+                    break;
+                }
+            }
             if (other == null) {
                 return;
             }

@@ -24,7 +24,6 @@ import java.util.List;
  * child whose sentinel fired (or with WNOHANG), so no thread blocks in waitpid.
  */
 public final class Popen {
-    private static final System.Logger LOG = System.getLogger("dev.jmp.process");
 
     private final int pid;
     private final int sentinel;
@@ -67,7 +66,7 @@ public final class Popen {
             closeAll(payloadPipe[0], sentinelPipe[1]);
         }
         Popen popen = new Popen(pid, sentinelPipe[0], payloadPipe[1]);
-        LOG.log(System.Logger.Level.DEBUG, "spawned child pid {0}", pid);
+        ProcessLog.debug("spawned child pid {0}", pid);
         popen.send(payload);
         return popen;
     }
@@ -93,7 +92,7 @@ public final class Popen {
             }
             // The child died before reading its task (a bad JVM option, say); its exit
             // code tells the story, as it does when the whole payload fit in the pipe.
-            LOG.log(System.Logger.Level.DEBUG, "child pid {0} exited before reading its task", pid);
+            ProcessLog.debug("child pid {0} exited before reading its task", pid);
         }
     }
 
@@ -120,7 +119,7 @@ public final class Popen {
             }
             if (r == pid) {
                 returncode = WaitStatus.toExitcode(status[0]);
-                LOG.log(System.Logger.Level.DEBUG, "child pid {0} exited with exitcode {1}", pid, returncode);
+                ProcessLog.debug("child pid {0} exited with exitcode {1}", pid, returncode);
             }
         }
         return returncode;
