@@ -1,7 +1,9 @@
 package dev.jmp;
 
+import dev.jmp.spawn.Bootstrap;
 import dev.jmp.spawn.JavaCommand;
 import dev.jmp.spawn.ProcessLog;
+import dev.jmp.spawn.WarmStarter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +33,21 @@ public final class Multiprocessing {
     private static final AtomicBoolean EXIT_HOOK = new AtomicBoolean();
     private static volatile String executable = System.getProperty("jmp.java", JavaCommand.defaultJava());
     private static volatile String startMethod = "spawn";
+
+    static {
+        String method = System.getProperty("jmp.startMethod");
+        if (method != null && !method.isEmpty()) {
+            if (!getAllStartMethods().contains(method)) {
+                throw new IllegalArgumentException("jmp.startMethod: cannot find context for '" + method + "'");
+            }
+            startMethod = method;
+            // A child JVM inherits the property: its warm children boot only at the first
+            // start() that needs them, so a child that starts none boots none.
+            if (method.equals("warm") && !Bootstrap.isChild()) {
+                WarmStarter.enable(executable);
+            }
+        }
+    }
 
     /** The Process this code runs in: "MainProcess" in the main program. */
     public static Process currentProcess() {
@@ -64,16 +81,28 @@ public final class Multiprocessing {
                     + getAllStartMethods() + ")");
         }
         startMethod = method;
+        if (method.equals("warm")) {
+            WarmStarter.enable(executable);
+        } else {
+            WarmStarter.disable();
+        }
     }
 
+    /**
+     * "spawn": a new JVM per start(). "warm": JVMs booted ahead of time
+     * ({@code jmp.warm.size} of them, default 2), each running one Process.
+     */
     public static List<String> getAllStartMethods() {
-        return List.of("spawn");
+        return List.of("spawn", "warm");
     }
 
     /** The java binary children run; by default the one running this JVM ({@code jmp.java}). */
     public static void setExecutable(String javaBinary) {
         Objects.requireNonNull(javaBinary, "javaBinary");
         executable = javaBinary;
+        if (startMethod.equals("warm")) {
+            WarmStarter.enable(javaBinary);
+        }
     }
 
     // ---- state shared with Process -------------------------------------------------
@@ -84,6 +113,10 @@ public final class Multiprocessing {
 
     static int nextCount() {
         return COUNTER.getAndIncrement();
+    }
+
+    static void resetCounter() {
+        COUNTER.set(1);
     }
 
     /** In a child JVM, once: this JVM now is {@code self}, started by {@code parentView}. */

@@ -6,6 +6,7 @@ import dev.jmp.spawn.ChildEntry;
 import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
 import dev.jmp.spawn.ProcessLog;
+import dev.jmp.spawn.WarmStarter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.io.Serializable;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -66,6 +68,21 @@ public class Process implements Serializable {
         @Override
         public int bootstrap(Object process, InputStream parentPipe) {
             return bootstrapChild(process, parentPipe);
+        }
+
+        @Override
+        public void prepare() {
+            Task noop = () -> { };
+            for (int i = 0; i < 50; i++) {
+                byte[] bytes = serialize(new Process(noop));
+                try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                        new java.io.ByteArrayInputStream(bytes))) {
+                    in.readObject();
+                } catch (IOException | ClassNotFoundException e) {
+                    throw new IllegalStateException("warm child could not prepare", e);
+                }
+            }
+            Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
         }
     }
 
@@ -147,9 +164,17 @@ public class Process implements Serializable {
             parentName = Multiprocessing.currentProcess().name;
             byte[] payload;
             Popen started;
+            String java = Multiprocessing.executable();
             try (FdHandover handover = FdHandover.begin()) {
                 payload = serialize(this);
-                started = Popen.spawn(Multiprocessing.executable(), payload, handover.parentFds());
+                List<Integer> fds = handover.parentFds();
+                started = fds.isEmpty() && Multiprocessing.getStartMethod().equals("warm")
+                        ? WarmStarter.take(java) : null;
+                if (started != null) {
+                    started.send(payload);
+                } else {
+                    started = Popen.spawn(java, payload, fds);
+                }
             }
             popen = started;
             sentinel = started.sentinel();

@@ -12,7 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,10 +25,10 @@ class ProcessExitTest {
     @TempDir
     Path dir;
 
-    private static ProcessBuilder scenario(String... args) {
+    private static ProcessBuilder scenario(String method, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.jmp.programs.ExitScenario"));
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Djmp.startMethod=" + method,
+                "-cp", System.getProperty("java.class.path"), "dev.jmp.programs.ExitScenario"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
@@ -41,11 +42,12 @@ class ProcessExitTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no '" + prefix + "' in " + lines));
     }
 
-    @Test
-    void childOutputAndUncaughtExceptionReport() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"spawn", "warm"})
+    void childOutputAndUncaughtExceptionReport(String method) throws Exception {
         File out = dir.resolve("out").toFile();
         File err = dir.resolve("err").toFile();
-        java.lang.Process p = scenario("outputs").redirectOutput(out).redirectError(err).start();
+        java.lang.Process p = scenario(method, "outputs").redirectOutput(out).redirectError(err).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String stdout = Files.readString(out.toPath());
         String stderr = Files.readString(err.toPath());
@@ -55,19 +57,21 @@ class ProcessExitTest {
         assertTrue(stderr.contains("Process Raiser:\njava.lang.IllegalStateException: boom from child\n\tat "), stderr);
     }
 
-    @Test
-    void normalExitTerminatesDaemonsAndJoinsTheRest() throws Exception {
-        checkExitHook("exit-hook", 0);
+    @ParameterizedTest
+    @ValueSource(strings = {"spawn", "warm"})
+    void normalExitTerminatesDaemonsAndJoinsTheRest(String method) throws Exception {
+        checkExitHook(method, "exit-hook", 0);
     }
 
-    @Test
-    void uncaughtExceptionInMainStillEndsChildren() throws Exception {
-        checkExitHook("exit-hook throw", 1);
+    @ParameterizedTest
+    @ValueSource(strings = {"spawn", "warm"})
+    void uncaughtExceptionInMainStillEndsChildren(String method) throws Exception {
+        checkExitHook(method, "exit-hook throw", 1);
     }
 
-    private void checkExitHook(String args, int expectedExit) throws Exception {
+    private void checkExitHook(String method, String args, int expectedExit) throws Exception {
         File out = dir.resolve("out").toFile();
-        java.lang.Process p = scenario(args.split(" ")).redirectOutput(out)
+        java.lang.Process p = scenario(method, args.split(" ")).redirectOutput(out)
                 .redirectError(dir.resolve("err").toFile()).start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         // Right at the parent's exit: the worker was joined, the daemon terminated
@@ -81,9 +85,10 @@ class ProcessExitTest {
         assertTrue(lines.contains("worker done"), lines.toString());
     }
 
-    @Test
-    void daemonEndsWhenParentIsKilled() throws Exception {
-        java.lang.Process p = scenario("parent-killed").redirectError(dir.resolve("err").toFile()).start();
+    @ParameterizedTest
+    @ValueSource(strings = {"spawn", "warm"})
+    void daemonEndsWhenParentIsKilled(String method) throws Exception {
+        java.lang.Process p = scenario(method, "parent-killed").redirectError(dir.resolve("err").toFile()).start();
         long daemon;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             String line = r.readLine();
@@ -98,5 +103,31 @@ class ProcessExitTest {
             h.onExit().get(60, TimeUnit.SECONDS);
         }
         assertFalse(alive(daemon), "daemon outlived a parent killed by SIGKILL");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exit", "killed"})
+    void idleWarmChildrenDoNotOutliveTheirParent(String how) throws Exception {
+        java.lang.Process p = scenario("warm", "warm-idle", how).redirectError(dir.resolve("err").toFile()).start();
+        List<Long> pids = new java.util.ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = r.readLine();
+            assertTrue(line != null && line.startsWith("warm-pids "), String.valueOf(line));
+            for (String pid : line.substring("warm-pids ".length()).trim().split(" ")) {
+                pids.add(Long.parseLong(pid));
+            }
+            if (how.equals("killed")) {
+                p.destroyForcibly();
+            }
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        }
+        assertFalse(pids.isEmpty());
+        for (long pid : pids) {
+            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+            if (h != null) {
+                h.onExit().get(60, TimeUnit.SECONDS);
+            }
+            assertFalse(alive(pid), "idle warm child " + pid + " outlived its parent (" + how + ")");
+        }
     }
 }

@@ -19,10 +19,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Process across real child JVMs: lifecycle, exit codes, names, errors. */
+/**
+ * Process across real child JVMs: lifecycle, exit codes, names, errors. The same
+ * contract runs under every start method: {@link WarmProcessTest} reruns it "warm".
+ */
 class ProcessTest {
+
+    /** The start method this run of the contract uses. */
+    String startMethod() {
+        return "spawn";
+    }
+
+    @BeforeEach
+    void selectStartMethod() {
+        Multiprocessing.setStartMethod(startMethod());
+    }
 
     private static boolean readable(int fd) {
         short[] revents = new short[1];
@@ -265,8 +279,8 @@ class ProcessTest {
 
     @Test
     void moduleFunctions() {
-        assertEquals("spawn", Multiprocessing.getStartMethod());
-        assertTrue(Multiprocessing.getAllStartMethods().contains("spawn"));
+        assertEquals(startMethod(), Multiprocessing.getStartMethod());
+        assertEquals(List.of("spawn", "warm"), Multiprocessing.getAllStartMethods());
         assertThrows(IllegalArgumentException.class, () -> Multiprocessing.setStartMethod("fork"));
         assertTrue(Multiprocessing.cpuCount() >= 1);
         assertThrows(IllegalStateException.class, () -> Multiprocessing.currentProcess().join());

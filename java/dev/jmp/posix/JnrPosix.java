@@ -52,6 +52,14 @@ final class JnrPosix implements Posix {
         static final LibShm LIB = LibraryLoader.create(LibShm.class).load("c");
     }
 
+    static void bindAll() {
+        Posix.libc();
+        LibSem sem = Sems.LIB;
+        LibMq mq = Mqs.LIB;
+        LibShm shm = Shms.LIB;
+        assert sem != null && mq != null && shm != null;
+    }
+
     private Struct allocate(int size) {
         return new Struct(Memory.allocateDirect(runtime, size, true));
     }

@@ -25,6 +25,14 @@ public interface Posix {
         return Holder.INSTANCE;
     }
 
+    /**
+     * Binds every family of functions now rather than on first use: for a process that
+     * has time to spare now and none later (an idle warm child).
+     */
+    static void bindAll() {
+        JnrPosix.bindAll();
+    }
+
     final class Holder {
         private Holder() {
         }

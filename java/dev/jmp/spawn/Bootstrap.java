@@ -1,7 +1,10 @@
 package dev.jmp.spawn;
 
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 
@@ -12,6 +15,11 @@ import java.io.ObjectInputStream;
  * <p>It binds nothing native: fd 3 is opened as {@code /proc/self/fd/3}, a second fd
  * on the same pipe, so a child whose target only computes never loads jnr-ffi.
  *
+ * <p>With the argument {@value #WARM} (the warm start method) it first does, while
+ * nobody waits, what every child pays for before its target runs: class loading, Java
+ * serialization's first use, every jnr-ffi binding. Then it writes one byte on its
+ * sentinel pipe (fd 4) to say it is ready, and waits like any child.
+ *
  * <p>The payload comes from our own parent through a pipe no one else holds, so it
  * is read without an ObjectInputFilter: it is as trusted as the command line.
  */
@@ -19,15 +27,37 @@ public final class Bootstrap {
     private Bootstrap() {
     }
 
+    static final String WARM = "warm";
+
+    private static volatile boolean child;
+
+    /** True in a JVM that jmp started as a child. */
+    public static boolean isChild() {
+        return child;
+    }
+
     public static void main(String[] args) {
+        child = true;
+        boolean warm = args.length > 0 && args[0].equals(WARM);
         int code;
         try {
+            if (warm) {
+                prepare();
+            }
             DataInputStream in = new DataInputStream(
                     new FileInputStream("/proc/self/fd/" + FdHandover.PAYLOAD_FD));
-            byte[] payload = new byte[in.readInt()];
+            int length;
+            try {
+                length = in.readInt();
+            } catch (EOFException parentGone) {
+                // An idle warm child whose parent exited or no longer needs it.
+                System.exit(0);
+                return;
+            }
+            byte[] payload = new byte[length];
             in.readFully(payload);
             Object process;
-            try (ObjectInputStream ois = new ObjectInputStream(new java.io.ByteArrayInputStream(payload))) {
+            try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(payload))) {
                 process = ois.readObject();
             }
             Class.forName("dev.jmp.Process", true, Bootstrap.class.getClassLoader());
@@ -42,5 +72,29 @@ public final class Bootstrap {
         System.out.flush();
         System.err.flush();
         System.exit(code);
+    }
+
+    /** Pays every start-up cost now, then tells the parent this child is ready. */
+    private static void prepare() throws IOException, ClassNotFoundException {
+        ClassLoader loader = Bootstrap.class.getClassLoader();
+        // A Process with a lambda target, serialized and read back 50 times: loads the
+        // classes, caches the descriptors, links the lambda machinery, warms the code.
+        Class.forName("dev.jmp.Process", true, loader);
+        ChildEntry.Registry.get().prepare();
+        for (String name : new String[] {"dev.jmp.Lock", "dev.jmp.RLock", "dev.jmp.Semaphore", "dev.jmp.Condition",
+            "dev.jmp.Event", "dev.jmp.Queue", "dev.jmp.Connection", "dev.jmp.SharedMemory", "dev.jmp.Value"}) {
+            try {
+                Class.forName(name, true, loader);
+            } catch (ClassNotFoundException notYetInThisVersion) {
+                // Nothing to prepare.
+            }
+        }
+        dev.jmp.posix.Posix.bindAll();
+        try (FileOutputStream ready = new FileOutputStream("/proc/self/fd/" + FdHandover.SENTINEL_FD)) {
+            ready.write(1);
+        } catch (IOException parentGone) {
+            // EPIPE: the parent exited while this child was still getting ready.
+            System.exit(0);
+        }
     }
 }

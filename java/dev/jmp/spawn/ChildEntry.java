@@ -16,6 +16,13 @@ public interface ChildEntry {
      */
     int bootstrap(Object process, InputStream parentPipe);
 
+    /**
+     * In an idle warm child: exercises the child's path (a Process serialized and read
+     * back) so that its classes are loaded and its serialization descriptors cached,
+     * leaving no trace in the state a Process later sees.
+     */
+    void prepare();
+
     final class Registry {
         private Registry() {
         }

@@ -28,6 +28,7 @@ public final class Popen {
     private final int pid;
     private final int sentinel;
     private final int payloadWriter;
+    private boolean payloadClosed;  // guarded by this
     private Integer returncode;     // guarded by this
     private boolean closed;         // guarded by this
 
@@ -42,6 +43,16 @@ public final class Popen {
      * fd 5 on, and writes {@code payload} (the serialized Process) to it.
      */
     public static Popen spawn(String java, byte[] payload, List<Integer> inherited) {
+        Popen popen = boot(JavaCommand.argv(java), inherited);
+        popen.send(payload);
+        return popen;
+    }
+
+    /**
+     * Spawns a child JVM that waits on fd 3 for its Process: {@link #send} gives it one.
+     * The warm start method boots children this way ahead of time.
+     */
+    static Popen boot(List<String> argv, List<Integer> inherited) {
         Posix posix = Posix.libc();
         int[] payloadPipe = posix.pipe2(Linux.O_CLOEXEC);
         int[] sentinelPipe;
@@ -57,22 +68,21 @@ public final class Popen {
         sources.addAll(inherited);      // child fd 5...
         int pid;
         try {
-            pid = ChildSpawn.spawn(JavaCommand.argv(java), sources);
+            pid = ChildSpawn.spawn(argv, sources);
         } catch (RuntimeException e) {
-            closeAll(payloadPipe[0], payloadPipe[1], sentinelPipe[0], sentinelPipe[1]);
+            closeAll(payloadPipe[1], sentinelPipe[0]);
             throw e;
         } finally {
-            // The child has its own copies now (or there is no child).
+            // The child has its own copies now (or there is no child). Each fd is closed
+            // exactly once: a second close could hit an fd another thread just opened.
             closeAll(payloadPipe[0], sentinelPipe[1]);
         }
-        Popen popen = new Popen(pid, sentinelPipe[0], payloadPipe[1]);
         ProcessLog.debug("spawned child pid {0}", pid);
-        popen.send(payload);
-        return popen;
+        return new Popen(pid, sentinelPipe[0], payloadPipe[1]);
     }
 
     /** Length-prefixed, so the child knows where the payload ends and the silence starts. */
-    private void send(byte[] payload) {
+    public void send(byte[] payload) {
         byte[] frame = new byte[4 + payload.length];
         int n = payload.length;
         frame[0] = (byte) (n >>> 24);
@@ -189,7 +199,16 @@ public final class Popen {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            closeAll(sentinel, payloadWriter);
+            closePayload();
+            closeAll(sentinel);
+        }
+    }
+
+    /** The child sees end of file on fd 3: an idle warm child exits, a daemon child too. */
+    synchronized void closePayload() {
+        if (!payloadClosed) {
+            payloadClosed = true;
+            closeAll(payloadWriter);
         }
     }
 

@@ -16,6 +16,7 @@ public final class ExitScenario {
             case "outputs" -> outputs();
             case "exit-hook" -> exitHook(args.length > 1 && args[1].equals("throw"));
             case "parent-killed" -> parentKilled();
+            case "warm-idle" -> warmIdle(args[1].equals("killed"));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -56,6 +57,25 @@ public final class ExitScenario {
         System.out.println("daemon-pid " + daemon.pid());
         System.out.flush();
         blockForever();
+    }
+
+    /** Warm children booted and ready; then this JVM exits, or blocks to be killed. */
+    private static void warmIdle(boolean block) {
+        if (!dev.jmp.Multiprocessing.getStartMethod().equals("warm")) {   // -Djmp.startMethod=warm
+            throw new IllegalStateException("not started with -Djmp.startMethod=warm");
+        }
+        if (!dev.jmp.spawn.WarmStarter.awaitReady(dev.jmp.blocking.Deadline.after(java.time.Duration.ofSeconds(60)))) {
+            throw new IllegalStateException("no warm child became ready");
+        }
+        StringBuilder line = new StringBuilder("warm-pids");
+        for (int pid : dev.jmp.spawn.WarmStarter.idlePids()) {
+            line.append(' ').append(pid);
+        }
+        System.out.println(line);
+        System.out.flush();
+        if (block) {
+            blockForever();
+        }
     }
 
     private static void blockForever() {

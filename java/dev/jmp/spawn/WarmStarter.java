@@ -1,0 +1,245 @@
+package dev.jmp.spawn;
+
+import dev.jmp.blocking.Deadline;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The "warm" start method, jmp's answer to CPython's forkserver: child JVMs booted
+ * ahead of time, each waiting on its payload pipe for a Process to run.
+ *
+ * <p>Why not a fork server: a JVM cannot fork (see {@link ChildSpawn}), so there is no
+ * warm image to copy. What is slow about a child is everything before the target's
+ * first line: JVM boot, class loading, Java serialization's first use, jnr-ffi's
+ * bindings. A warm child does all of that while idle ({@link Bootstrap#main} with
+ * {@code warm}), says so by writing one byte on its sentinel pipe, then blocks on
+ * fd 3 like any spawned child. start() hands the serialized Process to a ready one
+ * and a replacement boots in the background.
+ *
+ * <p>Why semantics stay those of spawn: a warm child is an ordinary spawned child
+ * that reads its Process late. It runs exactly one Process and exits; its pid,
+ * sentinel, exit code, signals and parent pipe are the ones spawn gives. The ready
+ * byte is consumed before the child is handed out, so the sentinel a user sees
+ * becomes readable only at exit. A Process that inherits fds (a captured
+ * Connection) cannot use a child that is already running, and is spawned cold.
+ *
+ * <p>Idle children never outlive the parent: they block reading a pipe whose only
+ * writer is the parent, and exit on its end of file. Nothing is started until the
+ * method is selected.
+ */
+public final class WarmStarter {
+    private WarmStarter() {
+    }
+
+    /** How many warm children to keep ready ({@code jmp.warm.size}). */
+    static final int SIZE = Math.max(1, Integer.getInteger("jmp.warm.size", 2));
+    /** Consecutive warm children that died before ready, after which no more are booted. */
+    private static final int MAX_FAILURES = 3;
+
+    private record Idle(Popen popen, String java) {
+    }
+
+    private static final Object LOCK = new Object();
+    private static final Deque<Idle> IDLE = new ArrayDeque<>();    // guarded by LOCK
+    private static String java;                                     // guarded by LOCK; null: disabled
+    private static int booting;                                     // guarded by LOCK
+    private static int failures;                                    // guarded by LOCK
+    private static boolean hooked;                                  // guarded by LOCK
+
+    /** Selects the warm method for children of {@code javaBinary}; boots the first ones now. */
+    public static void enable(String javaBinary) {
+        List<Idle> stale;
+        synchronized (LOCK) {
+            stale = javaBinary.equals(java) ? List.of() : drainLocked();
+            java = javaBinary;
+            failures = 0;
+            if (!hooked) {
+                hooked = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(WarmStarter::atExit, "jmp-warm-exit"));
+            }
+        }
+        discard(stale);
+        refill();
+    }
+
+    /** Back to spawn: idle warm children are told to exit. */
+    public static void disable() {
+        List<Idle> stale;
+        synchronized (LOCK) {
+            java = null;
+            stale = drainLocked();
+        }
+        discard(stale);
+    }
+
+    /**
+     * A warm child ready for a Process of {@code javaBinary}, or null when none is ready
+     * yet (the caller then spawns one cold, which is faster than waiting for a boot).
+     */
+    public static Popen take(String javaBinary) {
+        List<Idle> dead = new ArrayList<>();
+        Popen ready = null;
+        boolean enableLater = false;
+        synchronized (LOCK) {
+            if (java == null) {
+                // Selected by jmp.startMethod in a child JVM: boot only once needed.
+                enableLater = true;
+            } else if (!javaBinary.equals(java)) {
+                return null;
+            }
+        }
+        if (enableLater) {
+            enable(javaBinary);
+            return null;
+        }
+        synchronized (LOCK) {
+            for (var it = IDLE.iterator(); it.hasNext() && ready == null; ) {
+                Idle idle = it.next();
+                int state = readyState(idle.popen());
+                if (state > 0) {
+                    it.remove();
+                    ready = idle.popen();
+                } else if (state < 0) {
+                    it.remove();
+                    dead.add(idle);
+                    failures++;
+                }
+            }
+        }
+        discard(dead);
+        refill();
+        return ready;
+    }
+
+    /** Pids of the idle warm children (for tests and diagnostics). */
+    public static List<Integer> idlePids() {
+        synchronized (LOCK) {
+            List<Integer> pids = new ArrayList<>();
+            for (Idle idle : IDLE) {
+                pids.add(idle.popen().pid());
+            }
+            return pids;
+        }
+    }
+
+    /**
+     * Waits until at least one idle warm child has said it is ready (without taking
+     * it), or the deadline passes. For tests and benchmarks that must measure a warm
+     * start, not a cold fallback.
+     */
+    public static boolean awaitReady(Deadline deadline) {
+        while (true) {
+            int[] fds;
+            synchronized (LOCK) {
+                fds = IDLE.stream().mapToInt(i -> i.popen().sentinel()).toArray();
+            }
+            short[] events = new short[fds.length];
+            Arrays.fill(events, Linux.POLLIN);
+            dev.jmp.blocking.Interrupts.check("waiting for a warm child");
+            int n = Posix.libc().poll(fds, events, new short[fds.length],
+                    deadline.sliceMillis(dev.jmp.blocking.Interrupts.SLICE_MILLIS));
+            if (n > 0) {
+                return true;
+            }
+            if (deadline.expired()) {
+                return false;
+            }
+        }
+    }
+
+    /** 1: the ready byte was there (and is now consumed); 0: still booting; -1: dead. */
+    private static int readyState(Popen popen) {
+        Posix posix = Posix.libc();
+        short[] revents = new short[1];
+        if (posix.poll(new int[] {popen.sentinel()}, new short[] {Linux.POLLIN}, revents, 0) <= 0) {
+            return 0;
+        }
+        return posix.read(popen.sentinel(), new byte[1], 0, 1) == 1 ? 1 : -1;
+    }
+
+    /** Boots children in the background until SIZE are idle or booting. */
+    private static void refill() {
+        synchronized (LOCK) {
+            if (java == null || failures >= MAX_FAILURES || IDLE.size() + booting >= SIZE) {
+                return;
+            }
+            booting++;
+        }
+        Thread t = new Thread(WarmStarter::bootOne, "jmp-warm-spawner");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void bootOne() {
+        String forJava;
+        synchronized (LOCK) {
+            forJava = java;
+        }
+        Popen popen = null;
+        try {
+            if (forJava != null) {
+                List<String> argv = new ArrayList<>(JavaCommand.argv(forJava));
+                argv.add(Bootstrap.WARM);
+                popen = Popen.boot(argv, List.of());
+            }
+        } catch (RuntimeException e) {
+            ProcessLog.debug("warm child failed to spawn: {0}", e);
+        }
+        boolean keep;
+        synchronized (LOCK) {
+            booting--;
+            keep = popen != null && forJava.equals(java);
+            if (keep) {
+                IDLE.add(new Idle(popen, forJava));
+            } else if (popen == null && forJava != null) {
+                failures++;
+            }
+        }
+        if (!keep && popen != null) {
+            discard(List.of(new Idle(popen, forJava)));
+        }
+        refill();
+    }
+
+    private static List<Idle> drainLocked() {
+        List<Idle> all = new ArrayList<>(IDLE);
+        IDLE.clear();
+        return all;
+    }
+
+    /** Closing the payload pipe makes an idle child exit; then it is reaped, off this thread. */
+    private static void discard(List<Idle> children) {
+        if (children.isEmpty()) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            for (Idle idle : children) {
+                Popen p = idle.popen();
+                p.closePayload();
+                if (p.await(Deadline.after(Duration.ofSeconds(10))) == null) {
+                    p.kill();
+                    p.await(Deadline.never());
+                }
+                p.close();
+            }
+        }, "jmp-warm-reaper");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** At the parent's exit: idle children see end of file and exit by themselves. */
+    private static void atExit() {
+        synchronized (LOCK) {
+            java = null;
+            for (Idle idle : drainLocked()) {
+                idle.popen().closePayload();
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.jmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jmp.blocking.Deadline;
+import dev.jmp.spawn.WarmStarter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole Process contract again, under the warm start method; then what is warm's own. */
+class WarmProcessTest extends ProcessTest {
+
+    @Override
+    String startMethod() {
+        return "warm";
+    }
+
+    @AfterAll
+    static void backToSpawn() {
+        Multiprocessing.setStartMethod("spawn");
+    }
+
+    @Test
+    void aReadyWarmChildRunsTheProcess() throws Exception {
+        assertTrue(WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60))), "no warm child became ready");
+        int idle = WarmStarter.idlePids().get(0);
+        Process p = new Process(() -> ChildChecks.check(Multiprocessing.currentProcess().name().startsWith("Process-"), 3));
+        p.start();
+        // The pid handed out is that of a child booted ahead of time, with the warm argument.
+        assertEquals(idle, p.pid().intValue());
+        String cmdline = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline"));
+        assertTrue(cmdline.endsWith("dev.jmp.spawn.Bootstrap\0warm\0"), cmdline.replace('\0', ' '));
+        p.join();
+        assertEquals(0, p.exitcode());
+        p.close();
+    }
+
+    @Test
+    void backToSpawnEndsIdleChildren() throws Exception {
+        assertTrue(WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60))));
+        var idle = WarmStarter.idlePids();
+        Multiprocessing.setStartMethod("spawn");
+        for (int pid : idle) {
+            ProcessHandle h = ProcessHandle.of(pid).orElse(null);
+            if (h != null) {
+                h.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(WarmStarter.idlePids().isEmpty());
+    }
+}
