@@ -104,11 +104,6 @@ public final class Lifetime {
         return CLEANER.register(owner, action);
     }
 
-    /** How many names this process still has to unlink (for tests and diagnostics). */
-    public static int liveNames() {
-        return LIVE.size();
-    }
-
     static void forget(OwnedName owned) {
         LIVE.remove(owned);
     }

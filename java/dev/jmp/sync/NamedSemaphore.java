@@ -47,6 +47,8 @@ public final class NamedSemaphore {
 
     private static final int EOVERFLOW = 75;
 
+    private static final System.Logger LOG = System.getLogger("dev.jmp.sync");
+
     /** name -> this process's live handle. Guarded by itself. */
     private static final Map<String, WeakReference<NamedSemaphore>> HANDLES = new HashMap<>();
 
@@ -91,6 +93,7 @@ public final class NamedSemaphore {
                     throw gone(e);
                 }
                 sem = s;
+                LOG.log(System.Logger.Level.DEBUG, "opened semaphore {0}", name);
             }
             return s;
         }
@@ -149,6 +152,7 @@ public final class NamedSemaphore {
             synchronized (HANDLES) {
                 HANDLES.put(name, s.opened.ref);
             }
+            LOG.log(System.Logger.Level.DEBUG, "created semaphore {0}", name);
             return s;
         });
     }
