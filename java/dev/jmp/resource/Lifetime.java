@@ -121,13 +121,13 @@ public final class Lifetime {
 
     /** See the class comment: a child still running may not have opened its names yet. */
     private static void awaitChildren() {
-        try {
-            for (Process p : Multiprocessing.activeChildren()) {
+        for (Process p : Multiprocessing.activeChildren()) {
+            try {
                 p.join();
+            } catch (RuntimeException e) {
+                // Closed meanwhile, or this hook was interrupted: unlink anyway.
+                LOG.log(System.Logger.Level.DEBUG, "while waiting for " + p.name() + " at exit", e);
             }
-        } catch (RuntimeException e) {
-            // Interrupted or a child already closed: unlink anyway, a leak is worse.
-            LOG.log(System.Logger.Level.DEBUG, "while waiting for children at exit", e);
         }
     }
 }
