@@ -59,11 +59,14 @@ public final class NamedSemaphore {
     /**
      * SemLock's bookkeeping, CPython's {@code last_tid} and {@code count}: the thread
      * that last acquired (null once released) and how deep it holds. Per process by
-     * construction (this object is), so per (process, thread). Plain fields: only a
-     * thread that acquired writes them while holding; a thread reads {@code owner ==
-     * itself} only after its own acquire, and its own later write of null hides the
-     * older value from it (program order), so a stale read never makes a thread believe
-     * it holds a lock it does not.
+     * construction (this object is), so per (process, thread). Plain fields, kept off
+     * the uncontended path's cost: the acquiring thread records itself after its
+     * sem_trywait/sem_clockwait succeeds, and a releasing thread clears the record
+     * before its sem_post. A thread can read {@code owner == itself} only if it wrote
+     * that and has not since written null (program order hides its own older writes
+     * from it), so a stale read never makes a thread believe it holds a lock it
+     * released. (A Lock released for it by another thread can leave that thread's view
+     * stale; CPython's count has the same blind spot.)
      */
     public Thread owner;
     public int depth;
