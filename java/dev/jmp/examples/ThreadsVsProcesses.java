@@ -1,5 +1,6 @@
 package dev.jmp.examples;
 
+import dev.jmp.Lock;
 import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
 import java.util.ArrayList;
@@ -16,25 +17,34 @@ import java.util.concurrent.locks.ReentrantLock;
  *     lock.acquire()
  *     print(sign, os.getpid())
  *     lock.release()
+ *
+ * lock = threading.Lock()          # for the threads
+ * lock = multiprocessing.Lock()    # for the processes
  * </pre>
- * Until dev.jmp.Lock exists the processes use a java.util.concurrent lock: each child
- * gets its own copy, so it orders nothing between processes. Each println is one
- * write, so lines still do not interleave.
+ * The threads share a java.util.concurrent lock, Python's threading.Lock; the
+ * processes share a {@link dev.jmp.Lock}, one POSIX semaphore that every child opens
+ * by name, so the five processes really take turns.
  */
 public final class ThreadsVsProcesses {
     private ThreadsVsProcesses() {
     }
 
+    // worker function, for the threads
     static void worker(String sign, java.util.concurrent.locks.Lock lock) {
         lock.lock();
-        try {
-            System.out.println(sign + " " + ProcessHandle.current().pid());
-        } finally {
-            lock.unlock();
-        }
+        System.out.println(sign + " " + ProcessHandle.current().pid());
+        lock.unlock();
+    }
+
+    // worker function, for the processes
+    static void worker(String sign, Lock lock) {
+        lock.acquire();
+        System.out.println(sign + " " + ProcessHandle.current().pid());
+        lock.release();
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Main
         System.out.println("Main: " + ProcessHandle.current().pid());
 
         // Multi-thread
@@ -51,7 +61,7 @@ public final class ThreadsVsProcesses {
 
         // Multi-process
         List<Process> record = new ArrayList<>();
-        ReentrantLock lock = new ReentrantLock();
+        Lock lock = new Lock();
         for (int i = 0; i < 5; i++) {
             Process process = new Process(() -> worker("process", lock));
             process.start();

@@ -1,0 +1,226 @@
+package dev.jmp;
+
+import dev.jmp.sync.SharedInts;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * A barrier for a fixed number of parties in any processes: Python's
+ * {@code multiprocessing.Barrier}, which is {@code threading.Barrier}'s algorithm run
+ * over a process-shared {@link Condition} (a new RLock) with its two counters,
+ * {@code state} and {@code count}, in shared memory ({@link SharedInts}).
+ *
+ * <p>Each {@link #await()} returns an arrival index from 0 to {@code parties - 1};
+ * the last to arrive runs the action (if any) before everyone is released. A
+ * barrier that is aborted, reset while parties wait, timed out, or whose action
+ * threw, is broken: waiting parties and later callers get
+ * {@link BrokenBarrierError} until {@link #reset()}.
+ *
+ * <p>One difference from Python: a party whose wait is interrupted
+ * ({@link InterruptedError}) breaks the barrier, as Java's CyclicBarrier does, rather
+ * than leaving the others waiting for a party that has gone.
+ */
+public class Barrier implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    // threading.Barrier's states.
+    private static final int FILLING = 0;
+    private static final int DRAINING = 1;
+    private static final int RESETTING = -1;
+    private static final int BROKEN = -2;
+
+    private static final int STATE = 0;
+    private static final int COUNT = 1;
+
+    private final int parties;
+    private final Task action;
+    private final Duration timeout;
+    private final Condition cond;
+    private final SharedInts shared;
+
+    public Barrier(int parties) {
+        this(parties, null, null);
+    }
+
+    public Barrier(int parties, Task action) {
+        this(parties, action, null);
+    }
+
+    /** {@code action} may be null; {@code timeout} (null: none) is the default for {@link #await()}. */
+    public Barrier(int parties, Task action, Duration timeout) {
+        if (parties < 1) {
+            throw new IllegalArgumentException("parties must be >= 1, not " + parties);
+        }
+        this.parties = parties;
+        this.action = action;
+        this.timeout = timeout;
+        this.cond = new Condition();
+        this.shared = SharedInts.create(2);
+    }
+
+    /** Waits for all parties with the default timeout; returns this party's arrival index. */
+    public int await() {
+        return await(null);
+    }
+
+    /** Waits for all parties, at most {@code timeout} (null: the default); the arrival index. */
+    public int await(Duration timeout) {
+        Duration t = timeout != null ? timeout : this.timeout;
+        cond.acquire();
+        try {
+            enter();    // block while the barrier drains or resets
+            int index = count();
+            setCount(index + 1);
+            try {
+                if (index + 1 == parties) {
+                    release();
+                } else {
+                    waitForRelease(t);
+                }
+                return index;
+            } finally {
+                setCount(count() - 1);
+                deferringInterrupts(this::exit);
+            }
+        } finally {
+            cond.release();
+        }
+    }
+
+    /**
+     * Back to the initial state. Parties waiting now get BrokenBarrierError; the barrier
+     * is usable again once they have left.
+     */
+    public void reset() {
+        cond.acquire();
+        try {
+            if (count() > 0) {
+                if (state() == FILLING || state() == BROKEN) {
+                    setState(RESETTING);    // cleared when the last waiter leaves
+                }
+            } else {
+                setState(FILLING);
+            }
+            cond.signalAll();
+        } finally {
+            cond.release();
+        }
+    }
+
+    /** Breaks the barrier: waiting parties and later callers get BrokenBarrierError. */
+    public void abort() {
+        cond.acquire();
+        try {
+            breakBarrier();
+        } finally {
+            cond.release();
+        }
+    }
+
+    public int parties() {
+        return parties;
+    }
+
+    /** Parties waiting now (0 while draining or broken): a snapshot, read without the lock. */
+    public int nWaiting() {
+        return state() == FILLING ? count() : 0;
+    }
+
+    public boolean broken() {
+        return state() == BROKEN;
+    }
+
+    // ---- threading.Barrier's steps, all under the condition's lock --------------------
+
+    private void enter() {
+        while (state() == RESETTING || state() == DRAINING) {
+            cond.await();
+        }
+        if (state() < 0) {
+            throw new BrokenBarrierError();
+        }
+    }
+
+    /** The last party: run the action, then release everyone (breaking if the action threw). */
+    private void release() {
+        try {
+            if (action != null) {
+                action.run();
+            }
+            setState(DRAINING);
+            cond.signalAll();
+        } catch (RuntimeException | Error e) {
+            deferringInterrupts(this::breakBarrier);
+            throw e;
+        }
+    }
+
+    private void waitForRelease(Duration t) {
+        boolean released;
+        try {
+            released = cond.awaitFor(() -> state() != FILLING, t);
+        } catch (InterruptedError e) {
+            deferringInterrupts(this::breakBarrier);
+            throw e;
+        }
+        if (!released) {
+            breakBarrier();
+            throw new BrokenBarrierError("timed out waiting at the barrier");
+        }
+        if (state() < 0) {
+            throw new BrokenBarrierError();
+        }
+    }
+
+    /** The last party out of a draining or resetting barrier opens it for the next round. */
+    private void exit() {
+        if (count() == 0 && (state() == RESETTING || state() == DRAINING)) {
+            setState(FILLING);
+            cond.signalAll();
+        }
+    }
+
+    private void breakBarrier() {
+        setState(BROKEN);
+        cond.signalAll();
+    }
+
+    /**
+     * Runs a tidy-up step that signals the others even though this thread's interrupt
+     * flag is set (an InterruptedError is on its way out): with the flag set, the
+     * signaller's wait for the woken sleepers would itself throw at once.
+     */
+    private static void deferringInterrupts(Runnable step) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            step.run();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private int state() {
+        return shared.get(STATE);
+    }
+
+    private void setState(int s) {
+        shared.set(STATE, s);
+    }
+
+    private int count() {
+        return shared.get(COUNT);
+    }
+
+    private void setCount(int c) {
+        shared.set(COUNT, c);
+    }
+
+    /** As Python's repr: {@code <Barrier at 0x1b6d3586: waiters=0/3>} or {@code ...: broken>}. */
+    @Override
+    public String toString() {
+        String at = "<Barrier at 0x" + Integer.toHexString(System.identityHashCode(this));
+        return broken() ? at + ": broken>" : at + ": waiters=" + nWaiting() + "/" + parties + ">";
+    }
+}

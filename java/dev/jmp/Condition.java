@@ -1,0 +1,188 @@
+package dev.jmp;
+
+import dev.jmp.blocking.Deadline;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A condition variable shared by processes: Python's
+ * {@code multiprocessing.Condition}, composed as CPython composes it: a lock (a new
+ * {@link RLock} by default) and three semaphores. {@code sleepingCount} counts the
+ * threads that went to sleep, {@code wokenCount} the ones that woke (by signal or
+ * timeout), and {@code waitSemaphore} is what sleepers sleep on. No shared memory
+ * is needed: a signaller pairs each woken with a sleeper to forget the ones that
+ * timed out, then posts one wake-up per remaining sleeper (up to n) and waits until
+ * that many have woken, so a wake-up never goes to a thread that starts waiting
+ * later.
+ *
+ * <p>Java names: {@code wait} is {@link #await()}, {@code wait_for} is
+ * {@link #awaitFor}, {@code notify} is {@link #signal()}, {@code notify_all} is
+ * {@link #signalAll()}. Waiting or signalling without holding the lock throws
+ * IllegalMonitorStateException.
+ */
+public class Condition implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final SemLock lock;
+    private final Semaphore sleepingCount;
+    private final Semaphore wokenCount;
+    private final Semaphore waitSemaphore;
+
+    /** With a new RLock. */
+    public Condition() {
+        this(null);
+    }
+
+    /** With {@code lock} (null: a new RLock). */
+    public Condition(SemLock lock) {
+        this.lock = lock != null ? lock : new RLock();
+        this.sleepingCount = new Semaphore(0);
+        this.wokenCount = new Semaphore(0);
+        this.waitSemaphore = new Semaphore(0);
+    }
+
+    public void acquire() {
+        lock.acquire();
+    }
+
+    public boolean acquire(boolean block) {
+        return lock.acquire(block);
+    }
+
+    public boolean acquire(Duration timeout) {
+        return lock.acquire(timeout);
+    }
+
+    public void release() {
+        lock.release();
+    }
+
+    /** Releases the lock, waits for a signal, re-acquires the lock. */
+    public void await() {
+        await(null);
+    }
+
+    /**
+     * Releases the lock, waits for a signal or the timeout (null: none), and
+     * re-acquires the lock before it returns or throws, whatever ended the wait.
+     * False if the timeout passed.
+     */
+    public boolean await(Duration timeout) {
+        if (!lock.isMine()) {
+            throw new IllegalMonitorStateException("must acquire() condition before using await()");
+        }
+        Deadline deadline = Deadline.after(timeout);
+        // Tell signallers a thread is about to sleep, then let go of the lock however
+        // deep this thread holds it (an RLock may be held several times).
+        sleepingCount.release();
+        int count = lock.count();
+        for (int i = 0; i < count; i++) {
+            lock.release();
+        }
+        try {
+            return waitSemaphore.acquire(deadline);
+        } finally {
+            // Counted as woken whether signalled, timed out or interrupted, so that the
+            // next signaller can tell sleepers from leavers.
+            wokenCount.release();
+            // Uninterruptibly: the caller's finally-release must find the lock held,
+            // also when an InterruptedError is on its way out.
+            for (int i = 0; i < count; i++) {
+                lock.acquireUninterruptibly();
+            }
+        }
+    }
+
+    /** Waits until {@code predicate} is true; returns it. */
+    public boolean awaitFor(BooleanSupplier predicate) {
+        return awaitFor(predicate, null);
+    }
+
+    /**
+     * Waits until {@code predicate} is true or the timeout passes (null: none), looking
+     * at it after every wake-up; returns its last value. The lock must be held.
+     */
+    public boolean awaitFor(BooleanSupplier predicate, Duration timeout) {
+        boolean result = predicate.getAsBoolean();
+        if (result) {
+            return true;
+        }
+        Deadline deadline = Deadline.after(timeout);
+        while (!result) {
+            if (!deadline.isNever() && deadline.expired()) {
+                break;
+            }
+            await(deadline.isNever() ? null : Duration.ofNanos(deadline.remainingNanos()));
+            result = predicate.getAsBoolean();
+        }
+        return result;
+    }
+
+    /** Wakes one waiter, if any. */
+    public void signal() {
+        signal(1);
+    }
+
+    /** Wakes up to {@code n} waiters and returns once they have woken. */
+    public void signal(int n) {
+        if (!lock.isMine()) {
+            throw new IllegalMonitorStateException("lock is not owned");
+        }
+        // (CPython asserts here that no wake-up is left over. One can be, after a
+        // signaller was interrupted below: it is left for its sleeper, who may not have
+        // taken it yet, and is drained at the end of this call if nobody does.)
+        // Forget the sleepers that already left (timed out or were interrupted) since
+        // the last signal: each woken count pairs with one sleeping count.
+        while (wokenCount.acquire(false)) {
+            sleepingCount.acquire(false);
+        }
+        int sleepers = 0;
+        while (sleepers < n && sleepingCount.acquire(false)) {
+            waitSemaphore.release();        // wake up one sleeper
+            sleepers++;
+        }
+        if (sleepers > 0) {
+            int woken = 0;
+            try {
+                for (; woken < sleepers; woken++) {
+                    wokenCount.acquire(Deadline.never());
+                }
+            } catch (InterruptedError e) {
+                // The sleepers not yet counted will still post wokenCount when they wake;
+                // give each of them back a sleeping count, so that the next signaller pairs
+                // those late posts off instead of taking them for its own sleepers.
+                for (int i = woken; i < sleepers; i++) {
+                    sleepingCount.release();
+                }
+                throw e;
+            }
+            // Take back the wake-ups of sleepers that timed out just before we posted.
+            while (waitSemaphore.acquire(false)) {
+                // drained
+            }
+        }
+    }
+
+    /** Wakes every waiter. */
+    public void signalAll() {
+        signal(Integer.MAX_VALUE);
+    }
+
+    /** Threads sleeping now (an estimate, as Python's repr shows it). */
+    int waiters() {
+        return sleepingCount.value() - wokenCount.value();
+    }
+
+    /** As Python's repr: {@code <Condition(<RLock(None, 0)>, 0)>}. */
+    @Override
+    public String toString() {
+        String n;
+        try {
+            n = Integer.toString(waiters());
+        } catch (RuntimeException e) {
+            n = "unknown";
+        }
+        return "<Condition(" + lock + ", " + n + ")>";
+    }
+}

@@ -1,0 +1,215 @@
+package dev.jmp;
+
+import dev.jmp.blocking.Deadline;
+import dev.jmp.sync.NamedSemaphore;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * A POSIX named semaphore shared by any number of processes, with the owner record
+ * that makes it a lock: the base of {@link Lock}, {@link RLock}, {@link Semaphore}
+ * and {@link BoundedSemaphore}, as {@code multiprocessing.synchronize.SemLock} (and
+ * the C {@code _multiprocessing.SemLock} under it) is of Python's.
+ *
+ * <p>The kernel object is {@code /dev/shm/sem.jmp.<creator pid>.<random>}, mode
+ * 0600. Serializing a SemLock (a child's captured target, a Pipe, a Queue) writes
+ * only its name, kind and maximum value; the receiving process opens the name at
+ * its first operation on it. The creating process unlinks the name when the object
+ * becomes unreachable there or at exit; receivers only close
+ * ({@link dev.jmp.resource.Lifetime}). All copies of one SemLock in a process share
+ * one handle and one owner record ({@link NamedSemaphore}).
+ *
+ * <p>Every blocking acquire honours its timeout on the monotonic clock and wakes on
+ * {@link Thread#interrupt()} within {@link dev.jmp.blocking.Interrupts#SLICE_MILLIS}
+ * milliseconds, throwing {@link InterruptedError} with the flag set again.
+ */
+public abstract class SemLock implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** CPython's kinds: a recursive mutex (RLock) or a counting semaphore (the rest). */
+    static final int RECURSIVE_MUTEX = 0;
+    static final int SEMAPHORE = 1;
+
+    private static final String ACQUIRING = "acquiring a lock";
+
+    private final int kind;
+    private final int maxvalue;
+    private final String name;
+    private transient NamedSemaphore handle;
+
+    SemLock(int kind, int value, int maxvalue) {
+        if (value < 0) {
+            throw new IllegalArgumentException("semaphore initial value must be >= 0, not " + value);
+        }
+        this.kind = kind;
+        this.maxvalue = maxvalue;
+        this.handle = NamedSemaphore.create(value);
+        this.name = handle.name();
+    }
+
+    // ---- the Python API ---------------------------------------------------------
+
+    /** Blocks until acquired. */
+    public void acquire() {
+        acquire(Deadline.never());
+    }
+
+    /** {@code block=false}: one try, true if acquired. */
+    public boolean acquire(boolean block) {
+        return block ? acquire(Deadline.never()) : acquire((Deadline) null);
+    }
+
+    /** Waits at most {@code timeout} (null: forever; zero or negative: one try); true if acquired. */
+    public boolean acquire(Duration timeout) {
+        return acquire(Deadline.after(timeout));
+    }
+
+    /**
+     * Releases. A Lock (or a BoundedSemaphore) that is not held: IllegalStateException;
+     * an RLock not held by this thread of this process: IllegalMonitorStateException.
+     */
+    public void release() {
+        NamedSemaphore h = handle;
+        Thread me = Thread.currentThread();
+        if (kind == RECURSIVE_MUTEX) {
+            if (h.owner != me) {
+                throw new IllegalMonitorStateException("attempt to release recursive lock not owned by thread");
+            }
+            if (h.depth > 1) {
+                h.depth--;
+                return;
+            }
+            h.depth = 0;
+            h.owner = null;
+            h.release();
+            return;
+        }
+        if (maxvalue == 1) {
+            // A Lock may be released by any thread of any process, so only the kernel
+            // knows whether it is held. CPython asks sem_getvalue, which costs a second
+            // native call with an out-parameter (~35 ns here); a failing sem_trywait asks
+            // the same question for less. If it succeeds the lock was free: give the
+            // count back and refuse. (Like CPython's check, this is no guarantee against
+            // two releases racing each other from different processes.)
+            if (h.tryAcquire()) {
+                h.release();
+                forgetOwner(h, me);
+                throw new IllegalStateException("semaphore or lock released too many times");
+            }
+        } else if (maxvalue != NamedSemaphore.SEM_VALUE_MAX && h.value() >= maxvalue) {
+            throw new IllegalStateException("semaphore or lock released too many times");
+        }
+        // Clear before the post: once posted, another thread may acquire and record itself.
+        h.depth = 0;
+        h.owner = null;
+        h.release();
+    }
+
+    // ---- for Condition, Event and the subclasses ---------------------------------
+
+    /** One acquire with a deadline (null: one try, no waiting). */
+    final boolean acquire(Deadline deadline) {
+        NamedSemaphore h = handle;
+        Thread me = Thread.currentThread();
+        if (kind == RECURSIVE_MUTEX && h.owner == me) {
+            h.depth++;
+            return true;
+        }
+        boolean got = deadline == null ? h.tryAcquire() : h.acquire(deadline, ACQUIRING);
+        if (got) {
+            h.owner = me;
+            h.depth = 1;
+        }
+        return got;
+    }
+
+    /** Acquires, not woken by interrupts: re-taking a Condition's lock after a wait. */
+    final void acquireUninterruptibly() {
+        NamedSemaphore h = handle;
+        Thread me = Thread.currentThread();
+        if (kind == RECURSIVE_MUTEX && h.owner == me) {
+            h.depth++;
+            return;
+        }
+        h.acquireUninterruptibly();
+        h.owner = me;
+        h.depth = 1;
+    }
+
+    /** CPython's {@code _is_mine()}: held by this thread of this process. */
+    final boolean isMine() {
+        return handle.owner == Thread.currentThread();
+    }
+
+    /** CPython's {@code _count()} for the holder: how many releases free it. */
+    final int count() {
+        NamedSemaphore h = handle;
+        return h.owner == Thread.currentThread() ? h.depth : 0;
+    }
+
+    final int value() {
+        return handle.value();
+    }
+
+    final int maxvalue() {
+        return maxvalue;
+    }
+
+    final NamedSemaphore handle() {
+        return handle;
+    }
+
+    private static void forgetOwner(NamedSemaphore h, Thread me) {
+        if (h.owner == me) {
+            h.depth = 0;
+            h.owner = null;
+        }
+    }
+
+    /** CPython's repr names the owner: this process (and thread), None, or someone else. */
+    final String ownerDescription() {
+        NamedSemaphore h = handle;
+        if (h.owner == Thread.currentThread()) {
+            String name = Multiprocessing.currentProcess().name();
+            String thread = Thread.currentThread().getName();
+            return thread.equals("main") ? name : name + "|" + thread;
+        }
+        if (h.value() >= 1) {
+            return "None";
+        }
+        return h.owner != null ? "SomeOtherThread" : "SomeOtherProcess";
+    }
+
+    // ---- serialization: the name travels, the receiver attaches ---------------------
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (kind != RECURSIVE_MUTEX && kind != SEMAPHORE) {
+            throw new InvalidObjectException("SemLock: unknown kind " + kind);
+        }
+        if (maxvalue < 0) {
+            throw new InvalidObjectException("SemLock: bad maxvalue " + maxvalue);
+        }
+        // What arrives may come from a pipe: never let it name something outside the
+        // flat POSIX name space (a second slash) or past the kernel's length limit.
+        if (name == null || name.length() < 2 || name.length() > 251 || name.charAt(0) != '/'
+                || name.indexOf('/', 1) >= 0 || name.indexOf('\0') >= 0) {
+            throw new InvalidObjectException("SemLock: bad semaphore name");
+        }
+        handle = NamedSemaphore.attach(name);
+    }
+
+    /** Copies of one SemLock (in any process) are equal: they are one kernel object. */
+    @Override
+    public final boolean equals(Object o) {
+        return o instanceof SemLock && ((SemLock) o).name.equals(name);
+    }
+
+    @Override
+    public final int hashCode() {
+        return name.hashCode();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.jmp.resource;
+
+import dev.jmp.PosixException;
+import dev.jmp.posix.Linux;
+import java.security.SecureRandom;
+import java.util.function.Function;
+
+/**
+ * Fresh names for kernel objects: {@code /jmp.<creator pid>.<random>}.
+ *
+ * <p>Why this shape: the pid says in any {@code /dev/shm} listing whose object it is
+ * (and lets a test or a clean-up tool find exactly its own), and the random part is
+ * what keeps other local users out. Objects are created {@code O_CREAT|O_EXCL} with
+ * mode 0600, but a name someone can predict is a name they can create first
+ * (squatting) and make our {@code O_EXCL} fail forever; 100 random bits from
+ * SecureRandom cannot be predicted. The whole name stays near 35 characters, far
+ * below the kernel's limit of {@code /} plus 251.
+ *
+ * <p>The alphabet is lowercase base32 ({@code a-z2-7}): no {@code /}, no dot, and
+ * nothing a shell would mangle.
+ */
+public final class KernelNames {
+    private KernelNames() {
+    }
+
+    /** Attempts before giving up on EEXIST (CPython tries 100 times too). */
+    private static final int ATTEMPTS = 100;
+    private static final int RANDOM_CHARS = 20;
+    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
+
+    /** The prefix every name this process creates starts with: {@code /jmp.<pid>.}. */
+    public static String prefix() {
+        return "/jmp." + ProcessHandle.current().pid() + ".";
+    }
+
+    /** A new name, not yet used by anything (with overwhelming probability). */
+    public static String fresh() {
+        byte[] bytes = new byte[RANDOM_CHARS];
+        Random.SOURCE.nextBytes(bytes);
+        StringBuilder sb = new StringBuilder(prefix());
+        for (byte b : bytes) {
+            sb.append(ALPHABET[b & 31]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Creates an object under a fresh name: {@code create} is called with a new name
+     * and must open it {@code O_CREAT|O_EXCL}; on EEXIST another name is tried.
+     */
+    public static <T> T createFresh(Function<String, T> create) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return create.apply(fresh());
+            } catch (PosixException e) {
+                if (e.errno() != Linux.EEXIST || attempt >= ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    // A holder, so that a process that never creates an object never seeds a SecureRandom.
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
+    }
+}

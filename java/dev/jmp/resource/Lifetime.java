@@ -1,0 +1,133 @@
+package dev.jmp.resource;
+
+import dev.jmp.Multiprocessing;
+import dev.jmp.Process;
+import java.lang.ref.Cleaner;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Who removes a named kernel object, and when.
+ *
+ * <h2>Why this exists</h2>
+ * POSIX semaphores, message queues and shared memory are <em>named</em> objects: the
+ * kernel keeps the name (and the memory behind it) until someone calls the matching
+ * {@code *_unlink}, whether or not any process still has the object open. A name
+ * nobody unlinks stays until reboot: {@code /dev/shm} fills up with
+ * {@code sem.jmp.*} files, and message queues (whose file system is not even mounted
+ * here) leak invisibly against a per-user quota of a few queues. So every object jmp
+ * creates needs exactly one process that is responsible for its unlink.
+ *
+ * <h2>The rule: the creator unlinks, once; receivers only close</h2>
+ * As in CPython, that process is the creator. Handles travel (a child's captured
+ * target, a Pipe, a Queue), and a receiver cannot know whether other processes still
+ * want to open the name, so it only closes its own handle. The creator unlinks the
+ * name when the object can no longer be reached there (nothing in the creator can
+ * hand the name to anyone any more) or when it exits, whichever comes first.
+ * Unlinking does not destroy an object in use: a process that has opened it keeps
+ * using it; only opening it <em>by name</em> fails afterwards. That is the one trap,
+ * and it shapes two details:
+ * <ul>
+ * <li>Receivers open lazily (a child that never touches a Lock it was given pays
+ *     nothing, not even the native binding), so a receiver may open the name long
+ *     after it was sent. A {@link Process} keeps its target, and so every object the
+ *     target captured, reachable until the child is reaped; a started child stays in
+ *     {@link Multiprocessing#activeChildren()} until then. So a creator's
+ *     unreachable-unlink never strikes a child that could still open the name.</li>
+ * <li>At exit, {@code Multiprocessing}'s exit hook joins the children (daemons
+ *     terminated first, as Python's {@code _exit_function}), but shutdown hooks run
+ *     concurrently: this class's hook therefore waits for the same children before
+ *     it unlinks, or a non-daemon child still starting would find its Lock gone.</li>
+ * </ul>
+ * The classic trick of unlinking right after creation (CPython does it under
+ * {@code fork}) is not open to us: spawned children must open the object by name.
+ *
+ * <h2>How</h2>
+ * {@link #own} registers a name with the action that unlinks it. The action runs at
+ * most once, by whichever comes first: an explicit {@link OwnedName#unlink()} (as
+ * {@code SharedMemory.unlink()}), the {@link Cleaner} once the owner object is
+ * unreachable, or the single shutdown hook that unlinks every name still registered.
+ * One hook for all names, not one per object: a hook is a thread, and a program may
+ * create thousands of locks. A Cleaner action must not refer to its owner (the owner
+ * would then never become unreachable), so the registry holds only the name and the
+ * unlink action. Closing a process's own handle (sem_close, munmap, mq_close) is
+ * {@link #onUnreachable}'s job and is never done at exit: the kernel closes
+ * everything of a process that ends.
+ *
+ * <p>A SIGKILLed creator runs no hook: its names stay until a later clean-up (a
+ * separate issue, like CPython's resource tracker) removes them.
+ */
+public final class Lifetime {
+    private Lifetime() {
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.jmp.resource");
+
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "jmp-cleaner-resource");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Names this process created and has not unlinked yet. */
+    private static final Set<OwnedName> LIVE = ConcurrentHashMap.newKeySet();
+    private static final AtomicBoolean HOOK = new AtomicBoolean();
+
+    /**
+     * Makes this process responsible for unlinking {@code name}, which it has just
+     * created: {@code unlink} is called once, at {@link OwnedName#unlink()}, when
+     * {@code owner} becomes unreachable, or at exit. {@code unlink} must not refer to
+     * {@code owner}. An ENOENT from it (someone else removed the name) is ignored.
+     */
+    public static OwnedName own(Object owner, String name, Consumer<String> unlink) {
+        Objects.requireNonNull(owner, "owner");
+        OwnedName owned = new OwnedName(name, unlink);
+        if (HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Lifetime::atExit, "jmp-exit-unlink"));
+        }
+        LIVE.add(owned);
+        owned.track(CLEANER.register(owner, owned::unlinkOnce));
+        return owned;
+    }
+
+    /**
+     * Runs {@code action} once {@code owner} is unreachable (never at exit): closing
+     * this process's handle. {@code action} must not refer to {@code owner}, and code
+     * that uses the handle must keep its owner reachable while it does
+     * ({@link java.lang.ref.Reference#reachabilityFence}), or the handle could be
+     * closed under a native call.
+     */
+    public static Cleaner.Cleanable onUnreachable(Object owner, Runnable action) {
+        return CLEANER.register(owner, action);
+    }
+
+    static void forget(OwnedName owned) {
+        LIVE.remove(owned);
+    }
+
+    static void log(String name, RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "could not unlink " + name, e);
+    }
+
+    private static void atExit() {
+        awaitChildren();
+        for (OwnedName owned : LIVE) {
+            owned.unlink();
+        }
+    }
+
+    /** See the class comment: a child still running may not have opened its names yet. */
+    private static void awaitChildren() {
+        for (Process p : Multiprocessing.activeChildren()) {
+            try {
+                p.join();
+            } catch (RuntimeException e) {
+                // Closed meanwhile, or this hook was interrupted: unlink anyway.
+                LOG.log(System.Logger.Level.DEBUG, "while waiting for " + p.name() + " at exit", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package dev.jmp.sync;
+
+import dev.jmp.PosixException;
+import dev.jmp.blocking.Deadline;
+import dev.jmp.blocking.Interrupts;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
+import dev.jmp.posix.Sem;
+import dev.jmp.resource.KernelNames;
+import dev.jmp.resource.Lifetime;
+import dev.jmp.resource.OwnedName;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * This process's handle on one POSIX named semaphore: the kernel object under every
+ * {@code SemLock}.
+ *
+ * <p><b>One per name per process.</b> {@link #attach} returns the live handle for a
+ * name if this process already has one (the creator's own, or one attached
+ * earlier), so two Java objects that arrive for the same Lock share one handle, one
+ * {@code sem_t *} and one owner record: an RLock acquired through one copy is owned
+ * through the other, as the issue's "two handles behave as one" asks.
+ *
+ * <p><b>Opened lazily.</b> A receiver opens the name ({@code sem_open(name, 0)}) at
+ * its first operation, not when it is deserialized: a child that never touches the
+ * Lock it captured binds no native code and maps no page for it. The price is that
+ * a name the creator has already unlinked fails at first use rather than on arrival;
+ * {@link Lifetime} explains why that does not happen to a child's own target.
+ *
+ * <p><b>Blocking.</b> A wait first tries {@code sem_trywait} (no clock read, no
+ * allocation: the uncontended path), then sleeps in {@code sem_clockwait} on
+ * CLOCK_MONOTONIC in slices of {@link Interrupts#SLICE_MILLIS}, looking at the
+ * interrupt flag between slices. EINTR comes back as a short slice and the loop goes
+ * on with the same {@link Deadline}.
+ *
+ * <p><b>Closing.</b> When the handle becomes unreachable, its {@code sem_t *} is
+ * closed by the Cleaner; every method that passes the pointer to C keeps
+ * {@code this} reachable until the call returns ({@link Reference#reachabilityFence}),
+ * or the Cleaner could unmap the semaphore under a thread blocked on it.
+ */
+public final class NamedSemaphore {
+    /** Linux's SEM_VALUE_MAX. */
+    public static final int SEM_VALUE_MAX = Integer.MAX_VALUE;
+
+    private static final int EOVERFLOW = 75;
+
+    private static final System.Logger LOG = System.getLogger("dev.jmp.sync");
+
+    /** name -> this process's live handle. Guarded by itself. */
+    private static final Map<String, WeakReference<NamedSemaphore>> HANDLES = new HashMap<>();
+
+    private final String name;
+    private final Opened opened;
+    private final OwnedName owned;     // null unless this process created the semaphore
+
+    /**
+     * SemLock's bookkeeping, CPython's {@code last_tid} and {@code count}: the thread
+     * that last acquired (null once released) and how deep it holds. Per process by
+     * construction (this object is), so per (process, thread). Plain fields, kept off
+     * the uncontended path's cost: the acquiring thread records itself after its
+     * sem_trywait/sem_clockwait succeeds, and a releasing thread clears the record
+     * before its sem_post. A thread can read {@code owner == itself} only if it wrote
+     * that and has not since written null (program order hides its own older writes
+     * from it), so a stale read never makes a thread believe it holds a lock it
+     * released. (A Lock released for it by another thread can leave that thread's view
+     * stale; CPython's count has the same blind spot.)
+     */
+    public Thread owner;
+    public int depth;
+
+    /** The {@code sem_t *} and whether it has been closed; what the Cleaner closes. */
+    private static final class Opened implements Runnable {
+        volatile Sem sem;
+        private boolean closed;          // guarded by this
+        private final String name;
+        private final WeakReference<NamedSemaphore> ref;
+
+        Opened(String name, Sem sem, NamedSemaphore owner) {
+            this.name = name;
+            this.sem = sem;
+            this.ref = new WeakReference<>(owner);
+        }
+
+        synchronized Sem open() {
+            if (closed) {
+                throw new IllegalStateException("semaphore " + name + " is closed");
+            }
+            Sem s = sem;
+            if (s == null) {
+                try {
+                    s = Posix.libc().sem_open(name, 0);
+                } catch (PosixException e) {
+                    throw gone(e);
+                }
+                sem = s;
+                LOG.log(System.Logger.Level.DEBUG, "opened semaphore {0}", name);
+            }
+            return s;
+        }
+
+        private PosixException gone(PosixException e) {
+            if (e.errno() != Linux.ENOENT) {
+                return e;
+            }
+            PosixException g = new PosixException("sem_open", e.errno(), "No such file or directory: " + name
+                    + " no longer exists (the process that created it has dropped it or exited)", "ENOENT");
+            g.initCause(e);
+            return g;
+        }
+
+        @Override
+        public void run() {
+            synchronized (HANDLES) {
+                HANDLES.remove(name, ref);
+            }
+            Sem s;
+            synchronized (this) {
+                closed = true;
+                s = sem;
+                sem = null;
+            }
+            if (s != null) {
+                try {
+                    Posix.libc().sem_close(s);
+                } catch (RuntimeException ignored) {
+                    // Nothing useful to do in a Cleaner thread; the kernel frees it at exit.
+                }
+            }
+        }
+    }
+
+    private NamedSemaphore(String name, Sem sem, boolean creator) {
+        this.name = name;
+        this.opened = new Opened(name, sem, this);
+        this.owned = creator ? Lifetime.own(this, name, n -> Posix.libc().sem_unlink(n)) : null;
+        Lifetime.onUnreachable(this, opened);
+    }
+
+    /** Creates a semaphore with {@code value} under a fresh name, mode 0600. */
+    public static NamedSemaphore create(int value) {
+        Posix posix = Posix.libc();
+        return KernelNames.createFresh(name -> {
+            Sem sem = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, value);
+            NamedSemaphore s;
+            try {
+                s = new NamedSemaphore(name, sem, true);
+            } catch (RuntimeException | Error e) {
+                posix.sem_close(sem);
+                posix.sem_unlink(name);
+                throw e;
+            }
+            synchronized (HANDLES) {
+                HANDLES.put(name, s.opened.ref);
+            }
+            LOG.log(System.Logger.Level.DEBUG, "created semaphore {0}", name);
+            return s;
+        });
+    }
+
+    /** This process's handle on {@code name}: the existing one, or a new one opened at first use. */
+    public static NamedSemaphore attach(String name) {
+        synchronized (HANDLES) {
+            WeakReference<NamedSemaphore> ref = HANDLES.get(name);
+            NamedSemaphore s = ref == null ? null : ref.get();
+            if (s == null) {
+                s = new NamedSemaphore(name, null, false);
+                HANDLES.put(name, s.opened.ref);
+            }
+            return s;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** True in the process that created the semaphore (and will unlink it). */
+    public boolean creator() {
+        return owned != null;
+    }
+
+    private Sem sem() {
+        Sem s = opened.sem;
+        return s != null ? s : opened.open();
+    }
+
+    /** sem_trywait: true if decremented. */
+    public boolean tryAcquire() {
+        try {
+            return Posix.libc().sem_trywait(sem());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Decrements, waiting until the deadline; true if decremented, false on timeout.
+     * InterruptedError (flag set again) if the thread is interrupted while it waits.
+     */
+    public boolean acquire(Deadline deadline, String what) {
+        try {
+            Posix posix = Posix.libc();
+            Sem s = sem();
+            if (posix.sem_trywait(s)) {
+                return true;
+            }
+            long sliceNanos = Interrupts.SLICE_MILLIS * 1_000_000L;
+            while (true) {
+                if (deadline.expired()) {
+                    return false;
+                }
+                Interrupts.check(what);
+                long wait = Math.min(deadline.remainingNanos(), sliceNanos);
+                if (posix.sem_clockwait(s, Linux.CLOCK_MONOTONIC, System.nanoTime() + wait)) {
+                    return true;
+                }
+                // ETIMEDOUT at the end of a slice or of the deadline, or EINTR: look at the
+                // deadline and the interrupt flag, then wait again on the same deadline.
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Decrements, waiting as long as it takes and not woken by interrupts: for
+     * re-taking a Condition's lock on the way out of a wait, which must hold the lock
+     * again whatever made the wait end (as java.util.concurrent's Condition does).
+     */
+    public void acquireUninterruptibly() {
+        try {
+            Posix posix = Posix.libc();
+            Sem s = sem();
+            if (!posix.sem_trywait(s)) {
+                posix.sem_wait(s);
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** sem_post; EOVERFLOW (past SEM_VALUE_MAX) as IllegalStateException, as CPython's ValueError. */
+    public void release() {
+        try {
+            Posix.libc().sem_post(sem());
+        } catch (PosixException e) {
+            if (e.errno() == EOVERFLOW) {
+                throw new IllegalStateException("semaphore or lock released too many times", e);
+            }
+            throw e;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** sem_getvalue. */
+    public int value() {
+        try {
+            return Posix.libc().sem_getvalue(sem());
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Unlinks the name now if this process created it (tests; normally the Lifetime does it). */
+    public boolean unlink() {
+        return owned != null && owned.unlink();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
