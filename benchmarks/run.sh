@@ -26,6 +26,7 @@ CP="target/classes:$(cat target/classpath.txt)"
 # One run directory, emptied first: the report never mixes numbers from two runs.
 rm -rf "$RUN"
 mkdir -p "$RUN"
+date -Iseconds > "$RUN/started.txt"
 cat /proc/loadavg > "$RUN/loadavg.txt" 2>/dev/null || true
 command -v taskset >/dev/null || echo "run.sh: taskset is missing: the Java two-process rows will fail (the C and Python sides pin themselves)" >&2
 
@@ -44,7 +45,7 @@ done
 # ---- JMH ----------------------------------------------------------------------------
 step "JMH: dev.jmp.bench (log: $RUN/jmh.log)"
 # A failing benchmark does not stop the others (JMH's default); its row shows "—".
-if ! "$JAVA" -cp "$CP" org.openjdk.jmh.Main 'dev\.jmp\.bench\..*' "${JMH_OPTS[@]}" \
+if ! "$JAVA" -cp "$CP" org.openjdk.jmh.Main 'dev\.jmp\.bench\..*' ${JMH_OPTS[@]+"${JMH_OPTS[@]}"} \
       -rf json -rff "$RUN/jmh.json" > "$RUN/jmh.log" 2>&1; then
   echo "   JMH exited with an error (see $RUN/jmh.log)"
 fi

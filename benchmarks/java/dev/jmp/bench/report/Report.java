@@ -41,7 +41,8 @@ public final class Report {
         List<Row> rows = Rows.all();
         List<Line> lines = compute(rows, res);
 
-        Map<String, String> env = environment(res, mode, run);
+        ZonedDateTime started = startOf(run);
+        Map<String, String> env = environment(res, mode, run, started);
         System.out.println();
         System.out.print(Text.table(lines));
         System.out.println();
@@ -53,7 +54,7 @@ public final class Report {
         }
 
         Files.createDirectories(out);
-        String stamp = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
+        String stamp = started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm"));
         String base = "bench-" + stamp + "-" + mode;
         String svg = Chart.svg(lines, env);
         Files.writeString(out.resolve(base + ".svg"), svg);
@@ -116,9 +117,23 @@ public final class Report {
         return m == null || m.nsPerOp().isEmpty() ? null : m.stats(unit);
     }
 
-    static Map<String, String> environment(Results res, String mode, Path run) {
+    /** When the run began (run.sh writes it; else the run directory's loadavg.txt time). */
+    static ZonedDateTime startOf(Path run) {
+        try {
+            return ZonedDateTime.parse(Files.readString(run.resolve("started.txt")).trim());
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            try {
+                return Files.getLastModifiedTime(run.resolve("loadavg.txt")).toInstant()
+                        .atZone(java.time.ZoneId.systemDefault());
+            } catch (IOException e2) {
+                return ZonedDateTime.now();
+            }
+        }
+    }
+
+    static Map<String, String> environment(Results res, String mode, Path run, ZonedDateTime started) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        env.put("date", started.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         env.put("mode", mode);
         env.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("java.home") + ")");

@@ -94,7 +94,7 @@ final class Results {
             }
             String key = jmhKey(simple, params);
             String mode = (String) b.get("mode");
-            jmh.put(key, new Measurement("jmp", key, ns, 1, -1, "JMH " + mode + ", " + b.get("forks") + " fork(s)"));
+            jmh.put(key, new Measurement("jmp", key, ns, 1, -1, "JMH " + mode + ", " + ((Double) b.get("forks")).intValue() + " fork(s)"));
         }
     }
 
