@@ -85,7 +85,9 @@ public class ProcessBench {
         @TearDown(Level.Invocation)
         public void closePipe() {
             Posix.libc().close(pipe[0]);
-            Posix.libc().close(pipe[1]);
+            if (pipe[1] >= 0) {
+                Posix.libc().close(pipe[1]);
+            }
         }
     }
 
@@ -104,6 +106,9 @@ public class ProcessBench {
         Process p = new Process(ChildTargets.firstLine(f.writer));
         m.started = p;
         p.start();
+        // The child has its copy now; without ours, a child that dies early gives EOF, not a hang.
+        Posix.libc().close(f.pipe[1]);
+        f.pipe[1] = -1;
         int n = Posix.libc().read(f.pipe[0], f.one, 0, 1);
         if (n != 1) {
             throw new IllegalStateException("child " + p + " ended before its first line");
