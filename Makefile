@@ -2,7 +2,7 @@
 #   make demo    build and run the tutorial programs
 #   make test    build and run the test suite
 #   make stress  the heavy tests (tagged "stress") on top of the suite
-#   make bench   benchmarks: C baseline, JMH, CPython
+#   make bench   benchmarks: C baseline, JMH, CPython (make bench-quick: under 3 minutes)
 #   make clean
 
 MVN     ?= mvn
@@ -36,9 +36,22 @@ demo: build
 	@echo "== tutorial 1: threads vs processes =="
 	$(JAVA) -cp "$(CP)" dev.jmp.examples.ThreadsVsProcesses
 
-bench: build
+# bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
+# bench-quick: the same with fewer samples and forks (under 3 minutes).
+# The bench_* programs are rebuilt every time: they share native/bench.h, which the
+# pattern rule above does not know about.
+BENCH_NATIVE = $(filter target/native/bench_%,$(NATIVE_BIN))
+.PHONY: bench-quick
+
+bench: native
+	$(MAKE) --no-print-directory -B $(BENCH_NATIVE)
 	$(MVN) $(MVNFLAGS) -Pbench -DskipTests package
-	@echo "make bench: the benchmark table arrives with its issue; C baselines are in target/native"
+	benchmarks/run.sh full
+
+bench-quick: native
+	$(MAKE) --no-print-directory -B $(BENCH_NATIVE)
+	$(MVN) $(MVNFLAGS) -Pbench -DskipTests package
+	benchmarks/run.sh quick
 
 clean:
 	$(MVN) $(MVNFLAGS) clean

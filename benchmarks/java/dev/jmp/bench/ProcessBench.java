@@ -1,0 +1,165 @@
+package dev.jmp.bench;
+
+import dev.jmp.Multiprocessing;
+import dev.jmp.Process;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
+import dev.jmp.posix.SigSet;
+import dev.jmp.posix.SpawnAttr;
+import dev.jmp.posix.SpawnFileActions;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Starting a child: {@code Process} start+join of a trivial target, {@code start()}
+ * to the target's first line, and beside them a bare {@code java -cp ... Hello} on the
+ * same JDK, spawned the same way (posix_spawn with the same file actions and signal
+ * attributes as a jmp child), so the difference is jmp's own cost.
+ *
+ * <p>Single-shot: each sample is one process; these are milliseconds, so JMH's timer
+ * and per-invocation setup are noise. Unpinned, as on the C and Python sides: a
+ * process start is not a two-CPU ping-pong.
+ *
+ * <p>{@code startMethod}: add "warm" to the @Param lists when Multiprocessing offers it
+ * (issue 9); the report already has rows waiting for it.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 5)
+@Measurement(iterations = 20)
+@Fork(2)
+public class ProcessBench {
+
+    @State(Scope.Thread)
+    public static class Method {
+        @Param({"spawn"})
+        public String startMethod;
+
+        Process started;
+
+        @Setup(Level.Trial)
+        public void select() {
+            Multiprocessing.setStartMethod(startMethod);
+        }
+
+        /** Not timed: release the finished child's fds. */
+        @TearDown(Level.Invocation)
+        public void close() {
+            if (started != null) {
+                started.join();
+                started.close();
+                started = null;
+            }
+        }
+    }
+
+    /** A fresh pipe per sample; the child gets its write end. */
+    @State(Scope.Thread)
+    public static class FirstLine {
+        int[] pipe;
+        InheritedFd writer;
+        final byte[] one = new byte[1];
+
+        @Setup(Level.Invocation)
+        public void open() {
+            pipe = Posix.libc().pipe2(Linux.O_CLOEXEC);
+            writer = new InheritedFd(pipe[1]);
+        }
+
+        @TearDown(Level.Invocation)
+        public void closePipe() {
+            Posix.libc().close(pipe[0]);
+            if (pipe[1] >= 0) {
+                Posix.libc().close(pipe[1]);
+            }
+        }
+    }
+
+    @Benchmark
+    public Integer startJoin(Method m) {
+        Process p = new Process(ChildTargets.noop());
+        m.started = p;
+        p.start();
+        p.join();
+        return p.exitcode();
+    }
+
+    /** From {@code new Process(...)} to the byte the target's first line writes. */
+    @Benchmark
+    public int startToFirstLine(Method m, FirstLine f) {
+        Process p = new Process(ChildTargets.firstLine(f.writer));
+        m.started = p;
+        p.start();
+        // The child has its copy now; without ours, a child that dies early gives EOF, not a hang.
+        Posix.libc().close(f.pipe[1]);
+        f.pipe[1] = -1;
+        int n = Posix.libc().read(f.pipe[0], f.one, 0, 1);
+        if (n != 1) {
+            throw new IllegalStateException("child " + p + " ended before its first line");
+        }
+        return n;
+    }
+
+    /** The JDK's floor: spawn {@code java -cp <same classpath> dev.jmp.bench.Hello} and wait. */
+    @State(Scope.Benchmark)
+    public static class HelloCommand {
+        List<String> argv;
+        List<String> env;
+        SpawnAttr attr;
+
+        @Setup(Level.Trial)
+        public void prepare() {
+            String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+            argv = List.of(java, "-cp", System.getProperty("java.class.path"), Hello.class.getName());
+            env = new ArrayList<>();
+            for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+                env.add(e.getKey() + "=" + e.getValue());
+            }
+            // The attributes a jmp child is spawned with: empty signal mask, default dispositions.
+            Posix posix = Posix.libc();
+            attr = posix.posix_spawnattr_init();
+            SigSet empty = posix.sigemptyset();
+            SigSet all = posix.sigfillset();
+            posix.posix_spawnattr_setsigmask(attr, empty);
+            posix.posix_spawnattr_setsigdefault(attr, all);
+            posix.posix_spawnattr_setflags(attr, (short) (Linux.POSIX_SPAWN_SETSIGMASK | Linux.POSIX_SPAWN_SETSIGDEF));
+        }
+
+        @TearDown(Level.Trial)
+        public void release() {
+            Posix.libc().posix_spawnattr_destroy(attr);
+        }
+    }
+
+    @Benchmark
+    public int javaHello(HelloCommand h) {
+        Posix posix = Posix.libc();
+        SpawnFileActions actions = posix.posix_spawn_file_actions_init();
+        int pid;
+        try {
+            posix.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+            pid = posix.posix_spawn(h.argv.get(0), actions, h.attr, h.argv, h.env);
+        } finally {
+            posix.posix_spawn_file_actions_destroy(actions);
+        }
+        int[] status = new int[1];
+        posix.waitpid(pid, status, 0);
+        return status[0];
+    }
+}

@@ -1,0 +1,144 @@
+package dev.jmp.bench.report;
+
+import static dev.jmp.bench.report.Target.C;
+import static dev.jmp.bench.report.Target.PY;
+import static dev.jmp.bench.report.Target.atLeast;
+import static dev.jmp.bench.report.Target.atMost;
+import static dev.jmp.bench.report.Target.below;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every row of the table: what it measures on each side and the issue's target.
+ *
+ * <p>To add a jmp row: write the JMH method (benchmarks/java/dev/jmp/bench/...Bench),
+ * then give its row here a {@code .jmp("Class.method", ...)}. The C and CPython ids are
+ * the "id" fields that native/bench_*.c and benchmarks/python/mp_bench.py print
+ * (without the "/placement" suffix, which the row adds). A row whose JMH benchmark is
+ * missing from the run shows "—" for jmp; nothing fails.
+ *
+ * <p>Two-process rows are declared once with {@link #bothPlacements}, which makes the
+ * "1 CPU" (same) and "2 CPUs" (split) rows; their JMH benchmark gets the parameter
+ * placement=same|split and must pin itself and its partner with
+ * {@link dev.jmp.bench.Placement}.
+ */
+final class Rows {
+    private Rows() {
+    }
+
+    private static final String JAVA_HELLO = "Bare runtime start: java Hello / python -c pass";
+    private static final String BYTEBUFFER = "ByteBuffer.getInt, plain Java";
+
+    static List<Row> all() {
+        List<Row> rows = new ArrayList<>();
+
+        // ---- Process (issues 2 and 9) ----
+        String s = "Process";
+        rows.add(new Row(s, "Process start+join, trivial target (spawn)", "any", Unit.MS)
+                .c("spawn.true").jmp("ProcessBench.startJoin", "startMethod=spawn").py("proc.start_join.spawn")
+                .target(atMost(1, PY, "9"))
+                .note("C: posix_spawn(/bin/true) + waitpid."));
+        rows.add(new Row(s, "Process() to the target's first line (spawn)", "any", Unit.MS)
+                .c("spawn.first_line").jmp("ProcessBench.startToFirstLine", "startMethod=spawn")
+                .py("proc.first_line.spawn")
+                .target(atMost(1.5, JAVA_HELLO, "9").shownAs("java Hello"))
+                .note("The child's first line writes a byte on an inherited pipe; the parent's clock stops when it reads it."));
+        rows.add(new Row(s, JAVA_HELLO, "any", Unit.MS)
+                .c("spawn.true").jmp("ProcessBench.javaHello").py("python.bare_start").reference()
+                .note("Yardstick, not jmp: a bare JVM (and a bare interpreter) spawned and waited for."));
+        rows.add(new Row(s, "Process start+join (jmp warm / CPython fork)", "any", Unit.MS)
+                .c("fork.exit").jmp("ProcessBench.startJoin", "startMethod=warm").py("proc.start_join.fork")
+                .note("C: fork + _exit + waitpid."));
+        rows.add(new Row(s, "Process() to first line (jmp warm / CPython fork)", "any", Unit.MS)
+                .c("fork.first_line").jmp("ProcessBench.startToFirstLine", "startMethod=warm")
+                .py("proc.first_line.fork")
+                .target(atMost(1, PY, "9")));
+
+        // ---- Pipe and Connection (issue 4) ----
+        s = "Pipe";
+        bothPlacements(rows, s, "Pipe RTT, send/recv 'hello'", Unit.US, r -> r
+                .c("socketpair.rtt.64B").jmp("PipeBench.helloRtt").py("pipe.rtt.hello")
+                .target(atMost(0.7, PY, "4"))
+                .note("C: 64-byte round trip on a socketpair (the channel under CPython's Pipe()), the raw floor."));
+        bothPlacements(rows, s, "Pipe RTT, sendBytes 64 B", Unit.US, r -> r
+                .c("socketpair.rtt.64B").jmp("PipeBench.bytesRtt").py("pipe.rtt.64B")
+                .target(atMost(1.3, C, "4"))
+                .note("C: socketpair; if jmp's duplex Pipe is a pair of pipes, point .c() at pipe.rtt.64B."));
+        bothPlacements(rows, s, "Pipe stream, 64 KiB messages", Unit.GB_S, r -> r
+                .c("socketpair.stream.64KiB").jmp("PipeBench.stream64KiB", 64 * 1024).py("pipe.duplex.stream.64KiB"));
+        bothPlacements(rows, s, "Pipe stream, 1 MiB messages", Unit.GB_S, r -> r
+                .c("socketpair.stream.64KiB").jmp("PipeBench.stream1MiB", 1024 * 1024).py("pipe.duplex.stream.1MiB")
+                .target(atLeast(0.7, C, "4")).target(atLeast(1.5, PY, "4"))
+                .note("C: one-way 64 KiB writes on the same kind of channel."));
+        bothPlacements(rows, s, "Pipe(false) stream, 1 MiB messages", Unit.GB_S, r -> r
+                .c("pipe.stream.64KiB").jmp("PipeBench.simplexStream1MiB", 1024 * 1024).py("pipe.simplex.stream.1MiB")
+                .target(atLeast(0.7, C, "4")).target(atLeast(1.5, PY, "4")));
+
+        // ---- Queues (issue 5) ----
+        s = "Queue";
+        bothPlacements(rows, s, "Queue 1P->1C, small items", Unit.K_S, r -> r
+                .c("mq.1p1c.8B").jmp("QueueBench.queue1p1c").py("queue.queue.1p1c")
+                .target(atLeast(2, PY, "5"))
+                .note("C: 8-byte messages through one POSIX message queue (10 x 8 KiB, the user limits)."));
+        bothPlacements(rows, s, "SimpleQueue 1P->1C, small items", Unit.K_S, r -> r
+                .c("mq.1p1c.8B").jmp("QueueBench.simpleQueue1p1c").py("queue.simplequeue.1p1c"));
+        bothPlacements(rows, s, "JoinableQueue 1P->1C, taskDone+join", Unit.K_S, r -> r
+                .c("mq.1p1c.8B").jmp("QueueBench.joinableQueue1p1c").py("queue.joinablequeue.1p1c"));
+        rows.add(new Row(s, "Queue 4P->4C, small items", "any", Unit.K_S)
+                .c("mq.4p4c.8B").jmp("QueueBench.queue4p4c").py("queue.queue.4p4c")
+                .target(atLeast(2, PY, "5")));
+        bothPlacements(rows, s, "Queue RTT (two queues)", Unit.US, r -> r
+                .c("mq.rtt.64B").jmp("QueueBench.queueRtt").py("queue.rtt"));
+
+        // ---- Synchronization (issue 3) ----
+        s = "Synchronization";
+        rows.add(new Row(s, "Lock acquire+release, uncontended", "any", Unit.NS)
+                .c("sem.wait_post").jmp("SyncBench.lockAcquireRelease").py("lock.acquire_release")
+                .target(atMost(2, C, "3")).target(below(1, PY, "3"))
+                .note("C: sem_wait+sem_post on a named semaphore of value 1."));
+        bothPlacements(rows, s, "Semaphore ping-pong", Unit.US, r -> r
+                .c("sem.pingpong").jmp("SyncBench.semaphorePingPong").py("sem.pingpong")
+                .target(atMost(1.5, C, "3")));
+
+        // ---- Shared memory (issue 6) ----
+        s = "Shared memory";
+        bothPlacements(rows, s, "Value locked increment, 2 processes", Unit.M_S, r -> r
+                .c("shm.locked_incr").jmp("SharedMemoryBench.valueLockedIncrement").py("value.locked_incr")
+                .target(atLeast(3, PY, "6"))
+                .note("C: an int in shm_open memory under a named semaphore; CPython's Value lock is an RLock."));
+        rows.add(new Row(s, "Value read, unlocked", "any", Unit.NS)
+                .c("shm.read").jmp("SharedMemoryBench.valueRead").py("value.read")
+                .target(atMost(2, BYTEBUFFER, "6").shownAs("ByteBuffer read")));
+        rows.add(new Row(s, BYTEBUFFER, "any", Unit.NS)
+                .c("shm.read").jmp("ReferenceBench.byteBufferGetInt").reference()
+                .note("Yardstick, not jmp: a direct ByteBuffer read in plain Java."));
+
+        // ---- Pool (issues 7 and 9) ----
+        s = "Pool";
+        rows.add(new Row(s, "Pool(2).map identity over 100k ints", "any", Unit.MS)
+                .jmp("PoolBench.map100k").py("pool.map.100k")
+                .target(atMost(1, PY, "7"))
+                .note("CPython: the fork Pool (Linux's default in 3.11), as issue 7 quotes it."));
+        rows.add(new Row(s, "Pool applyAsync(...).get() round trip", "any", Unit.US)
+                .jmp("PoolBench.applyAsyncRoundTrip").py("pool.apply_async")
+                .target(atMost(0.5, PY, "7")));
+        rows.add(new Row(s, "Pool(2) creation to first result (spawn)", "any", Unit.MS)
+                .jmp("PoolBench.creationToFirstResult", "startMethod=spawn").py("pool.first_result.spawn")
+                .target(atMost(1, PY, "7")));
+        rows.add(new Row(s, "Pool(2) creation to first result (jmp warm / CPython fork)", "any", Unit.MS)
+                .jmp("PoolBench.creationToFirstResult", "startMethod=warm").py("pool.first_result.fork")
+                .target(atMost(1, PY, "9")));
+        return rows;
+    }
+
+    /** The same operation with both processes on CPU 0, and with the partner on CPU 1. */
+    private static void bothPlacements(List<Row> rows, String section, String name, Unit unit, Consumer<Row> spec) {
+        for (String placement : new String[] {"same", "split"}) {
+            Row r = new Row(section, name, placement, unit);
+            spec.accept(r);
+            rows.add(r);
+        }
+    }
+}
