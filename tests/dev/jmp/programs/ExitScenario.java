@@ -17,6 +17,7 @@ public final class ExitScenario {
             case "exit-hook" -> exitHook(args.length > 1 && args[1].equals("throw"));
             case "parent-killed" -> parentKilled();
             case "warm-idle" -> warmIdle(args[1].equals("killed"));
+            case "cds" -> cds();
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -75,6 +76,24 @@ public final class ExitScenario {
         System.out.flush();
         if (block) {
             blockForever();
+        }
+    }
+
+    /** First child: the archive is made; the next child starts with it. */
+    private static void cds() {
+        try {
+            Process first = new Process(() -> { });
+            first.start();
+            first.join();
+            boolean made = dev.jmp.spawn.ClassDataSharing.awaitArchive(java.time.Duration.ofMinutes(3));
+            Process second = new Process(() -> { });
+            second.start();
+            String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + second.pid() + "/cmdline"));
+            second.join();
+            System.out.println("archive " + made + " used " + cmdline.contains("-XX:SharedArchiveFile=")
+                    + " exitcodes " + first.exitcode() + " " + second.exitcode());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
