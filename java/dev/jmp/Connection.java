@@ -205,8 +205,9 @@ public final class Connection implements AutoCloseable, Serializable {
         return readable;
     }
 
+    /** False for a receive-only end, and once a send was cut off after part of its message was written. */
     public boolean writable() {
-        return writable;
+        return writable && !sender.broken();
     }
 
     /** The file descriptor (non-blocking). */

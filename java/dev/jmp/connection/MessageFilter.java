@@ -22,14 +22,27 @@ final class MessageFilter implements ObjectInputFilter {
     private static final Set<String> REFUSED = Set.of("dev.jmp.Connection", "dev.jmp.Connection$Handle");
 
     private final ObjectInputFilter global = ObjectInputFilter.Config.getSerialFilter();
+    private final long maxDepth;
+    private final long maxRefs;
+    private final long maxArrayLength;
     private long baseRefs;
     private long maxArray;
     private String rejection;
 
+    MessageFilter() {
+        this(Limits.MAX_DEPTH, Limits.MAX_REFS, Limits.MAX_ARRAY_LENGTH);
+    }
+
+    MessageFilter(long maxDepth, long maxRefs, long maxArrayLength) {
+        this.maxDepth = maxDepth;
+        this.maxRefs = maxRefs;
+        this.maxArrayLength = maxArrayLength;
+    }
+
     /** Called before each message of {@code bytes} bytes is read. */
     void startMessage(int bytes) {
         baseRefs = -1;
-        maxArray = Math.min(Limits.MAX_ARRAY_LENGTH, (long) Limits.ARRAY_ELEMENTS_PER_BYTE * bytes + 64);
+        maxArray = Math.min(maxArrayLength, (long) Limits.ARRAY_ELEMENTS_PER_BYTE * bytes + 64);
         rejection = null;
     }
 
@@ -45,19 +58,19 @@ final class MessageFilter implements ObjectInputFilter {
             return reject("a Connection cannot travel inside a message (only to a child process, captured by "
                     + "its target)");
         }
-        if (info.depth() > Limits.MAX_DEPTH) {
-            return reject("objects nested deeper than jmp.connection.maxDepth=" + Limits.MAX_DEPTH);
+        if (info.depth() > maxDepth) {
+            return reject("objects nested deeper than jmp.connection.maxDepth=" + maxDepth);
         }
         long refs = info.references();
         if (baseRefs < 0) {
             baseRefs = refs - 1;
         }
-        if (refs - baseRefs > Limits.MAX_REFS) {
-            return reject("more than jmp.connection.maxRefs=" + Limits.MAX_REFS + " objects");
+        if (refs - baseRefs > maxRefs) {
+            return reject("more than jmp.connection.maxRefs=" + maxRefs + " objects");
         }
         if (info.arrayLength() > maxArray) {
             return reject("an array of " + info.arrayLength() + " elements, more than "
-                    + (maxArray == Limits.MAX_ARRAY_LENGTH
+                    + (maxArray == maxArrayLength
                         ? "jmp.connection.maxArrayLength=" + maxArray
                         : Limits.ARRAY_ELEMENTS_PER_BYTE + " per byte of the message allows"));
         }

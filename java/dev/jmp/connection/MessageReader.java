@@ -33,8 +33,16 @@ final class MessageReader {
     private static final byte[] RESET = {0x79};   // ObjectStreamConstants.TC_RESET
 
     private final Feed feed = new Feed();
-    private final MessageFilter filter = new MessageFilter();
+    private final MessageFilter filter;
     private Input in;
+
+    MessageReader() {
+        this(new MessageFilter());
+    }
+
+    MessageReader(MessageFilter filter) {
+        this.filter = filter;
+    }
 
     Object decode(byte[] message) {
         if (message.length < 4 || FrameHeader.getInt(message, 0) != FrameHeader.getInt(MessageWriter.STREAM_HEADER, 0)) {
