@@ -140,32 +140,61 @@ class PipeProcessTest {
         }
     }
 
-    // ---- simplex: the parent's copy stays usable; EOF once the last writer closes --------
+    // ---- simplex: two writers share one end; EOF once the last writer closes ----------
 
-    static void writer(Connection w) {
-        w.send("child-1");
-        w.sendBytes(new byte[] {1, 2, 3});
-        w.send("child-2");
+    record Tagged(String writer, int seq) implements Serializable {
     }
 
+    static final int EACH = 500;
+
+    static void writer(Connection w) {
+        for (int i = 0; i < EACH; i++) {
+            w.send(new Tagged("child", i));
+        }
+        w.send("end");
+    }
+
+    /**
+     * The child and this process send at the same time on copies of one pipe end, each
+     * with its own long-lived serialization stream: every message still decodes alone,
+     * and each writer's messages arrive whole and in order.
+     */
     @Test
-    void simplexWriterInChildAndParentThenEof() {
+    void twoWritersOnOneEndThenEof() throws Exception {
         try (Pipe pipe = Pipe.open(false)) {
             Connection r = pipe.conn1();
             Connection w = pipe.conn2();
-            w.send("parent-before");
+            w.send(new Tagged("parent", -1));
             Process p = new Process(() -> writer(w));
             p.start();
-            assertEquals("parent-before", r.recv());
-            assertEquals("child-1", r.recv());
-            assertArrayEquals(new byte[] {1, 2, 3}, r.recvBytes());
-            assertEquals("child-2", r.recv());
+            java.util.List<Object> got = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            Thread reader = new Thread(() -> {
+                for (int i = 0; i < 2 * EACH + 2; i++) {
+                    got.add(r.recv());
+                }
+            });
+            reader.start();
+            for (int i = 0; i < EACH; i++) {
+                w.send(new Tagged("parent", i));
+            }
+            reader.join(60_000);
+            assertTrue(!reader.isAlive(), "reader stuck after " + got.size() + " messages");
             p.join(Duration.ofSeconds(60));
             assertEquals(0, p.exitcode());
+            int[] next = {-1, 0};
+            for (Object o : got) {
+                if (o instanceof Tagged t) {
+                    int k = t.writer().equals("parent") ? 0 : 1;
+                    assertEquals(next[k]++, t.seq(), "order of " + t.writer());
+                }
+            }
+            assertEquals(EACH, next[0]);
+            assertEquals(EACH, next[1]);
+            assertTrue(got.contains("end"));
             assertTrue(!r.poll(), "this process still holds a writer");
-            w.send("parent-after");
+            w.sendBytes(new byte[] {4});
             w.close();
-            assertEquals("parent-after", r.recv());
+            assertArrayEquals(new byte[] {4}, r.recvBytes());
             assertThrows(EOFError.class, r::recv);
         }
     }

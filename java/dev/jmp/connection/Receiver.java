@@ -33,6 +33,8 @@ public final class Receiver {
     private final byte[] headBytes = new byte[FrameHeader.MAX];
     private ByteBuffer chunk;
     private MessageReader reader;
+    /** Whether the last message made us wait: then the next one likely will too. */
+    private boolean waited;
 
     // The frame in progress (resumable state): header bytes are in 'head'.
     private long length = -1;      // -1 until the header is complete
@@ -102,6 +104,13 @@ public final class Receiver {
     }
 
     private void readHeader(String call) {
+        // Why poll first after a wait: in a ping-pong the reply is never there yet when
+        // recv starts, so a read would only fetch EAGAIN before the poll anyway; in a
+        // stream it is always there, and a poll first would be the wasted call.
+        if (waited && head.position() == 0) {
+            FdIo.await(holder, false, "receiving a message");
+        }
+        waited = false;
         fill(head, call);
         if (head.limit() == FrameHeader.SHORT) {
             head.flip().get(headBytes, 0, FrameHeader.SHORT);
@@ -132,6 +141,7 @@ public final class Receiver {
         while (buf.hasRemaining()) {
             int r = posix.read(fd, buf);
             if (r < 0) {
+                waited = true;
                 FdIo.await(holder, false, "receiving a message");
             } else if (r == 0) {
                 boolean clean = buf == head && head.position() == 0;
