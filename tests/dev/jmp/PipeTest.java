@@ -224,6 +224,16 @@ class PipeTest {
             p.conn2().sendBytes(forged);
             ProcessError array = assertThrows(ProcessError.class, p.conn1()::recv);
             assertTrue(array.getMessage().contains("an array of 2147483632 elements"), array.getMessage());
+            // A Connection forged into a message (its serialized form as a spawn writes it)
+            // is refused: adopting it would adopt some fd of this process.
+            byte[] handle;
+            try (Pipe other = Pipe.open(); dev.jmp.spawn.FdHandover h = dev.jmp.spawn.FdHandover.begin()) {
+                handle = serialize(other.conn1());
+            }
+            p.conn2().sendBytes(handle);
+            ProcessError forgedConnection = assertThrows(ProcessError.class, p.conn1()::recv);
+            assertTrue(forgedConnection.getMessage().contains("a Connection cannot travel"),
+                    forgedConnection.getMessage());
             // Truncated: the header promises 100 bytes, 3 come, then the writer closes.
             rawWrite(p.conn2(), new byte[] {0, 0, 0, 100, 1, 2, 3});
             p.conn2().close();
@@ -304,6 +314,8 @@ class PipeTest {
             AtomicBoolean flag = new AtomicBoolean();
             assertInstanceOf(InterruptedError.class, interruptWhenBlocked(p.conn1()::recv, flag));
             assertTrue(flag.get(), "the interrupt flag is set again");
+            assertInstanceOf(InterruptedError.class, interruptWhenBlocked(() -> p.conn1().poll(null), flag));
+            assertTrue(flag.get());
             p.conn2().send("after the interrupt");
             assertEquals("after the interrupt", p.conn1().recv());
 
