@@ -227,8 +227,11 @@ class PipeTest {
             // A Connection forged into a message (its serialized form as a spawn writes it)
             // is refused: adopting it would adopt some fd of this process.
             byte[] handle;
-            try (Pipe other = Pipe.open(); dev.jmp.spawn.FdHandover h = dev.jmp.spawn.FdHandover.begin()) {
+            dev.jmp.spawn.FdHandover spawning = dev.jmp.spawn.FdHandover.begin();
+            try (Pipe other = Pipe.open()) {
                 handle = serialize(other.conn1());
+            } finally {
+                spawning.close();
             }
             p.conn2().sendBytes(handle);
             ProcessError forgedConnection = assertThrows(ProcessError.class, p.conn1()::recv);
