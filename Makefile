@@ -36,6 +36,8 @@ stress: native
 demo: build
 	@echo "== tutorial 1: threads vs processes =="
 	@$(JAVA) -cp "$(CP)" dev.jmp.examples.ThreadsVsProcesses
+	@echo "== tutorial 2: Pipe =="
+	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PipeDemo
 
 # bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
 # bench-quick: the same with fewer samples and forks (under 3 minutes).

@@ -79,21 +79,31 @@ public final class ExitScenario {
         }
     }
 
-    /** First child: the archive is made; the next child starts with it. */
+    /** First child: the archive is made; the next child starts with it (and says so by its exit code). */
     private static void cds() {
         try {
             Process first = new Process(() -> { });
             first.start();
             first.join();
             boolean made = dev.jmp.spawn.ClassDataSharing.awaitArchive(java.time.Duration.ofMinutes(3));
-            Process second = new Process(() -> { });
+            // Read by the child itself: right after posix_spawn returns, the kernel may not
+            // have set up the new program's arguments yet, and the parent would read "".
+            Process second = new Process(ExitScenario::exitZeroIfOnArchive);
             second.start();
-            String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + second.pid() + "/cmdline"));
             second.join();
-            System.out.println("archive " + made + " used " + cmdline.contains("-XX:SharedArchiveFile=")
-                    + " exitcodes " + first.exitcode() + " " + second.exitcode());
-        } catch (java.io.IOException | InterruptedException e) {
+            System.out.println("archive " + made + " used " + (second.exitcode() == 0) + " exitcodes "
+                    + first.exitcode());
+        } catch (InterruptedException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void exitZeroIfOnArchive() {
+        try {
+            String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/cmdline"));
+            System.exit(cmdline.contains("-XX:SharedArchiveFile=") ? 0 : 3);
+        } catch (java.io.IOException e) {
+            System.exit(4);
         }
     }
 
