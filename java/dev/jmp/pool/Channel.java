@@ -1,0 +1,96 @@
+package dev.jmp.pool;
+
+import dev.jmp.ProcessError;
+import dev.jmp.blocking.Deadline;
+import dev.jmp.queue.Items;
+import dev.jmp.queue.MessageQueue;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+
+/**
+ * One direction between the pool and its workers: frames (byte arrays, see
+ * {@link Frames}) through one POSIX message queue, the carrier under jmp's Queues.
+ *
+ * <p>Why a message queue and not a Pipe: a Channel travels to a worker by name, inside
+ * the worker's target, so a worker can be any child, including a "warm" one that was
+ * started before the pool existed (a Connection is an fd, which only a freshly spawned
+ * child can inherit). And a message queue is atomic per message: a worker killed in
+ * the middle of anything leaves either a whole frame or none, never half of one that
+ * would desynchronize everybody else, and frames of several workers never interleave.
+ *
+ * <p>Why the pool's own seam over {@code SimpleQueue}'s machinery rather than a
+ * SimpleQueue: the parent must be able to take back the frames a dead worker never
+ * received ({@link #tryReceive}), and to build frames itself so that a bad argument
+ * fails before anything is sent. Items larger than a message spill into shared memory
+ * as they do for any Queue.
+ *
+ * <p>The process that creates a Channel unlinks it ({@link #unlink()}, or its
+ * Lifetime at exit); workers only open it, at first use.
+ */
+final class Channel implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private transient MessageQueue mq;
+
+    private Channel(MessageQueue mq) {
+        this.mq = mq;
+        this.name = mq.name();
+    }
+
+    static Channel create() {
+        return new Channel(MessageQueue.create());
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** Sends a frame, waiting for room until the deadline: false if it passed and nothing was sent. */
+    boolean send(byte[] frame, Deadline deadline, String what) {
+        return Items.send(mq, Items.encode(frame), deadline, what);
+    }
+
+    /** The next frame, waiting until the deadline; null if it passed. */
+    byte[] receive(Deadline deadline, String what) {
+        MessageQueue q = mq;
+        byte[] buf = Items.receiveBuffer(q);
+        int n = q.receive(buf, deadline, what);
+        return n < 0 ? null : frame(Items.decode(q, buf, n));
+    }
+
+    /** The next frame if one is there now, else null. */
+    byte[] tryReceive() {
+        MessageQueue q = mq;
+        byte[] buf = Items.receiveBuffer(q);
+        int n = q.tryReceive(buf);
+        return n < 0 ? null : frame(Items.decode(q, buf, n));
+    }
+
+    private byte[] frame(Object item) {
+        if (!(item instanceof byte[] f) || f.length == 0) {
+            throw new ProcessError("pool channel " + name + ": a message that is not a pool frame");
+        }
+        return f;
+    }
+
+    /** Removes the name now (the creator, at the pool's end). */
+    void unlink() {
+        mq.unlink();
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (!MessageQueue.validName(name)) {
+            throw new InvalidObjectException("pool channel: bad message queue name");
+        }
+        mq = MessageQueue.attach(name);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

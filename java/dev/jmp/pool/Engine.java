@@ -1,0 +1,956 @@
+package dev.jmp.pool;
+
+import dev.jmp.AsyncResult;
+import dev.jmp.Call;
+import dev.jmp.Func;
+import dev.jmp.InterruptedError;
+import dev.jmp.Process;
+import dev.jmp.ProcessError;
+import dev.jmp.Task;
+import dev.jmp.blocking.Deadline;
+import dev.jmp.blocking.Interrupts;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything behind {@code dev.jmp.Pool}: workers, their channels, the tasks each
+ * one holds, and the two threads that keep them moving.
+ *
+ * <h2>Why each worker has its own task channel</h2>
+ * CPython's pool has one task queue shared by all workers, so when a worker dies
+ * nobody knows which task it had taken: that task's result never comes, and whoever
+ * waits for it waits forever (bpo-22393). Here the pool decides which worker gets which
+ * task, by sending it on that worker's own channel, so it always knows what each
+ * worker holds. At most {@link #IN_FLIGHT} tasks are sent to a worker at a time: two,
+ * so that a worker finishing one finds the next already waiting (it never idles for a
+ * round trip to the pool), while the work not yet sent stays in the pool's queue
+ * where any worker can take it.
+ *
+ * <h2>Why a dead worker fails only what it was running</h2>
+ * All workers answer on one result channel. A thread (the watcher) polls the workers'
+ * sentinels; when one becomes readable the worker has exited, and the watcher puts an
+ * EXITED marker on the result channel. The channel is first in, first out, and
+ * everything the worker sent went in before it exited, so by the time the result
+ * thread reads the marker it has read every result the worker sent: a worker that dies
+ * right after sending its last result (a maxtasksperchild worker exits exactly so) loses
+ * nothing. The pool then takes back from the worker's task channel the tasks it never
+ * received (they go back to the front of the queue), and fails what is left: at most the
+ * one task it was running, with a ProcessError naming its pid and exit code. A new
+ * worker takes the slot and its channel.
+ *
+ * <h2>Kernel objects</h2>
+ * {@code processes + 1} message queues (one per worker slot, one for results), kept
+ * for the pool's life and reused by replacement workers, unlinked at close or
+ * terminate. With jmp's default queue attributes an ordinary user holds about 70
+ * queues in all (FACTS.md), so a pool of N workers takes N + 1 of them.
+ *
+ * <h2>Threads</h2>
+ * Daemons: {@code jmp-pool-results-N} reads the result channel and does all the
+ * bookkeeping that follows a result or an exit (including starting a replacement);
+ * {@code jmp-pool-workers-N} watches the sentinels; {@code jmp-pool-feeder-N} reads
+ * one imap's input. Callers send their own tasks (no hand-off to a thread): apply's
+ * round trip is the caller's send, the worker, and the result thread's wake-up.
+ *
+ * <h2>Locking</h2>
+ * One lock guards the queue, the workers and their tasks. A job's own lock is only
+ * ever taken inside it, never the other way round.
+ */
+public final class Engine {
+    private static final System.Logger LOG = System.getLogger("dev.jmp.pool");
+    private static final AtomicInteger POOLS = new AtomicInteger(1);
+
+    /** Tasks sent to one worker and not yet answered. */
+    static final int IN_FLIGHT = 2;
+
+    /** How long close/terminate wait for a killed worker's exit to be seen before killing harder. */
+    private static final Duration TERMINATE_GRACE = Duration.ofSeconds(5);
+
+    private enum State { RUN, CLOSE, TERMINATE }
+
+    private final int number;
+    private final int processes;
+    private final Task initializer;
+    private final int maxtasks;
+    private final Channel results;
+    private final Slot[] slots;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private State state = State.RUN;                               // guarded by lock
+    private ProcessError broken;                                   // guarded by lock
+    private boolean stopSent;                                      // guarded by lock
+    private boolean shutDown;                                      // guarded by lock
+    private final ArrayDeque<Chunk> pending = new ArrayDeque<>();  // guarded by lock
+    private final Map<Long, Chunk> running = new HashMap<>();      // guarded by lock; by seq
+    private final Map<Long, Worker> workers = new HashMap<>();     // guarded by lock; live, by id
+    private final Set<IMapJob<?>> feeding = new HashSet<>();       // guarded by lock
+    private long nextSeq;                                          // guarded by lock
+    private long nextWorker;                                       // guarded by lock
+    private final AtomicLong nextJob = new AtomicLong();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean watcherStop;
+    private final Thread resultThread;
+    private final Thread watcherThread;
+
+    private static final class Slot {
+        final int index;
+        final Channel tasks;
+        Worker worker;
+
+        Slot(int index, Channel tasks) {
+            this.index = index;
+            this.tasks = tasks;
+        }
+    }
+
+    /** One worker process in a slot (a slot gets a new one when it dies or retires). */
+    private static final class Worker {
+        final long id;
+        final Slot slot;
+        final Process process;
+        final int pid;
+        final int sentinel;
+        final String label;
+        final ArrayDeque<Chunk> held = new ArrayDeque<>();
+        int sent;
+        long lastJob = -1;      // the job whose function the worker has (it keeps one)
+        boolean exitSeen;
+
+        Worker(long id, Slot slot, Process process) {
+            this.id = id;
+            this.slot = slot;
+            this.process = process;
+            this.pid = process.pid();
+            this.sentinel = process.sentinel();
+            this.label = process.name() + " (pid " + pid + ")";
+        }
+    }
+
+    /** One task: an apply, or one chunk of a map. */
+    private static final class Chunk {
+        final Job job;
+        final int index;
+        final byte mode;
+        final byte[] func;
+        final byte[] args;
+        long seq;
+        Worker worker;
+
+        Chunk(Job job, int index, byte mode, byte[] func, byte[] args) {
+            this.job = job;
+            this.index = index;
+            this.mode = mode;
+            this.func = func;
+            this.args = args;
+        }
+    }
+
+    /**
+     * Starts {@code processes} workers. {@code maxtasks} 0: workers live as long as the
+     * pool. Throws what starting a worker throws, after undoing everything.
+     */
+    public Engine(int processes, Task initializer, int maxtasks) {
+        if (processes < 1) {
+            throw new IllegalArgumentException("Number of processes must be at least 1");
+        }
+        if (maxtasks < 0) {
+            throw new IllegalArgumentException("maxtasksperchild must be a positive int (or 0: no limit), not "
+                    + maxtasks);
+        }
+        if (initializer != null) {
+            Codec.encode(initializer, "the initializer");   // a clear error before anything is made
+        }
+        this.number = POOLS.getAndIncrement();
+        this.processes = processes;
+        this.initializer = initializer;
+        this.maxtasks = maxtasks;
+        List<Channel> made = new ArrayList<>();
+        Slot[] s = new Slot[processes];
+        try {
+            Channel r = Channel.create();
+            made.add(r);
+            for (int i = 0; i < processes; i++) {
+                Channel c = Channel.create();
+                made.add(c);
+                s[i] = new Slot(i, c);
+            }
+            this.results = r;
+        } catch (RuntimeException | Error e) {
+            unlinkAll(made);
+            throw e;
+        }
+        this.slots = s;
+        lock.lock();
+        try {
+            for (Slot slot : slots) {
+                startWorker(slot);
+            }
+        } catch (RuntimeException | Error e) {
+            abandonStart(made);
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+        resultThread = daemon(this::resultLoop, "jmp-pool-results-" + number);
+        watcherThread = daemon(this::watchLoop, "jmp-pool-workers-" + number);
+        resultThread.start();
+        watcherThread.start();
+    }
+
+    private static Thread daemon(Runnable body, String name) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** The constructor failed: the workers started so far are killed and reaped, nothing is left. */
+    private void abandonStart(List<Channel> made) {
+        for (Worker w : workers.values()) {
+            try {
+                w.process.kill();
+                w.process.join();
+                w.process.close();
+            } catch (RuntimeException ignored) {
+                // Already gone.
+            }
+        }
+        workers.clear();
+        unlinkAll(made);
+    }
+
+    private static void unlinkAll(List<Channel> channels) {
+        for (Channel c : channels) {
+            try {
+                c.unlink();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "unlinking pool channel {0}: {1}", c, e);
+            }
+        }
+    }
+
+    // ---- workers ----------------------------------------------------------------------
+
+    /** Lock held. */
+    private void startWorker(Slot slot) {
+        long id = nextWorker++;
+        Process p = new Process(new WorkerLoop(id, slot.tasks, results, initializer, maxtasks));
+        p.setName(p.name().replace("Process", "PoolWorker"));
+        p.setDaemon(true);
+        p.start();
+        Worker w = new Worker(id, slot, p);
+        slot.worker = w;
+        workers.put(id, w);
+        LOG.log(System.Logger.Level.DEBUG, "pool {0}: started {1} in slot {2}", number, w.label, slot.index);
+    }
+
+    /** Lock held. Work may still need workers: the pool runs, or is closing with tasks queued. */
+    private boolean needsWorkers() {
+        return broken == null && (state == State.RUN || state == State.CLOSE && !pending.isEmpty());
+    }
+
+    /** Lock held. Starts workers in empty slots; if none can be started and none runs, the queue fails. */
+    private void refill() {
+        if (!needsWorkers()) {
+            return;
+        }
+        RuntimeException failure = null;
+        for (Slot slot : slots) {
+            if (slot.worker == null) {
+                try {
+                    startWorker(slot);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "pool " + number + ": could not start a worker", e);
+                    failure = e;
+                }
+            }
+        }
+        if (failure != null && workers.isEmpty()) {
+            Outcome o = Outcome.processError("no pool worker could be started: " + failure, failure);
+            for (Chunk c : pending) {
+                c.job.deliver(c.index, o);
+            }
+            pending.clear();
+            changed.signalAll();
+        }
+    }
+
+    // ---- submitting --------------------------------------------------------------------
+
+    public <R> AsyncResult<R> apply(Call<R> func) {
+        Objects.requireNonNull(func, "func");
+        checkRunning();
+        byte[] f = Codec.encode(func, "the function");
+        ApplyJob<R> job = new ApplyJob<>(nextJob.getAndIncrement());
+        enqueue(List.of(new Chunk(job, 0, Frames.APPLY, f, null)));
+        return job;
+    }
+
+    /** {@code chunksize} -1: CPython's default for map. */
+    public <T, R> AsyncResult<List<R>> map(Func<T, R> func, Iterable<T> iterable, int chunksize) {
+        Objects.requireNonNull(func, "func");
+        Objects.requireNonNull(iterable, "iterable");
+        checkRunning();
+        if (chunksize != -1) {
+            Chunking.check(chunksize);
+        }
+        List<T> items = Chunking.materialize(iterable);
+        int n = items.size();
+        int size = chunksize == -1 ? Chunking.defaultChunksize(n, processes) : chunksize;
+        byte[] f = Codec.encode(func, "the function");
+        int count = n == 0 ? 0 : (n + size - 1) / size;
+        MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n);
+        // Every chunk is serialized before the first is queued: a bad item fails the call, nothing runs.
+        List<Chunk> chunks = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            List<T> part = items.subList(i * size, Math.min(n, (i + 1) * size));
+            chunks.add(new Chunk(job, i, Frames.MAP, f, Codec.encode(new Batch(part), "an item of the iterable")));
+        }
+        if (!chunks.isEmpty()) {
+            enqueue(chunks);
+        }
+        return job;
+    }
+
+    public <T, R> Iterator<R> imap(Func<T, R> func, Iterable<T> iterable, int chunksize, boolean ordered) {
+        Objects.requireNonNull(func, "func");
+        Objects.requireNonNull(iterable, "iterable");
+        checkRunning();
+        Chunking.check(chunksize);
+        byte[] f = Codec.encode(func, "the function");
+        IMapJob<R> job = new IMapJob<>(nextJob.getAndIncrement(), ordered, Math.max(8, 4 * processes));
+        lock.lock();
+        try {
+            checkRunningLocked();
+            feeding.add(job);
+        } finally {
+            lock.unlock();
+        }
+        daemon(new InputFeeder(this, job, iterable, chunksize, f), "jmp-pool-feeder-" + number).start();
+        return job;
+    }
+
+    /** From an imap's feeder: queues its next chunk; false if the job takes no more input. */
+    boolean submitChunk(IMapJob<?> job, byte[] func, byte[] args) {
+        lock.lock();
+        try {
+            if (state != State.RUN || broken != null) {
+                return false;
+            }
+            int index = job.allocate();
+            if (index < 0) {
+                return false;
+            }
+            pending.add(new Chunk(job, index, Frames.MAP, func, args));
+            refill();
+            dispatch();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void feederDone(IMapJob<?> job) {
+        lock.lock();
+        try {
+            feeding.remove(job);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void enqueue(List<Chunk> chunks) {
+        lock.lock();
+        try {
+            checkRunningLocked();
+            pending.addAll(chunks);
+            refill();
+            dispatch();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkRunning() {
+        lock.lock();
+        try {
+            checkRunningLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkRunningLocked() {
+        if (state != State.RUN) {
+            throw new IllegalStateException("Pool not running");
+        }
+        if (broken != null) {
+            throw new IllegalStateException("Pool is broken: " + broken.getMessage(), broken);
+        }
+    }
+
+    // ---- dispatching --------------------------------------------------------------------
+
+    /**
+     * Lock held. Sends queued tasks to the workers with room, the least busy first; then
+     * lets idle workers take the tasks waiting behind another worker's running one.
+     */
+    private void dispatch() {
+        while (true) {
+            while (!pending.isEmpty()) {
+                Worker best = null;
+                for (Slot slot : slots) {
+                    Worker w = slot.worker;
+                    if (!canTake(w)) {
+                        continue;
+                    }
+                    if (best == null || w.held.size() < best.held.size()) {
+                        best = w;
+                    }
+                }
+                if (best == null) {
+                    return;
+                }
+                send(best, pending.poll());
+            }
+            if (!steal()) {
+                return;
+            }
+        }
+    }
+
+    private boolean canTake(Worker w) {
+        return w != null && !w.exitSeen && w.held.size() < IN_FLIGHT && (maxtasks == 0 || w.sent < maxtasks);
+    }
+
+    /**
+     * Lock held, queue empty. A task sent to a busy worker waits behind its running one,
+     * maybe for long, while another worker may be idle (the price of sending ahead). If a
+     * worker is idle, the tasks a busy worker has not received yet are taken back from
+     * its channel, to go to the idle one. A message queue hands each frame to exactly
+     * one receiver, so a frame is either taken back or already in the busy worker's
+     * hands (then it stays held by it): nothing is lost or run twice. Everything not yet
+     * received is taken, and the busy worker is sent its function again with its next
+     * task, since a frame taken back may have been the one that carried it.
+     */
+    private boolean steal() {
+        boolean idle = false;
+        for (Slot slot : slots) {
+            Worker w = slot.worker;
+            if (canTake(w) && w.held.isEmpty()) {
+                idle = true;
+                break;
+            }
+        }
+        if (!idle) {
+            return false;
+        }
+        for (Slot slot : slots) {
+            Worker w = slot.worker;
+            if (w != null && !w.exitSeen && w.held.size() > 1 && takeBackUnreceived(w) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Lock held. Puts the tasks still in w's channel back at the front of the queue; how many. */
+    private int takeBackUnreceived(Worker w) {
+        List<Chunk> back = new ArrayList<>();
+        byte[] f;
+        while ((f = takeBack(w)) != null) {
+            if (Frames.kind(f) == Frames.TASK) {
+                Chunk c = running.remove(Frames.id(f));
+                if (c != null) {
+                    w.held.remove(c);
+                    w.sent--;
+                    back.add(c);
+                }
+            } else {
+                sendStop(w);    // a STOP goes back where it was: last
+            }
+        }
+        back.sort((a, b) -> Long.compare(a.seq, b.seq));
+        for (int i = back.size() - 1; i >= 0; i--) {
+            pending.addFirst(back.get(i));
+        }
+        w.lastJob = -1;
+        return back.size();
+    }
+
+    /** Lock held. The frame carries the function only when the worker does not have it yet. */
+    private void send(Worker w, Chunk c) {
+        long seq = nextSeq++;
+        byte[] frame = Frames.task(seq, c.job.id, c.mode, w.lastJob == c.job.id ? null : c.func, c.args);
+        RuntimeException failure = null;
+        boolean sent = false;
+        try {
+            // Never waits: a worker's channel holds at most IN_FLIGHT tasks and a STOP.
+            sent = w.slot.tasks.send(frame, Deadline.after(Duration.ZERO), "sending a task");
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (!sent) {
+            c.job.deliver(c.index, Outcome.processError("the task could not be sent to " + w.label + ": "
+                    + (failure != null ? failure : "its channel is full"), failure));
+            changed.signalAll();
+            return;
+        }
+        c.seq = seq;
+        c.worker = w;
+        w.lastJob = c.job.id;
+        w.sent++;
+        w.held.add(c);
+        running.put(seq, c);
+    }
+
+    // ---- the result thread ------------------------------------------------------------------
+
+    private void resultLoop() {
+        while (true) {
+            byte[] frame;
+            try {
+                frame = results.receive(Deadline.never(), "waiting for pool results");
+            } catch (InterruptedError e) {
+                Thread.interrupted();
+                if (resultsDone()) {
+                    return;
+                }
+                continue;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "pool " + number + ": unreadable message on the result channel", e);
+                if (resultsDone()) {
+                    return;
+                }
+                continue;
+            }
+            if (frame == null) {
+                continue;
+            }
+            try {
+                switch (Frames.kind(frame)) {
+                    case Frames.RESULT:
+                        onResult(frame);
+                        break;
+                    case Frames.EXITED:
+                        onExited(Frames.id(frame));
+                        break;
+                    case Frames.INIT_FAILED:
+                        onInitFailed(Frames.id(frame), Frames.payload(frame));
+                        break;
+                    case Frames.WAKE:
+                        if (resultsDone()) {
+                            return;
+                        }
+                        break;
+                    default:
+                        LOG.log(System.Logger.Level.WARNING, "pool {0}: unknown frame kind {1}", number, frame[0]);
+                }
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "pool " + number + ": result thread", e);
+            }
+        }
+    }
+
+    private boolean resultsDone() {
+        lock.lock();
+        try {
+            return shutDown;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void onResult(byte[] frame) {
+        long seq = Frames.id(frame);
+        boolean ok = Frames.resultOk(frame);
+        byte[] value = Frames.payload(frame);
+        lock.lock();
+        try {
+            Chunk c = running.remove(seq);
+            if (c == null) {
+                return;     // failed already (terminate, a broken pool)
+            }
+            c.worker.held.remove(c);
+            c.job.deliver(c.index, Outcome.remote(ok, value, c.worker.label));
+            dispatch();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every result the worker sent has been read (see the class comment): settle what it held. */
+    private void onExited(long id) {
+        lock.lock();
+        try {
+            Worker w = workers.remove(id);
+            if (w == null) {
+                return;
+            }
+            Integer code = exitcode(w.process);
+            List<Chunk> back = new ArrayList<>();
+            byte[] f;
+            while ((f = takeBack(w)) != null) {
+                if (Frames.kind(f) == Frames.TASK) {
+                    Chunk c = running.remove(Frames.id(f));
+                    if (c != null) {
+                        w.held.remove(c);
+                        back.add(c);
+                    }
+                }
+            }
+            back.sort((a, b) -> Long.compare(a.seq, b.seq));
+            for (Chunk c : w.held) {
+                running.remove(c.seq);
+                c.job.deliver(c.index, Outcome.processError("worker " + w.label + " exited with exitcode " + code
+                        + " while running this task", null));
+            }
+            w.held.clear();
+            for (int i = back.size() - 1; i >= 0; i--) {
+                pending.addFirst(back.get(i));
+            }
+            w.slot.worker = null;
+            try {
+                w.process.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing {0}: {1}", w.label, e);
+            }
+            LOG.log(System.Logger.Level.DEBUG, "pool {0}: {1} exited with exitcode {2}", number, w.label, code);
+            refill();
+            dispatch();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A frame still in the dead worker's channel, or null. */
+    private byte[] takeBack(Worker w) {
+        try {
+            return w.slot.tasks.tryReceive();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "pool " + number + ": taking back the tasks of " + w.label, e);
+            return null;
+        }
+    }
+
+    /** Its sentinel has fired: it has exited, or is a moment from it. */
+    private static Integer exitcode(Process p) {
+        try {
+            p.join(Duration.ofSeconds(10));
+            return p.exitcode();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void onInitFailed(long id, byte[] error) {
+        Throwable t;
+        try {
+            Object o = Codec.decode(error);
+            t = o instanceof Throwable th ? th : new ProcessError(String.valueOf(o));
+        } catch (ProcessError e) {
+            t = e;
+        }
+        lock.lock();
+        try {
+            Worker w = workers.get(id);
+            if (broken != null || state == State.TERMINATE) {
+                return;
+            }
+            broken = new ProcessError("the initializer raised " + t + " in " + (w != null ? w.label : "a worker")
+                    + "; the pool cannot run tasks", t);
+            Outcome o = Outcome.processError(broken.getMessage(), t);
+            failAll(o);
+            cutFeeders(o);
+            for (Worker each : workers.values()) {
+                each.process.kill();    // each exit is settled as usual; no replacements now
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. Every queued and running task fails with {@code o}. */
+    private void failAll(Outcome o) {
+        for (Chunk c : pending) {
+            c.job.deliver(c.index, o);
+        }
+        pending.clear();
+        for (Chunk c : running.values()) {
+            c.job.deliver(c.index, o);
+            c.worker.held.remove(c);
+        }
+        running.clear();
+    }
+
+    /** Lock held. imaps read no more input; their iterators end with {@code o}. */
+    private void cutFeeders(Outcome o) {
+        for (IMapJob<?> job : feeding) {
+            job.stopInput(o);
+        }
+    }
+
+    // ---- the watcher thread -------------------------------------------------------------
+
+    private void watchLoop() {
+        Posix posix = Posix.libc();
+        while (!watcherStop) {
+            List<Worker> watched = new ArrayList<>();
+            lock.lock();
+            try {
+                for (Worker w : workers.values()) {
+                    if (!w.exitSeen) {
+                        watched.add(w);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            int n = watched.size();
+            if (n == 0) {
+                try {
+                    Thread.sleep(Interrupts.SLICE_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
+            int[] fds = new int[n];
+            short[] events = new short[n];
+            short[] revents = new short[n];
+            for (int i = 0; i < n; i++) {
+                fds[i] = watched.get(i).sentinel;
+                events[i] = Linux.POLLIN;
+            }
+            // New workers are picked up at the next slice; the sentinel of one that died
+            // meanwhile is still readable then.
+            if (posix.poll(fds, events, revents, Interrupts.SLICE_MILLIS) <= 0) {
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                if (revents[i] != 0) {
+                    exited(watched.get(i));
+                }
+            }
+        }
+    }
+
+    /** Marks the worker as gone and puts the EXITED marker behind everything it sent. */
+    private void exited(Worker w) {
+        lock.lock();
+        try {
+            w.exitSeen = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            results.send(Frames.exited(w.id), Deadline.never(), "reporting a worker's exit");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "pool " + number + ": could not report the exit of " + w.label, e);
+        }
+    }
+
+    // ---- close, terminate, join ---------------------------------------------------------
+
+    /**
+     * Python's close() then join(): no new tasks; returns once the queued tasks are done
+     * and the workers have exited. imaps stop reading their input.
+     */
+    public void close() {
+        lock.lock();
+        try {
+            if (state == State.RUN) {
+                state = State.CLOSE;
+                cutFeeders(Outcome.failed(IllegalStateException::new,
+                        "the pool was closed before imap had read all of its input"));
+                changed.signalAll();
+            }
+            while (state == State.CLOSE && !(pending.isEmpty() && running.isEmpty())) {
+                awaitChanged("closing the pool");
+            }
+            if (state == State.CLOSE && !stopSent) {
+                stopSent = true;
+                for (Slot slot : slots) {
+                    if (slot.worker != null) {
+                        sendStop(slot.worker);
+                    }
+                }
+            }
+            while (!workers.isEmpty()) {
+                awaitChanged("waiting for the pool's workers to exit");
+            }
+        } finally {
+            lock.unlock();
+        }
+        finish();
+    }
+
+    /** Lock held. */
+    private void sendStop(Worker w) {
+        try {
+            w.slot.tasks.send(Frames.marker(Frames.STOP), Deadline.after(Duration.ZERO), "stopping a worker");
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "pool " + number + ": could not stop " + w.label + "; killing it", e);
+            w.process.kill();
+        }
+    }
+
+    /** Stops at once: workers are terminated, every unfinished task fails with a ProcessError. */
+    public void terminate() {
+        List<Worker> victims;
+        lock.lock();
+        try {
+            if (state != State.TERMINATE) {
+                state = State.TERMINATE;
+                failAll(Outcome.processError("the pool was terminated before this task completed", null));
+                cutFeeders(Outcome.processError("the pool was terminated before imap had read all of its input", null));
+                changed.signalAll();
+            }
+            victims = new ArrayList<>(workers.values());
+        } finally {
+            lock.unlock();
+        }
+        for (Worker w : victims) {
+            w.process.terminate();  // harmless on one already reaped
+        }
+        lock.lock();
+        try {
+            Deadline grace = Deadline.after(TERMINATE_GRACE);
+            while (!workers.isEmpty()) {
+                if (grace != null && grace.expired()) {
+                    for (Worker w : workers.values()) {
+                        w.process.kill();
+                    }
+                    grace = null;
+                }
+                awaitChanged("terminating the pool", grace == null ? Deadline.never() : grace);
+            }
+        } finally {
+            lock.unlock();
+        }
+        finish();
+    }
+
+    /** Waits until close() or terminate() has finished; IllegalStateException while the pool runs. */
+    public void join() {
+        lock.lock();
+        try {
+            if (state == State.RUN) {
+                throw new IllegalStateException("Pool is still running");
+            }
+        } finally {
+            lock.unlock();
+        }
+        Job.await(finished, Deadline.never(), "joining the pool");
+    }
+
+    /** The workers are gone: stop the threads, remove the channels. Once. */
+    private void finish() {
+        boolean mine;
+        lock.lock();
+        try {
+            mine = !shutDown;
+            shutDown = true;
+        } finally {
+            lock.unlock();
+        }
+        if (!mine) {
+            Job.await(finished, Deadline.never(), "waiting for the pool to shut down");
+            return;
+        }
+        watcherStop = true;
+        try {
+            results.send(Frames.marker(Frames.WAKE), Deadline.after(Duration.ofSeconds(1)), "waking the result thread");
+        } catch (RuntimeException e) {
+            resultThread.interrupt();
+        }
+        try {
+            resultThread.join(TimeUnit.SECONDS.toMillis(5));
+            watcherThread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Channel> channels = new ArrayList<>();
+        channels.add(results);
+        for (Slot slot : slots) {
+            channels.add(slot.tasks);
+        }
+        unlinkAll(channels);
+        finished.countDown();
+        LOG.log(System.Logger.Level.DEBUG, "pool {0}: shut down", number);
+    }
+
+    /** Lock held. */
+    private void awaitChanged(String what) {
+        awaitChanged(what, Deadline.never());
+    }
+
+    private void awaitChanged(String what, Deadline deadline) {
+        try {
+            if (deadline.isNever()) {
+                changed.await();
+            } else {
+                changed.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            throw Interrupts.interrupted(what);
+        }
+    }
+
+    // ---- for Pool.toString and the tests ------------------------------------------------
+
+    public String state() {
+        lock.lock();
+        try {
+            return state.name();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public int processes() {
+        return processes;
+    }
+
+    /** Pids of the live workers. */
+    public List<Integer> workerPids() {
+        lock.lock();
+        try {
+            List<Integer> pids = new ArrayList<>();
+            for (Worker w : workers.values()) {
+                pids.add(w.pid);
+            }
+            return pids;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The names of the pool's message queues. */
+    public List<String> kernelNames() {
+        List<String> names = new ArrayList<>();
+        names.add(results.name());
+        for (Slot slot : slots) {
+            names.add(slot.tasks.name());
+        }
+        return names;
+    }
+}

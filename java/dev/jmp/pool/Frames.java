@@ -1,0 +1,124 @@
+package dev.jmp.pool;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The messages between a pool and its workers, as byte arrays with a fixed header.
+ *
+ * <p>Why a hand-made header and not one serialized record: the header must always be
+ * readable, even when what the task carries cannot be deserialized (a class missing
+ * in the worker, a readObject that throws). The worker then still knows which task
+ * to fail, and the pool still knows which task a result belongs to. The function and
+ * its arguments travel as separate serialized streams ({@link Codec}), decoded after
+ * the header is read.
+ *
+ * <pre>
+ * pool -> worker (a worker's own task channel)
+ *   TASK   seq:8 job:8 mode:1 funcLength:4 (-1: the function of the previous task) func args
+ *   STOP
+ * worker -> pool (the shared result channel), and the pool's own markers on it
+ *   RESULT      seq:8 ok:1 value       (value: the result or the exception, serialized)
+ *   INIT_FAILED worker:8 error         (the initializer threw)
+ *   EXITED      worker:8               (the pool saw the worker's sentinel: it has exited)
+ *   WAKE                               (the pool is shutting down)
+ * </pre>
+ */
+final class Frames {
+    private Frames() {
+    }
+
+    static final byte TASK = 1;
+    static final byte STOP = 2;
+    static final byte RESULT = 11;
+    static final byte INIT_FAILED = 12;
+    static final byte EXITED = 13;
+    static final byte WAKE = 14;
+
+    /** Task modes: a Call run once, or a Func applied to every item of a Batch. */
+    static final byte APPLY = 1;
+    static final byte MAP = 2;
+
+    static final int TASK_HEADER = 1 + 8 + 8 + 1 + 4;
+    static final int RESULT_HEADER = 1 + 8 + 1;
+
+    static byte kind(byte[] frame) {
+        if (frame.length < 1) {
+            throw new IllegalArgumentException("empty pool frame");
+        }
+        return frame[0];
+    }
+
+    static byte[] task(long seq, long job, byte mode, byte[] func, byte[] args) {
+        int funcLength = func == null ? 0 : func.length;
+        int argsLength = args == null ? 0 : args.length;
+        ByteBuffer b = ByteBuffer.allocate(TASK_HEADER + funcLength + argsLength);
+        b.put(TASK).putLong(seq).putLong(job).put(mode).putInt(func == null ? -1 : funcLength);
+        if (func != null) {
+            b.put(func);
+        }
+        if (args != null) {
+            b.put(args);
+        }
+        return b.array();
+    }
+
+    static byte[] marker(byte kind) {
+        return new byte[] {kind};
+    }
+
+    static byte[] result(long seq, boolean ok, byte[] value, int valueLength) {
+        ByteBuffer b = ByteBuffer.allocate(RESULT_HEADER + valueLength);
+        b.put(RESULT).putLong(seq).put((byte) (ok ? 1 : 0)).put(value, 0, valueLength);
+        return b.array();
+    }
+
+    static byte[] initFailed(long worker, byte[] error, int errorLength) {
+        ByteBuffer b = ByteBuffer.allocate(1 + 8 + errorLength);
+        b.put(INIT_FAILED).putLong(worker).put(error, 0, errorLength);
+        return b.array();
+    }
+
+    static byte[] exited(long worker) {
+        return ByteBuffer.allocate(1 + 8).put(EXITED).putLong(worker).array();
+    }
+
+    // ---- reading --------------------------------------------------------------------
+
+    /** seq of a TASK or RESULT frame; worker id of INIT_FAILED and EXITED. */
+    static long id(byte[] frame) {
+        return ByteBuffer.wrap(frame).getLong(1);
+    }
+
+    /** A decoded TASK frame; func is null when the previous task's function applies. */
+    record Task(long seq, long job, byte mode, byte[] func, byte[] args) {
+    }
+
+    static Task readTask(byte[] frame) {
+        ByteBuffer b = ByteBuffer.wrap(frame);
+        b.get();
+        long seq = b.getLong();
+        long job = b.getLong();
+        byte mode = b.get();
+        int funcLength = b.getInt();
+        byte[] func = null;
+        if (funcLength >= 0) {
+            func = new byte[funcLength];
+            b.get(func);
+        }
+        byte[] args = new byte[b.remaining()];
+        b.get(args);
+        return new Task(seq, job, mode, func, args);
+    }
+
+    static boolean resultOk(byte[] frame) {
+        return frame[1 + 8] != 0;
+    }
+
+    /** The serialized value of a RESULT frame, or the error of an INIT_FAILED one. */
+    static byte[] payload(byte[] frame) {
+        int from = frame[0] == RESULT ? RESULT_HEADER : 1 + 8;
+        byte[] out = new byte[frame.length - from];
+        System.arraycopy(frame, from, out, 0, out.length);
+        return out;
+    }
+}

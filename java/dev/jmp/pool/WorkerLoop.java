@@ -1,0 +1,156 @@
+package dev.jmp.pool;
+
+import dev.jmp.Call;
+import dev.jmp.Func;
+import dev.jmp.ProcessError;
+import dev.jmp.Task;
+import dev.jmp.blocking.Deadline;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a pool worker runs (its Process's target): CPython's {@code pool.worker}. Runs
+ * the initializer once, then takes tasks from its own channel and answers each on the
+ * shared result channel, until a STOP frame or its {@code maxtasks}-th task.
+ *
+ * <p>Every task gets exactly one answer, whatever happens short of the process dying:
+ * the task's exception is sent as its result; a result or exception that cannot be
+ * serialized is replaced by a ProcessError that says so (CPython's
+ * MaybeEncodingError); a function or arguments that cannot be deserialized here fail
+ * the task. So the pool's count of what this worker holds is always right.
+ */
+final class WorkerLoop implements Task {
+    private static final long serialVersionUID = 1L;
+
+    /** toString of an unserializable result in the error: at most this many characters. */
+    private static final int REPR_MAX = 200;
+
+    private final long id;
+    private final Channel tasks;
+    private final Channel results;
+    private final Task initializer;
+    private final int maxtasks;
+
+    // The function of the last job (the pool sends it once per job and worker).
+    private transient long job = -1;
+    private transient Object func;
+    private transient ProcessError funcError;
+
+    WorkerLoop(long id, Channel tasks, Channel results, Task initializer, int maxtasks) {
+        this.id = id;
+        this.tasks = tasks;
+        this.results = results;
+        this.initializer = initializer;
+        this.maxtasks = maxtasks;
+    }
+
+    @Override
+    public void run() {
+        job = -1;
+        if (initializer != null) {
+            try {
+                initializer.run();
+            } catch (Throwable t) {
+                byte[] error = encodeError(t);
+                results.send(Frames.initFailed(id, error, error.length), Deadline.never(), "reporting the initializer");
+                return;
+            }
+        }
+        int completed = 0;
+        while (maxtasks == 0 || completed < maxtasks) {
+            byte[] frame = tasks.receive(Deadline.never(), "waiting for a task");
+            if (Frames.kind(frame) != Frames.TASK) {
+                break;      // STOP
+            }
+            Frames.Task task = Frames.readTask(frame);
+            byte[] reply = run(task);
+            results.send(reply, Deadline.never(), "sending a result");
+            completed++;
+        }
+    }
+
+    /** The RESULT frame for one task. */
+    private byte[] run(Frames.Task task) {
+        Object value;
+        try {
+            value = call(task);
+        } catch (Throwable t) {
+            byte[] error = encodeError(t);
+            return Frames.result(task.seq(), false, error, error.length);
+        }
+        byte[] bytes;
+        try {
+            bytes = Codec.encode(value, "the result");
+        } catch (IllegalArgumentException e) {
+            ProcessError unsendable = new ProcessError("Error sending result: '" + repr(value) + "'. Reason: '"
+                    + e.getMessage() + "'", e.getCause());
+            byte[] error = encodeError(unsendable);
+            return Frames.result(task.seq(), false, error, error.length);
+        }
+        return Frames.result(task.seq(), true, bytes, bytes.length);
+    }
+
+    private Object call(Frames.Task task) throws Exception {
+        Object f = function(task);
+        if (task.mode() == Frames.APPLY) {
+            return ((Call<?>) f).call();
+        }
+        @SuppressWarnings("unchecked")
+        Func<Object, Object> each = (Func<Object, Object>) f;
+        Object args = Codec.decode(task.args());
+        if (!(args instanceof Batch batch)) {
+            throw new ProcessError("a map task without its items");
+        }
+        List<Object> items = batch.items();
+        List<Object> out = new ArrayList<>(items.size());
+        for (Object item : items) {
+            out.add(each.apply(item));
+        }
+        return new Batch(out);
+    }
+
+    private Object function(Frames.Task task) {
+        if (task.func() != null) {
+            job = task.job();
+            func = null;
+            funcError = null;
+            try {
+                func = Codec.decode(task.func());
+            } catch (RuntimeException e) {
+                funcError = e instanceof ProcessError pe ? pe : new ProcessError(e.toString(), e);
+            }
+        } else if (task.job() != job) {
+            throw new ProcessError("task of job " + task.job() + " arrived without its function");
+        }
+        if (funcError != null) {
+            throw new ProcessError("the function could not be deserialized in the worker: " + funcError.getMessage(),
+                    funcError.getCause());
+        }
+        boolean expected = task.mode() == Frames.APPLY ? func instanceof Call<?> : func instanceof Func<?, ?>;
+        if (!expected) {
+            throw new ProcessError("the task's function is a " + (func == null ? "null" : func.getClass().getName()));
+        }
+        return func;
+    }
+
+    /** An exception as bytes; one that cannot be serialized becomes a ProcessError with its text and stack trace. */
+    private static byte[] encodeError(Throwable t) {
+        try {
+            return Codec.encode(t, "the exception");
+        } catch (IllegalArgumentException e) {
+            ProcessError stand = new ProcessError(t + " (the exception itself could not be sent: " + e.getMessage() + ")");
+            stand.setStackTrace(t.getStackTrace());
+            return Codec.encode(stand, "the exception");
+        }
+    }
+
+    private static String repr(Object value) {
+        String s;
+        try {
+            s = String.valueOf(value instanceof Batch b ? b.items() : value);
+        } catch (RuntimeException e) {
+            s = value.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(value));
+        }
+        return s.length() > REPR_MAX ? s.substring(0, REPR_MAX) + "..." : s;
+    }
+}
