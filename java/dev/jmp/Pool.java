@@ -1,6 +1,7 @@
 package dev.jmp;
 
 import dev.jmp.pool.Engine;
+import java.lang.ref.Cleaner;
 import java.util.Iterator;
 import java.util.List;
 
@@ -62,6 +63,16 @@ public class Pool implements AutoCloseable {
      */
     public Pool(int processes, Task initializer, int maxtasksperchild) {
         this.engine = new Engine(processes, initializer, maxtasksperchild);
+        Reaper.CLEANER.register(this, engine::abandoned);
+    }
+
+    /** Terminates a running pool that became unreachable (CPython only warns, and leaves its workers). */
+    private static final class Reaper {
+        static final Cleaner CLEANER = Cleaner.create(r -> {
+            Thread t = new Thread(r, "jmp-cleaner-pool");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Runs {@code func} in a worker and returns its result. */
@@ -70,7 +81,7 @@ public class Pool implements AutoCloseable {
     }
 
     public <R> AsyncResult<R> applyAsync(Call<R> func) {
-        return engine.apply(func);
+        return engine.apply(func, this);
     }
 
     /** {@code func} applied to every item, in chunks (CPython's default size: about 4 per worker); results in order. */
@@ -83,14 +94,14 @@ public class Pool implements AutoCloseable {
     }
 
     public <T, R> AsyncResult<List<R>> mapAsync(Func<T, R> func, Iterable<T> iterable) {
-        return engine.map(func, iterable, -1);
+        return engine.map(func, iterable, -1, this);
     }
 
     public <T, R> AsyncResult<List<R>> mapAsync(Func<T, R> func, Iterable<T> iterable, int chunksize) {
         if (chunksize < 1) {
             throw new IllegalArgumentException("Chunksize must be 1+, not " + chunksize);
         }
-        return engine.map(func, iterable, chunksize);
+        return engine.map(func, iterable, chunksize, this);
     }
 
     /** Lazily, one item per task; results in input order. */
@@ -99,7 +110,7 @@ public class Pool implements AutoCloseable {
     }
 
     public <T, R> Iterator<R> imap(Func<T, R> func, Iterable<T> iterable, int chunksize) {
-        return engine.imap(func, iterable, chunksize, true);
+        return new Owned<>(engine.imap(func, iterable, chunksize, true), this);
     }
 
     /** As {@link #imap}, results as they complete. */
@@ -108,7 +119,7 @@ public class Pool implements AutoCloseable {
     }
 
     public <T, R> Iterator<R> imapUnordered(Func<T, R> func, Iterable<T> iterable, int chunksize) {
-        return engine.imap(func, iterable, chunksize, false);
+        return new Owned<>(engine.imap(func, iterable, chunksize, false), this);
     }
 
     /**
@@ -134,6 +145,33 @@ public class Pool implements AutoCloseable {
     @Override
     public String toString() {
         return "<Pool state=" + engine.state() + " pool_size=" + engine.processes() + ">";
+    }
+
+    /** An imap's iterator, which keeps its Pool reachable while it is. */
+    private static final class Owned<R> implements Iterator<R> {
+        private final Iterator<R> results;
+        @SuppressWarnings("unused")
+        private final Pool owner;
+
+        Owned(Iterator<R> results, Pool owner) {
+            this.results = results;
+            this.owner = owner;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return results.hasNext();
+        }
+
+        @Override
+        public R next() {
+            return results.next();
+        }
+
+        @Override
+        public String toString() {
+            return results.toString();
+        }
     }
 
     /** Pids of the live workers (tests). */

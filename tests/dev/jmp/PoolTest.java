@@ -406,6 +406,19 @@ class PoolTest {
     }
 
     @Test
+    void workersThatCannotStartBreakThePoolWithoutHanging() {
+        String java = Multiprocessing.executable();
+        Multiprocessing.setExecutable("/bin/false");
+        try (Pool p = new Pool(1)) {
+            RuntimeException e = assertThrows(RuntimeException.class, () -> p.apply(() -> 1).intValue());
+            String text = e + " " + e.getCause();
+            assertTrue(text.contains("exited before they were ready"), text);
+        } finally {
+            Multiprocessing.setExecutable(java);
+        }
+    }
+
+    @Test
     void closeFinishesQueuedWorkThenRefuses() {
         Pool p = new Pool(1);
         List<Integer> pids = p.workerPids();
@@ -465,6 +478,28 @@ class PoolTest {
             assertEquals(0, it.next());
         }
         assertGone(pids, names);
+    }
+
+    @Test
+    void anUnreachablePoolIsTerminated() throws Exception {
+        List<Integer> pids = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        forgetAPool(pids, names);
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (pids.stream().anyMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                || names.stream().anyMatch(n -> Files.exists(Path.of("/dev/shm", n.substring(1))))) {
+            assertTrue(System.nanoTime() < end, "an unreachable pool was not terminated");
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertGone(pids, names);
+    }
+
+    private static void forgetAPool(List<Integer> pids, List<String> names) {
+        Pool p = new Pool(1);
+        assertEquals(2, p.apply(() -> 2));     // a finished result does not keep it
+        pids.addAll(p.workerPids());
+        names.addAll(p.kernelNames());
     }
 
     @Test

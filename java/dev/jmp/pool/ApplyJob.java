@@ -10,15 +10,19 @@ import java.util.concurrent.CountDownLatch;
 final class ApplyJob<R> extends Job implements AsyncResult<R> {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile Outcome outcome;
+    @SuppressWarnings("unused")     // only kept reachable
+    private volatile Object owner;
 
-    ApplyJob(long id) {
+    ApplyJob(long id, Object owner) {
         super(id);
+        this.owner = owner;
     }
 
     @Override
     void deliver(int index, Outcome o) {
         if (outcome == null) {
             outcome = o;
+            owner = null;
             done.countDown();
         }
     }

@@ -9,8 +9,6 @@ import dev.jmp.ProcessError;
 import dev.jmp.Task;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.Interrupts;
-import dev.jmp.posix.Linux;
-import dev.jmp.posix.Posix;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,6 +76,9 @@ public final class Engine {
     /** Tasks sent to one worker and not yet answered. */
     static final int IN_FLIGHT = 2;
 
+    /** Workers in a row that exit before they are ready, after which the pool gives up (it is broken). */
+    private static final int MAX_FAILED_STARTS = 3;
+
     /** How long close/terminate wait for a killed worker's exit to be seen before killing harder. */
     private static final Duration TERMINATE_GRACE = Duration.ofSeconds(5);
 
@@ -102,9 +103,10 @@ public final class Engine {
     private final Set<IMapJob<?>> feeding = new HashSet<>();       // guarded by lock
     private long nextSeq;                                          // guarded by lock
     private long nextWorker;                                       // guarded by lock
+    private int failedStarts;                                      // guarded by lock
     private final AtomicLong nextJob = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile boolean watcherStop;
+    private final Watcher watcher;
     private final Thread resultThread;
     private final Thread watcherThread;
 
@@ -130,6 +132,7 @@ public final class Engine {
         final ArrayDeque<Chunk> held = new ArrayDeque<>();
         int sent;
         long lastJob = -1;      // the job whose function the worker has (it keeps one)
+        boolean ready;          // it said READY: its JVM runs and its initializer is done
         boolean exitSeen;
 
         Worker(long id, Slot slot, Process process) {
@@ -207,8 +210,9 @@ public final class Engine {
         } finally {
             lock.unlock();
         }
+        watcher = new Watcher(this::unreported, this::exited);
         resultThread = daemon(this::resultLoop, "jmp-pool-results-" + number);
-        watcherThread = daemon(this::watchLoop, "jmp-pool-workers-" + number);
+        watcherThread = daemon(watcher, "jmp-pool-workers-" + number);
         resultThread.start();
         watcherThread.start();
     }
@@ -292,17 +296,18 @@ public final class Engine {
 
     // ---- submitting --------------------------------------------------------------------
 
-    public <R> AsyncResult<R> apply(Call<R> func) {
+    /** {@code owner} (the Pool) is kept reachable until the result is in, as CPython's ApplyResult keeps its pool. */
+    public <R> AsyncResult<R> apply(Call<R> func, Object owner) {
         Objects.requireNonNull(func, "func");
         checkRunning();
         byte[] f = Codec.encode(func, "the function");
-        ApplyJob<R> job = new ApplyJob<>(nextJob.getAndIncrement());
+        ApplyJob<R> job = new ApplyJob<>(nextJob.getAndIncrement(), owner);
         enqueue(List.of(new Chunk(job, 0, Frames.APPLY, f, null)));
         return job;
     }
 
-    /** {@code chunksize} -1: CPython's default for map. */
-    public <T, R> AsyncResult<List<R>> map(Func<T, R> func, Iterable<T> iterable, int chunksize) {
+    /** {@code chunksize} -1: CPython's default for map. {@code owner} as for apply. */
+    public <T, R> AsyncResult<List<R>> map(Func<T, R> func, Iterable<T> iterable, int chunksize, Object owner) {
         Objects.requireNonNull(func, "func");
         Objects.requireNonNull(iterable, "iterable");
         checkRunning();
@@ -314,7 +319,7 @@ public final class Engine {
         int size = chunksize == -1 ? Chunking.defaultChunksize(n, processes) : chunksize;
         byte[] f = Codec.encode(func, "the function");
         int count = n == 0 ? 0 : (n + size - 1) / size;
-        MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n);
+        MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n, owner);
         // Every chunk is serialized before the first is queued: a bad item fails the call, nothing runs.
         List<Chunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -550,6 +555,9 @@ public final class Engine {
                     case Frames.EXITED:
                         onExited(Frames.id(frame));
                         break;
+                    case Frames.READY:
+                        onReady(Frames.id(frame));
+                        break;
                     case Frames.INIT_FAILED:
                         onInitFailed(Frames.id(frame), Frames.payload(frame));
                         break;
@@ -595,6 +603,19 @@ public final class Engine {
         }
     }
 
+    private void onReady(long id) {
+        lock.lock();
+        try {
+            Worker w = workers.get(id);
+            if (w != null) {
+                w.ready = true;
+                failedStarts = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Every result the worker sent has been read (see the class comment): settle what it held. */
     private void onExited(long id) {
         lock.lock();
@@ -632,6 +653,12 @@ public final class Engine {
                 LOG.log(System.Logger.Level.DEBUG, "closing {0}: {1}", w.label, e);
             }
             LOG.log(System.Logger.Level.DEBUG, "pool {0}: {1} exited with exitcode {2}", number, w.label, code);
+            if (!w.ready && state != State.TERMINATE && broken == null && !stopSent && ++failedStarts >= MAX_FAILED_STARTS) {
+                // Its tasks went back to the queue (it never took one): without this, a JVM
+                // that cannot start would be replaced forever and the tasks never run.
+                breakPool(new ProcessError(failedStarts + " workers in a row exited before they were ready (the last, "
+                        + w.label + ", with exitcode " + code + "; its stderr says why); the pool cannot run tasks"));
+            }
             refill();
             dispatch();
             changed.signalAll();
@@ -674,18 +701,27 @@ public final class Engine {
             if (broken != null || state == State.TERMINATE) {
                 return;
             }
-            broken = new ProcessError("the initializer raised " + t + " in " + (w != null ? w.label : "a worker")
-                    + "; the pool cannot run tasks", t);
-            Outcome o = Outcome.processError(broken.getMessage(), t);
-            failAll(o);
-            cutFeeders(o);
-            for (Worker each : workers.values()) {
-                each.process.kill();    // each exit is settled as usual; no replacements now
-            }
-            changed.signalAll();
+            breakPool(new ProcessError("the initializer raised " + t + " in " + (w != null ? w.label : "a worker")
+                    + "; the pool cannot run tasks", t));
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Lock held. The pool cannot run tasks: queued and running ones fail with
+     * {@code why}, later calls throw IllegalStateException, the workers are killed (their
+     * exits are settled as usual, without replacements). close() and terminate() still work.
+     */
+    private void breakPool(ProcessError why) {
+        broken = why;
+        Outcome o = Outcome.processError(why.getMessage(), why.getCause());
+        failAll(o);
+        cutFeeders(o);
+        for (Worker each : workers.values()) {
+            each.process.kill();
+        }
+        changed.signalAll();
     }
 
     /** Lock held. Every queued and running task fails with {@code o}. */
@@ -710,61 +746,39 @@ public final class Engine {
 
     // ---- the watcher thread -------------------------------------------------------------
 
-    private void watchLoop() {
-        Posix posix = Posix.libc();
-        while (!watcherStop) {
-            List<Worker> watched = new ArrayList<>();
-            lock.lock();
-            try {
-                for (Worker w : workers.values()) {
-                    if (!w.exitSeen) {
-                        watched.add(w);
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-            int n = watched.size();
-            if (n == 0) {
-                try {
-                    Thread.sleep(Interrupts.SLICE_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                continue;
-            }
-            int[] fds = new int[n];
-            short[] events = new short[n];
-            short[] revents = new short[n];
-            for (int i = 0; i < n; i++) {
-                fds[i] = watched.get(i).sentinel;
-                events[i] = Linux.POLLIN;
-            }
-            // New workers are picked up at the next slice; the sentinel of one that died
-            // meanwhile is still readable then.
-            if (posix.poll(fds, events, revents, Interrupts.SLICE_MILLIS) <= 0) {
-                continue;
-            }
-            for (int i = 0; i < n; i++) {
-                if (revents[i] != 0) {
-                    exited(watched.get(i));
+    private List<Watcher.Watched> unreported() {
+        lock.lock();
+        try {
+            List<Watcher.Watched> list = new ArrayList<>();
+            for (Worker w : workers.values()) {
+                if (!w.exitSeen) {
+                    list.add(new Watcher.Watched(w.id, w.sentinel));
                 }
             }
+            return list;
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Marks the worker as gone and puts the EXITED marker behind everything it sent. */
-    private void exited(Worker w) {
+    /** The watcher saw the worker's sentinel: no more tasks for it; the EXITED marker goes behind all it sent. */
+    private void exited(Watcher.Watched watched) {
+        String label;
         lock.lock();
         try {
+            Worker w = workers.get(watched.id());
+            if (w == null) {
+                return;
+            }
             w.exitSeen = true;
+            label = w.label;
         } finally {
             lock.unlock();
         }
         try {
-            results.send(Frames.exited(w.id), Deadline.never(), "reporting a worker's exit");
+            results.send(Frames.exited(watched.id()), Deadline.never(), "reporting a worker's exit");
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "pool " + number + ": could not report the exit of " + w.label, e);
+            LOG.log(System.Logger.Level.ERROR, "pool " + number + ": could not report the exit of " + label, e);
         }
     }
 
@@ -849,6 +863,26 @@ public final class Engine {
         finish();
     }
 
+    /**
+     * The Pool object became unreachable: nobody can close it any more, and nobody
+     * waits for a result (a pending one keeps its Pool reachable). A running pool is
+     * terminated, in a thread of its own (this is called by a Cleaner), so that its
+     * workers and message queues do not stay until the program exits.
+     */
+    public void abandoned() {
+        lock.lock();
+        try {
+            if (state != State.RUN) {
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(System.Logger.Level.WARNING, "pool {0}: unclosed running Pool became unreachable; terminating it",
+                number);
+        daemon(this::terminate, "jmp-pool-reaper-" + number).start();
+    }
+
     /** Waits until close() or terminate() has finished; IllegalStateException while the pool runs. */
     public void join() {
         lock.lock();
@@ -876,7 +910,7 @@ public final class Engine {
             Job.await(finished, Deadline.never(), "waiting for the pool to shut down");
             return;
         }
-        watcherStop = true;
+        watcher.stop();
         try {
             results.send(Frames.marker(Frames.WAKE), Deadline.after(Duration.ofSeconds(1)), "waking the result thread");
         } catch (RuntimeException e) {

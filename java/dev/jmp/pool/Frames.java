@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
  *   STOP
  * worker -> pool (the shared result channel), and the pool's own markers on it
  *   RESULT      seq:8 ok:1 value       (value: the result or the exception, serialized)
+ *   READY       worker:8               (the worker runs: its initializer is done)
  *   INIT_FAILED worker:8 error         (the initializer threw)
  *   EXITED      worker:8               (the pool saw the worker's sentinel: it has exited)
  *   WAKE                               (the pool is shutting down)
@@ -33,6 +34,7 @@ final class Frames {
     static final byte INIT_FAILED = 12;
     static final byte EXITED = 13;
     static final byte WAKE = 14;
+    static final byte READY = 15;
 
     /** Task modes: a Call run once, or a Func applied to every item of a Batch. */
     static final byte APPLY = 1;
@@ -82,9 +84,13 @@ final class Frames {
         return ByteBuffer.allocate(1 + 8).put(EXITED).putLong(worker).array();
     }
 
+    static byte[] ready(long worker) {
+        return ByteBuffer.allocate(1 + 8).put(READY).putLong(worker).array();
+    }
+
     // ---- reading --------------------------------------------------------------------
 
-    /** seq of a TASK or RESULT frame; worker id of INIT_FAILED and EXITED. */
+    /** seq of a TASK or RESULT frame; worker id of READY, INIT_FAILED and EXITED. */
     static long id(byte[] frame) {
         return ByteBuffer.wrap(frame).getLong(1);
     }

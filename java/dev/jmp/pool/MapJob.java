@@ -24,10 +24,13 @@ final class MapJob<R> extends Job implements AsyncResult<List<R>> {
     private int firstFailed = -1;       // guarded by this
     private volatile boolean ready;
     private List<R> list;               // guarded by this; built at the first get()
+    @SuppressWarnings("unused")         // only kept reachable until ready
+    private volatile Object owner;
 
-    MapJob(long id, int chunks, int length) {
+    MapJob(long id, int chunks, int length, Object owner) {
         super(id);
         this.length = length;
+        this.owner = chunks == 0 ? null : owner;
         this.outcomes = new Outcome[chunks];
         if (chunks == 0) {
             ready = true;
@@ -46,6 +49,7 @@ final class MapJob<R> extends Job implements AsyncResult<List<R>> {
             firstFailed = index;
         }
         if (arrived == outcomes.length) {
+            owner = null;
             ready = true;
             done.countDown();
         }

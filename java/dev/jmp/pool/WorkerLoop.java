@@ -56,6 +56,7 @@ final class WorkerLoop implements Task {
                 return;
             }
         }
+        results.send(Frames.ready(id), Deadline.never(), "reporting for work");
         int completed = 0;
         while (maxtasks == 0 || completed < maxtasks) {
             byte[] frame = tasks.receive(Deadline.never(), "waiting for a task");
