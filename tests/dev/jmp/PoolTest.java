@@ -250,12 +250,21 @@ class PoolTest {
         assertEquals("bad item 13", e.getMessage());
         assertTrue(r.ready());
         assertFalse(r.successful());
-        // imap: only the failed chunk throws, the iterator goes on.
+        // imap: only the failed chunk throws, once per item, and the iterator goes on.
         Iterator<Integer> it = pool.imap(x -> failOn(x, 2), List.of(0, 1, 2, 3));
         assertEquals(0, it.next());
         assertEquals(1, it.next());
         assertThrows(IllegalStateException.class, it::next);
         assertEquals(3, it.next());
+        assertFalse(it.hasNext());
+        it = pool.imap(x -> failOn(x, 4), IntStream.range(0, 9).boxed().collect(Collectors.toList()), 3);
+        for (int i = 0; i < 9; i++) {
+            if (i / 3 == 1) {
+                assertEquals("bad item 4", assertThrows(IllegalStateException.class, it::next).getMessage());
+            } else {
+                assertEquals(i, it.next());
+            }
+        }
         assertFalse(it.hasNext());
     }
 

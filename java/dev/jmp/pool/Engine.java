@@ -351,13 +351,13 @@ public final class Engine {
     }
 
     /** From an imap's feeder: queues its next chunk; false if the job takes no more input. */
-    boolean submitChunk(IMapJob<?> job, byte[] func, byte[] args) {
+    boolean submitChunk(IMapJob<?> job, byte[] func, byte[] args, int items) {
         lock.lock();
         try {
             if (state != State.RUN || broken != null) {
                 return false;
             }
-            int index = job.allocate();
+            int index = job.allocate(items);
             if (index < 0) {
                 return false;
             }
@@ -653,9 +653,12 @@ public final class Engine {
                 LOG.log(System.Logger.Level.DEBUG, "closing {0}: {1}", w.label, e);
             }
             LOG.log(System.Logger.Level.DEBUG, "pool {0}: {1} exited with exitcode {2}", number, w.label, code);
-            if (!w.ready && state != State.TERMINATE && broken == null && !stopSent && ++failedStarts >= MAX_FAILED_STARTS) {
+            if (!w.ready && code != null && code >= 0 && state != State.TERMINATE && broken == null && !stopSent
+                    && ++failedStarts >= MAX_FAILED_STARTS) {
                 // Its tasks went back to the queue (it never took one): without this, a JVM
-                // that cannot start would be replaced forever and the tasks never run.
+                // that cannot start would be replaced forever and the tasks never run. Only
+                // exits of its own count: a worker killed by a signal while it boots was
+                // killed by someone, and its replacement may well start.
                 breakPool(new ProcessError(failedStarts + " workers in a row exited before they were ready (the last, "
                         + w.label + ", with exitcode " + code + "; its stderr says why); the pool cannot run tasks"));
             }

@@ -19,8 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * iterator threw, or the pool was closed or terminated before the input was read to
  * its end) one more position, the tail, holds that exception: the iterator yields
  * every result before it, then throws it once, then is exhausted. A failed chunk
- * throws once at its position; the iterator then goes on with the next chunk (the
- * remaining items of that chunk have no results).
+ * throws its exception once for each of its items, so that in {@code imap} the i-th
+ * call of next() still answers for the i-th item; the iterator then goes on.
  *
  * <p><b>Bounded.</b> The input is read by a feeder thread ({@link InputFeeder}), at
  * most {@code window} chunks ahead of the consumer: chunks queued, running, or done
@@ -33,17 +33,21 @@ final class IMapJob<R> extends Job implements Iterator<R> {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final Map<Integer, Outcome> byIndex = new HashMap<>();   // ordered; guarded by lock
-    private final ArrayDeque<Outcome> arrivals = new ArrayDeque<>();   // unordered; guarded by lock
+    private final Map<Integer, Outcome> byIndex = new HashMap<>();   // arrived, by position; guarded by lock
+    private final Map<Integer, Integer> sizes = new HashMap<>();     // items per position; guarded by lock
+    private final ArrayDeque<Integer> arrivals = new ArrayDeque<>(); // unordered: positions as they arrived; guarded
     private int submitted;          // positions handed out; guarded by lock
     private int taken;              // positions the consumer has moved past; guarded by lock
     private int length = -1;        // all positions, once known; guarded by lock
     private Outcome tail;           // guarded by lock
     private boolean inputStopped;   // guarded by lock
 
-    // The consumer's own state (an Iterator is used by one thread at a time).
+    // The consumer's own state (an Iterator is used by one thread at a time): the chunk
+    // being yielded, or the failed chunk being thrown item by item.
     private List<Object> current;
     private int pos;
+    private Outcome failing;
+    private int failLeft;
 
     IMapJob(long id, boolean ordered, int window) {
         super(id);
@@ -55,10 +59,9 @@ final class IMapJob<R> extends Job implements Iterator<R> {
     void deliver(int index, Outcome o) {
         lock.lock();
         try {
-            if (ordered) {
-                byIndex.put(index, o);
-            } else {
-                arrivals.add(o);
+            byIndex.put(index, o);
+            if (!ordered) {
+                arrivals.add(index);
             }
             changed.signalAll();
         } finally {
@@ -81,23 +84,28 @@ final class IMapJob<R> extends Job implements Iterator<R> {
         }
     }
 
-    /** The next position for a chunk that is about to be queued; -1 once the input is stopped. */
-    int allocate() {
+    /** The next position, for a chunk of {@code items} about to be queued; -1 once the input is stopped. */
+    int allocate(int items) {
         lock.lock();
         try {
-            return inputStopped ? -1 : submitted++;
+            if (inputStopped) {
+                return -1;
+            }
+            sizes.put(submitted, items);
+            return submitted++;
         } finally {
             lock.unlock();
         }
     }
 
-    /** The next position fails at once (an item that cannot be serialized); false once stopped. */
-    boolean failNext(Outcome o) {
+    /** The next position, a chunk of {@code items}, fails at once (one cannot be serialized); false once stopped. */
+    boolean failNext(Outcome o, int items) {
         lock.lock();
         try {
             if (inputStopped) {
                 return false;
             }
+            sizes.put(submitted, items);
             deliver(submitted++, o);
             return true;
         } finally {
@@ -131,7 +139,7 @@ final class IMapJob<R> extends Job implements Iterator<R> {
 
     @Override
     public boolean hasNext() {
-        if (current != null && pos < current.size()) {
+        if (current != null && pos < current.size() || failLeft > 0) {
             return true;
         }
         lock.lock();
@@ -171,12 +179,21 @@ final class IMapJob<R> extends Job implements Iterator<R> {
         if (current != null && pos < current.size()) {
             return (R) current.get(pos++);
         }
+        if (failLeft > 0) {
+            failLeft--;
+            failing.value();    // throws
+        }
         Outcome o;
+        int items;
         lock.lock();
         try {
-            o = ordered ? byIndex.remove(taken) : arrivals.poll();
+            Integer index = ordered ? Integer.valueOf(taken) : arrivals.poll();
+            o = index == null ? null : byIndex.remove(index);
             if (o == null) {
                 o = tail;
+                items = 1;
+            } else {
+                items = sizes.remove(index);
             }
             taken++;
             changed.signalAll();    // room for the feeder
@@ -184,10 +201,18 @@ final class IMapJob<R> extends Job implements Iterator<R> {
             lock.unlock();
         }
         current = null;
-        Object v = o.value();       // throws for a failed chunk: the iterator has moved past it
-        if (!(v instanceof Batch b) || b.items().isEmpty()) {
+        Object v;
+        try {
+            v = o.value();
+        } catch (RuntimeException | Error e) {
+            // The iterator has moved past it; its other items throw the same.
+            failing = o;
+            failLeft = items - 1;
+            throw e;
+        }
+        if (!(v instanceof Batch b) || b.items().size() != items) {
             throw new dev.jmp.ProcessError("an imap task returned " + (v == null ? "null" : v.getClass().getName())
-                    + " instead of its results");
+                    + " instead of its " + items + " results");
         }
         current = b.items();
         pos = 0;

@@ -72,8 +72,8 @@ final class InputFeeder implements Runnable {
             args = Codec.encode(new Batch(items), "an item of the iterable");
         } catch (IllegalArgumentException e) {
             Throwable cause = e.getCause();
-            return job.failNext(Outcome.failed(m -> new IllegalArgumentException(m, cause), e.getMessage()));
+            return job.failNext(Outcome.failed(m -> new IllegalArgumentException(m, cause), e.getMessage()), items.size());
         }
-        return engine.submitChunk(job, func, args);
+        return engine.submitChunk(job, func, args, items.size());
     }
 }
