@@ -3,9 +3,11 @@ package dev.jmp.resource;
 import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
 import java.lang.ref.Cleaner;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -57,6 +59,13 @@ import java.util.function.Consumer;
  * {@link #onUnreachable}'s job and is never done at exit: the kernel closes
  * everything of a process that ends.
  *
+ * <p>Some objects must finish work before any name goes: a queue's feeder thread
+ * still holds items that must reach the message queue (and spilled messages whose
+ * shared memory must still exist when they are received). {@link #beforeUnlinkAtExit}
+ * registers such a step; the hook runs them after the children have ended and
+ * before it unlinks anything, in one thread, so "flushed, then unlinked" holds
+ * within this process although the JVM runs shutdown hooks concurrently.
+ *
  * <p>A SIGKILLed creator runs no hook: its names stay until a later clean-up (a
  * separate issue, like CPython's resource tracker) removes them.
  */
@@ -75,6 +84,8 @@ public final class Lifetime {
     /** Names this process created and has not unlinked yet. */
     private static final Set<OwnedName> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOK = new AtomicBoolean();
+    /** Steps the exit hook runs before it unlinks (see the class comment). */
+    private static final List<Runnable> BEFORE_UNLINK = new CopyOnWriteArrayList<>();
 
     /**
      * Makes this process responsible for unlinking {@code name}, which it has just
@@ -85,9 +96,7 @@ public final class Lifetime {
     public static OwnedName own(Object owner, String name, Consumer<String> unlink) {
         Objects.requireNonNull(owner, "owner");
         OwnedName owned = new OwnedName(name, unlink);
-        if (HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Lifetime::atExit, "jmp-exit-unlink"));
-        }
+        installHook();
         LIVE.add(owned);
         owned.track(CLEANER.register(owner, owned::unlinkOnce));
         return owned;
@@ -104,6 +113,24 @@ public final class Lifetime {
         return CLEANER.register(owner, action);
     }
 
+    /**
+     * Runs {@code step} at exit, after this process's children have ended and before
+     * any name is unlinked (a queue flushing its buffered items). Installs the exit
+     * hook if no name has done so yet. A step that throws is logged; the others and
+     * the unlinking still run.
+     */
+    public static void beforeUnlinkAtExit(Runnable step) {
+        Objects.requireNonNull(step, "step");
+        BEFORE_UNLINK.add(step);
+        installHook();
+    }
+
+    private static void installHook() {
+        if (HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Lifetime::atExit, "jmp-exit-unlink"));
+        }
+    }
+
     static void forget(OwnedName owned) {
         LIVE.remove(owned);
     }
@@ -114,6 +141,13 @@ public final class Lifetime {
 
     private static void atExit() {
         awaitChildren();
+        for (Runnable step : BEFORE_UNLINK) {
+            try {
+                step.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.WARNING, "exit step failed", e);
+            }
+        }
         for (OwnedName owned : LIVE) {
             owned.unlink();
         }

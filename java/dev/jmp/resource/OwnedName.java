@@ -47,6 +47,24 @@ public final class OwnedName {
         return did;
     }
 
+    /**
+     * This process is no longer responsible for the name: someone else will unlink it
+     * (a spilled queue message, once its reference is in the queue, belongs to whoever
+     * receives it). Nothing is unlinked, now or later, by this process; true if this
+     * call let go of it (false if it was already unlinked or handed over).
+     */
+    public boolean handOver() {
+        if (!done.compareAndSet(false, true)) {
+            return false;
+        }
+        Lifetime.forget(this);
+        Cleaner.Cleanable c = cleanable;
+        if (c != null) {
+            c.clean();      // deregisters; its action finds the work done
+        }
+        return true;
+    }
+
     boolean unlinkOnce() {
         if (!done.compareAndSet(false, true)) {
             return false;
