@@ -11,7 +11,8 @@ JAVA    ?= java
 CC      ?= gcc
 CFLAGS  ?= -O2 -Wall -Wextra
 
-CP = target/classes:$(shell cat target/classpath.txt 2>/dev/null)
+# The demo runs from the jar: a JDK can archive (class-data sharing) only a classpath of jars.
+CP = $(wildcard target/jmp-*.jar):$(shell cat target/classpath.txt 2>/dev/null)
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
 
@@ -34,7 +35,9 @@ stress: native
 
 demo: build
 	@echo "== tutorial 1: threads vs processes =="
-	$(JAVA) -cp "$(CP)" dev.jmp.examples.ThreadsVsProcesses
+	@$(JAVA) -cp "$(CP)" dev.jmp.examples.ThreadsVsProcesses
+	@echo "== tutorial 2: Pipe =="
+	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PipeDemo
 
 # bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
 # bench-quick: the same with fewer samples and forks (under 3 minutes).

@@ -22,7 +22,6 @@ final class JnrPosix implements Posix {
     private static final int SPAWNATTR_SIZE = 512;
     private static final int SIGSET_SIZE = 128;
 
-    private final LibC libc;
     private final Runtime runtime;
 
     JnrPosix() {
@@ -30,8 +29,7 @@ final class JnrPosix implements Posix {
             // poll() packs struct pollfd's two shorts into one int, little-endian.
             throw new UnsupportedOperationException("jmp supports little-endian Linux only");
         }
-        libc = LibraryLoader.create(LibC.class).load("c");
-        runtime = Runtime.getRuntime(libc);
+        runtime = Runtime.getSystemRuntime();
     }
 
     private record Struct(Pointer memory) implements SpawnFileActions, SpawnAttr, SigSet, Sem {
@@ -40,6 +38,10 @@ final class JnrPosix implements Posix {
     // Each family of functions is bound the first time it is used (jnr-ffi generates
     // and loads a class per binding interface): a child that never touches a
     // semaphore never pays for the semaphore binding.
+    private static final class Calls {
+        static final LibC LIB = LibraryLoader.create(LibC.class).load("c");
+    }
+
     private static final class Sems {
         static final LibSem LIB = LibraryLoader.create(LibSem.class).load("c");
     }
@@ -53,11 +55,11 @@ final class JnrPosix implements Posix {
     }
 
     static void bindAll() {
-        Posix.libc();
+        LibC c = Calls.LIB;
         LibSem sem = Sems.LIB;
         LibMq mq = Mqs.LIB;
         LibShm shm = Shms.LIB;
-        assert sem != null && mq != null && shm != null;
+        assert c != null && sem != null && mq != null && shm != null;
     }
 
     private Struct allocate(int size) {
@@ -93,18 +95,18 @@ final class JnrPosix implements Posix {
 
     @Override
     public int getpid() {
-        return libc.getpid();
+        return Calls.LIB.getpid();
     }
 
     @Override
     public void kill(int pid, int sig) {
-        checkErrno("kill", libc.kill(pid, sig));
+        checkErrno("kill", Calls.LIB.kill(pid, sig));
     }
 
     @Override
     public int waitpid(int pid, int[] status, int options) {
         while (true) {
-            int r = libc.waitpid(pid, status, options);
+            int r = Calls.LIB.waitpid(pid, status, options);
             if (r >= 0) {
                 return r;
             }
@@ -118,7 +120,7 @@ final class JnrPosix implements Posix {
     @Override
     public int posix_spawn(String path, SpawnFileActions fileActions, SpawnAttr attr, List<String> argv, List<String> envp) {
         int[] pid = new int[1];
-        check("posix_spawn", libc.posix_spawn(pid, path, ptr(fileActions), ptr(attr),
+        check("posix_spawn", Calls.LIB.posix_spawn(pid, path, ptr(fileActions), ptr(attr),
                 argv.toArray(new String[0]), envp.toArray(new String[0])));
         return pid[0];
     }
@@ -126,69 +128,69 @@ final class JnrPosix implements Posix {
     @Override
     public SpawnFileActions posix_spawn_file_actions_init() {
         Struct s = allocate(FILE_ACTIONS_SIZE);
-        check("posix_spawn_file_actions_init", libc.posix_spawn_file_actions_init(s.memory()));
+        check("posix_spawn_file_actions_init", Calls.LIB.posix_spawn_file_actions_init(s.memory()));
         return s;
     }
 
     @Override
     public void posix_spawn_file_actions_adddup2(SpawnFileActions fileActions, int fd, int newfd) {
-        check("posix_spawn_file_actions_adddup2", libc.posix_spawn_file_actions_adddup2(ptr(fileActions), fd, newfd));
+        check("posix_spawn_file_actions_adddup2", Calls.LIB.posix_spawn_file_actions_adddup2(ptr(fileActions), fd, newfd));
     }
 
     @Override
     public void posix_spawn_file_actions_addclose(SpawnFileActions fileActions, int fd) {
-        check("posix_spawn_file_actions_addclose", libc.posix_spawn_file_actions_addclose(ptr(fileActions), fd));
+        check("posix_spawn_file_actions_addclose", Calls.LIB.posix_spawn_file_actions_addclose(ptr(fileActions), fd));
     }
 
     @Override
     public void posix_spawn_file_actions_addclosefrom_np(SpawnFileActions fileActions, int lowfd) {
         check("posix_spawn_file_actions_addclosefrom_np",
-                libc.posix_spawn_file_actions_addclosefrom_np(ptr(fileActions), lowfd));
+                Calls.LIB.posix_spawn_file_actions_addclosefrom_np(ptr(fileActions), lowfd));
     }
 
     @Override
     public void posix_spawn_file_actions_destroy(SpawnFileActions fileActions) {
-        check("posix_spawn_file_actions_destroy", libc.posix_spawn_file_actions_destroy(ptr(fileActions)));
+        check("posix_spawn_file_actions_destroy", Calls.LIB.posix_spawn_file_actions_destroy(ptr(fileActions)));
     }
 
     @Override
     public SpawnAttr posix_spawnattr_init() {
         Struct s = allocate(SPAWNATTR_SIZE);
-        check("posix_spawnattr_init", libc.posix_spawnattr_init(s.memory()));
+        check("posix_spawnattr_init", Calls.LIB.posix_spawnattr_init(s.memory()));
         return s;
     }
 
     @Override
     public void posix_spawnattr_setflags(SpawnAttr attr, short flags) {
-        check("posix_spawnattr_setflags", libc.posix_spawnattr_setflags(ptr(attr), flags));
+        check("posix_spawnattr_setflags", Calls.LIB.posix_spawnattr_setflags(ptr(attr), flags));
     }
 
     @Override
     public void posix_spawnattr_setsigmask(SpawnAttr attr, SigSet sigmask) {
-        check("posix_spawnattr_setsigmask", libc.posix_spawnattr_setsigmask(ptr(attr), ptr(sigmask)));
+        check("posix_spawnattr_setsigmask", Calls.LIB.posix_spawnattr_setsigmask(ptr(attr), ptr(sigmask)));
     }
 
     @Override
     public void posix_spawnattr_setsigdefault(SpawnAttr attr, SigSet sigdefault) {
-        check("posix_spawnattr_setsigdefault", libc.posix_spawnattr_setsigdefault(ptr(attr), ptr(sigdefault)));
+        check("posix_spawnattr_setsigdefault", Calls.LIB.posix_spawnattr_setsigdefault(ptr(attr), ptr(sigdefault)));
     }
 
     @Override
     public void posix_spawnattr_destroy(SpawnAttr attr) {
-        check("posix_spawnattr_destroy", libc.posix_spawnattr_destroy(ptr(attr)));
+        check("posix_spawnattr_destroy", Calls.LIB.posix_spawnattr_destroy(ptr(attr)));
     }
 
     @Override
     public SigSet sigemptyset() {
         Struct s = allocate(SIGSET_SIZE);
-        checkErrno("sigemptyset", libc.sigemptyset(s.memory()));
+        checkErrno("sigemptyset", Calls.LIB.sigemptyset(s.memory()));
         return s;
     }
 
     @Override
     public SigSet sigfillset() {
         Struct s = allocate(SIGSET_SIZE);
-        checkErrno("sigfillset", libc.sigfillset(s.memory()));
+        checkErrno("sigfillset", Calls.LIB.sigfillset(s.memory()));
         return s;
     }
 
@@ -197,7 +199,7 @@ final class JnrPosix implements Posix {
     @Override
     public int[] pipe2(int flags) {
         int[] fds = new int[2];
-        checkErrno("pipe2", libc.pipe2(fds, flags));
+        checkErrno("pipe2", Calls.LIB.pipe2(fds, flags));
         return fds;
     }
 
@@ -208,7 +210,7 @@ final class JnrPosix implements Posix {
         // more copy through a Java array of our own.
         byte[] into = off == 0 ? buf : new byte[len];
         while (true) {
-            long n = libc.read(fd, into, len);
+            long n = Calls.LIB.read(fd, into, len);
             if (n >= 0) {
                 if (into != buf) {
                     System.arraycopy(into, 0, buf, off, (int) n);
@@ -230,7 +232,7 @@ final class JnrPosix implements Posix {
         java.util.Objects.checkFromIndexSize(off, len, buf.length);
         byte[] from = off == 0 ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
         while (true) {
-            long n = libc.write(fd, from, len);
+            long n = Calls.LIB.write(fd, from, len);
             if (n >= 0) {
                 return (int) n;
             }
@@ -248,7 +250,7 @@ final class JnrPosix implements Posix {
     public int read(int fd, ByteBuffer direct) {
         requireDirect(direct);
         while (true) {
-            long n = libc.read(fd, direct, direct.remaining());
+            long n = Calls.LIB.read(fd, direct, direct.remaining());
             if (n >= 0) {
                 direct.position(direct.position() + (int) n);
                 return (int) n;
@@ -267,7 +269,7 @@ final class JnrPosix implements Posix {
     public int write(int fd, ByteBuffer direct) {
         requireDirect(direct);
         while (true) {
-            long n = libc.write(fd, direct, direct.remaining());
+            long n = Calls.LIB.write(fd, direct, direct.remaining());
             if (n >= 0) {
                 direct.position(direct.position() + (int) n);
                 return (int) n;
@@ -292,14 +294,14 @@ final class JnrPosix implements Posix {
     public void close(int fd) {
         // close() is not retried on EINTR: on Linux the fd is released whatever
         // close returns, and a retry could close an fd another thread just opened.
-        if (libc.close(fd) == -1 && errno() != Linux.EINTR) {
+        if (Calls.LIB.close(fd) == -1 && errno() != Linux.EINTR) {
             throw fail("close");
         }
     }
 
     @Override
     public int fcntl(int fd, int cmd, int arg) {
-        int r = libc.fcntl(fd, cmd, arg);
+        int r = Calls.LIB.fcntl(fd, cmd, arg);
         checkErrno("fcntl", r);
         return r;
     }
@@ -312,7 +314,7 @@ final class JnrPosix implements Posix {
             pollfds[2 * i] = fds[i];
             pollfds[2 * i + 1] = events[i] & 0xffff;
         }
-        int r = libc.poll(pollfds, n, timeoutMillis);
+        int r = Calls.LIB.poll(pollfds, n, timeoutMillis);
         if (r == -1) {
             int e = errno();
             if (e == Linux.EINTR) {
@@ -329,7 +331,7 @@ final class JnrPosix implements Posix {
     @Override
     public int[] socketpair(int domain, int type, int protocol) {
         int[] sv = new int[2];
-        checkErrno("socketpair", libc.socketpair(domain, type, protocol, sv));
+        checkErrno("socketpair", Calls.LIB.socketpair(domain, type, protocol, sv));
         return sv;
     }
 

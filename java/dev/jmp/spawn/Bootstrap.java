@@ -38,11 +38,16 @@ public final class Bootstrap {
 
     public static void main(String[] args) {
         child = true;
-        boolean warm = args.length > 0 && args[0].equals(WARM);
+        String mode = args.length > 0 ? args[0] : "";
         int code;
         try {
-            if (warm) {
+            if (mode.equals(ClassDataSharing.TRAIN)) {
+                prepare();      // what every child loads: exactly what the archive should hold
+                System.exit(0);
+            }
+            if (mode.equals(WARM)) {
                 prepare();
+                sayReady();
             }
             DataInputStream in = new DataInputStream(
                     new FileInputStream("/proc/self/fd/" + FdHandover.PAYLOAD_FD));
@@ -74,7 +79,7 @@ public final class Bootstrap {
         System.exit(code);
     }
 
-    /** Pays every start-up cost now, then tells the parent this child is ready. */
+    /** Pays every start-up cost now. */
     private static void prepare() throws IOException, ClassNotFoundException {
         ClassLoader loader = Bootstrap.class.getClassLoader();
         // A Process with a lambda target, serialized and read back 50 times: loads the
@@ -90,6 +95,9 @@ public final class Bootstrap {
             }
         }
         dev.jmp.posix.Posix.bindAll();
+    }
+
+    private static void sayReady() {
         try (FileOutputStream ready = new FileOutputStream("/proc/self/fd/" + FdHandover.SENTINEL_FD)) {
             ready.write(1);
         } catch (IOException parentGone) {

@@ -39,9 +39,11 @@ public final class JavaCommand {
         if (!extra.isEmpty()) {
             argv.addAll(List.of(extra.split("\\s+")));
         }
+        String classpath = absoluteClasspath();
         argv.add("-cp");
-        argv.add(absoluteClasspath());
+        argv.add(classpath);
         argv.add(Bootstrap.class.getName());
+        argv.addAll(1, ClassDataSharing.options(java, argv, classpath));
         return argv;
     }
 

@@ -17,6 +17,7 @@ public final class ExitScenario {
             case "exit-hook" -> exitHook(args.length > 1 && args[1].equals("throw"));
             case "parent-killed" -> parentKilled();
             case "warm-idle" -> warmIdle(args[1].equals("killed"));
+            case "cds" -> cds();
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -75,6 +76,34 @@ public final class ExitScenario {
         System.out.flush();
         if (block) {
             blockForever();
+        }
+    }
+
+    /** First child: the archive is made; the next child starts with it (and says so by its exit code). */
+    private static void cds() {
+        try {
+            Process first = new Process(() -> { });
+            first.start();
+            first.join();
+            boolean made = dev.jmp.spawn.ClassDataSharing.awaitArchive(java.time.Duration.ofMinutes(3));
+            // Read by the child itself: right after posix_spawn returns, the kernel may not
+            // have set up the new program's arguments yet, and the parent would read "".
+            Process second = new Process(ExitScenario::exitZeroIfOnArchive);
+            second.start();
+            second.join();
+            System.out.println("archive " + made + " used " + (second.exitcode() == 0) + " exitcodes "
+                    + first.exitcode());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void exitZeroIfOnArchive() {
+        try {
+            String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/cmdline"));
+            System.exit(cmdline.contains("-XX:SharedArchiveFile=") ? 0 : 3);
+        } catch (java.io.IOException e) {
+            System.exit(4);
         }
     }
 

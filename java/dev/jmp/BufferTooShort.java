@@ -1,0 +1,23 @@
+package dev.jmp;
+
+/**
+ * {@code recvBytesInto} received a message longer than the room left in the buffer:
+ * {@code multiprocessing.BufferTooShort}. The message has been taken off the
+ * connection whole, so it is not lost: {@link #message()} holds it.
+ */
+public class BufferTooShort extends ProcessError {
+    private static final long serialVersionUID = 1L;
+
+    private final byte[] message;
+
+    public BufferTooShort(byte[] message, int room) {
+        super("message of " + message.length + " bytes does not fit in the " + room
+                + " bytes left in the buffer; message() holds it");
+        this.message = message;
+    }
+
+    /** The whole message that did not fit (not a copy). */
+    public byte[] message() {
+        return message;
+    }
+}

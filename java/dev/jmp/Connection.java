@@ -1,0 +1,290 @@
+package dev.jmp;
+
+import dev.jmp.blocking.Deadline;
+import dev.jmp.connection.FdHolder;
+import dev.jmp.connection.Receiver;
+import dev.jmp.connection.Sender;
+import dev.jmp.connection.StreamBroken;
+import dev.jmp.spawn.FdHandover;
+import java.io.InvalidObjectException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * One end of a {@link Pipe}: Python's {@code multiprocessing.connection.Connection}.
+ *
+ * <p>Messages are framed as CPython frames them (a 4-byte big-endian signed length; for
+ * 2 GiB and over, -1 then an 8-byte length), so {@link #sendBytes}/{@link #recvBytes}
+ * talk to a Python Connection on the same pipe. {@link #send}/{@link #recv} carry any
+ * Serializable object (or null) as one message holding a complete Java serialization
+ * stream; what arrives is deserialized through an ObjectInputFilter with limits (system
+ * properties {@code jmp.connection.maxDepth}, {@code maxRefs}, {@code maxArrayLength},
+ * {@code maxMessageBytes}).
+ *
+ * <p>A Connection captured by a child's target is usable in the child: its fd is handed
+ * over by posix_spawn, and this copy stays usable too. Outside a spawn an fd cannot
+ * travel, so sending a Connection through a Connection (or serializing it any other
+ * way) throws IllegalArgumentException.
+ *
+ * <p>Errors, as API.md maps CPython's: closed, or the wrong direction (send on a
+ * receive-only end) -> IllegalStateException; an offset outside the buffer ->
+ * IndexOutOfBoundsException; an object that cannot be serialized ->
+ * IllegalArgumentException, nothing written; a message longer than {@code maxlength}
+ * or than {@code jmp.connection.maxMessageBytes} -> PosixException EMSGSIZE ("bad
+ * message length"), and, as in CPython, the connection stops receiving (a duplex one
+ * becomes unreadable, a receive-only one is closed), because the rest of that message
+ * is still in the pipe; a frame header that is garbage -> PosixException EBADMSG, same
+ * consequence; the other end closing in the middle of a message -> PosixException
+ * EBADMSG; a message that is not a Java object, names a missing class, or breaks a
+ * limit -> ProcessError from {@code recv} (the message was consumed whole, the
+ * connection stays usable). A blocked call wakes on Thread.interrupt() with
+ * InterruptedError; an interrupted receive resumes where it stopped, while a send
+ * interrupted after part of its message was written leaves the connection unable to
+ * send.
+ *
+ * <p>The fd is non-blocking (see {@code dev.jmp.connection.FdIo} for why). It is closed
+ * by {@link #close()}, or when the Connection becomes unreachable.
+ */
+public final class Connection implements AutoCloseable, Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final Cleaner CLEANER = Cleaner.create(r -> new Thread(r, "jmp-cleaner-connection"));
+
+    private final transient FdHolder holder;
+    private final transient Cleaner.Cleanable cleanable;
+    private final transient Sender sender;       // null when receive-only
+    private final transient Receiver receiver;   // null when send-only
+    private final transient boolean writable;
+    private transient volatile boolean readable;
+    private transient volatile boolean closed;
+
+    private Connection(int fd, boolean readable, boolean writable) {
+        if (!readable && !writable) {
+            throw new IllegalArgumentException("at least one of readable and writable must be true");
+        }
+        this.holder = new FdHolder(fd);
+        this.cleanable = CLEANER.register(this, holder);
+        this.readable = readable;
+        this.writable = writable;
+        this.sender = writable ? new Sender(holder) : null;
+        this.receiver = readable ? new Receiver(holder) : null;
+    }
+
+    /** Adopts {@code fd} (already non-blocking and close-on-exec): closing the Connection closes it. */
+    static Connection adopt(int fd, boolean readable, boolean writable) {
+        return new Connection(fd, readable, writable);
+    }
+
+    // ---- sending ------------------------------------------------------------------
+
+    /**
+     * Sends a serializable object (or null, as Python sends None). It is serialized
+     * completely before anything is written: one that cannot be serialized throws
+     * IllegalArgumentException and the connection is unchanged.
+     */
+    public void send(Object obj) {
+        checkWritable();
+        sender.send(obj);
+    }
+
+    public void sendBytes(byte[] buf) {
+        sendBytes(buf, 0, buf.length);
+    }
+
+    public void sendBytes(byte[] buf, int offset) {
+        Objects.requireNonNull(buf, "buf");
+        if (offset < 0 || offset > buf.length) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside a buffer of length " + buf.length);
+        }
+        sendBytes(buf, offset, buf.length - offset);
+    }
+
+    /** Sends {@code buf[offset, offset+size)} as one message. */
+    public void sendBytes(byte[] buf, int offset, int size) {
+        Objects.checkFromIndexSize(offset, size, buf.length);
+        checkWritable();
+        sender.sendBytes(buf, offset, size);
+    }
+
+    // ---- receiving ----------------------------------------------------------------
+
+    /** The next object; EOFError when the other end is closed and nothing is left. */
+    @SuppressWarnings("unchecked")
+    public <T> T recv() {
+        checkReadable();
+        try {
+            return (T) receiver.receiveObject("recv");
+        } catch (StreamBroken e) {
+            throw stopReading(e);
+        }
+    }
+
+    public byte[] recvBytes() {
+        return receive(Long.MAX_VALUE, "recvBytes");
+    }
+
+    /** The next message; if it is longer than {@code maxlength}, PosixException EMSGSIZE (see the class comment). */
+    public byte[] recvBytes(int maxlength) {
+        if (maxlength < 0) {
+            throw new IllegalArgumentException("negative maxlength");
+        }
+        return receive(maxlength, "recvBytes");
+    }
+
+    public int recvBytesInto(byte[] buf) {
+        return recvBytesInto(buf, 0);
+    }
+
+    /**
+     * Receives the next message into {@code buf} from {@code offset}; returns its length.
+     * If it does not fit, BufferTooShort carries the whole message (it is consumed).
+     */
+    public int recvBytesInto(byte[] buf, int offset) {
+        Objects.requireNonNull(buf, "buf");
+        if (offset < 0 || offset > buf.length) {
+            throw new IndexOutOfBoundsException("offset " + offset + " outside a buffer of length " + buf.length);
+        }
+        byte[] message = receive(Long.MAX_VALUE, "recvBytesInto");
+        int room = buf.length - offset;
+        if (message.length > room) {
+            throw new BufferTooShort(message, room);
+        }
+        System.arraycopy(message, 0, buf, offset, message.length);
+        return message.length;
+    }
+
+    /** Whether a message (or the end of file) is there to read, without waiting (Python's {@code poll()}). */
+    public boolean poll() {
+        return poll(Duration.ZERO);
+    }
+
+    /** Waits up to {@code timeout} (null: without limit, Python's {@code poll(None)}) for something to read. */
+    public boolean poll(Duration timeout) {
+        checkReadable();
+        return receiver.poll(timeout == null ? Deadline.never() : Deadline.after(timeout));
+    }
+
+    private byte[] receive(long maxlength, String call) {
+        checkReadable();
+        try {
+            return receiver.receive(maxlength, call);
+        } catch (StreamBroken e) {
+            throw stopReading(e);
+        }
+    }
+
+    /** CPython's _bad_message_length: the rest of a message is in the pipe; stop reading it. */
+    private ProcessError stopReading(StreamBroken e) {
+        if (writable) {
+            readable = false;
+        } else {
+            close();
+        }
+        return e.error();
+    }
+
+    // ---- state --------------------------------------------------------------------
+
+    /** Closes this process's copy of the fd. Idempotent. The peer sees end of file once every copy is closed. */
+    @Override
+    public void close() {
+        closed = true;
+        cleanable.clean();
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    public boolean readable() {
+        return readable;
+    }
+
+    /** False for a receive-only end, and once a send was cut off after part of its message was written. */
+    public boolean writable() {
+        return writable && !sender.broken();
+    }
+
+    /** The file descriptor (non-blocking). */
+    public int fileno() {
+        checkClosed();
+        return holder.fd();
+    }
+
+    @Override
+    public String toString() {
+        if (closed) {
+            return "<Connection closed>";
+        }
+        return "<Connection fd=" + holder.fd() + (readable ? " readable" : "") + (writable ? " writable" : "") + ">";
+    }
+
+    private void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException("handle is closed");
+        }
+    }
+
+    private void checkReadable() {
+        checkClosed();
+        if (!readable) {
+            throw new IllegalStateException(receiver == null ? "connection is write-only"
+                    : "connection is no longer readable: a bad message length stopped it");
+        }
+    }
+
+    private void checkWritable() {
+        checkClosed();
+        if (!writable) {
+            throw new IllegalStateException("connection is read-only");
+        }
+    }
+
+    // ---- travelling to a child ----------------------------------------------------
+
+    /**
+     * A Connection travels only inside a Process being started: the fd is handed to the
+     * child by posix_spawn, and the child's number for it is what is written.
+     */
+    private Object writeReplace() throws ObjectStreamException {
+        checkClosed();
+        OptionalInt childFd = FdHandover.inherit(holder.fd());
+        if (childFd.isEmpty()) {
+            throw new NotSerializableException("dev.jmp.Connection: a Connection (an open fd) can only be "
+                    + "given to a child process, captured by its target; it cannot be sent through a "
+                    + "Connection or a Queue (jmp does no fd passing)");
+        }
+        return new Handle(childFd.getAsInt(), readable, writable);
+    }
+
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a Connection is deserialized only from its Handle");
+    }
+
+    /** The serialized form: the fd number in the receiving child, and the direction. */
+    private static final class Handle implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final int fd;
+        private final boolean readable;
+        private final boolean writable;
+
+        Handle(int fd, boolean readable, boolean writable) {
+            this.fd = fd;
+            this.readable = readable;
+            this.writable = writable;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            if (fd < FdHandover.FIRST_INHERITED_FD || (!readable && !writable)) {
+                throw new InvalidObjectException("not a Connection handed to this process: fd " + fd);
+            }
+            return new Connection(fd, readable, writable);
+        }
+    }
+}

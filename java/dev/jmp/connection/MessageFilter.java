@@ -1,0 +1,94 @@
+package dev.jmp.connection;
+
+import java.io.ObjectInputFilter;
+import java.util.Set;
+
+/**
+ * The ObjectInputFilter every received message is deserialized through: the limits of
+ * {@link Limits} per message, then the JVM-wide filter ({@code jdk.serialFilter}) if one
+ * is set, so that an application's allow-list still applies.
+ *
+ * <p>Why per-message bookkeeping: {@link MessageReader} keeps one ObjectInputStream for
+ * all messages, and the stream's reference count ({@link FilterInfo#references()}) runs
+ * on across them. The count at the first check of a message is taken as its start (at
+ * most the top-level object has been read by then: every object's class description
+ * is checked before its fields are read).
+ *
+ * <p>A Connection inside a message is refused outright: a Connection is an fd, which
+ * only travels to a child through posix_spawn. A forged one would make the receiver
+ * adopt, and later close, whatever fd of its own the number names.
+ */
+final class MessageFilter implements ObjectInputFilter {
+    private static final Set<String> REFUSED = Set.of("dev.jmp.Connection", "dev.jmp.Connection$Handle");
+
+    private final ObjectInputFilter global = ObjectInputFilter.Config.getSerialFilter();
+    private final long maxDepth;
+    private final long maxRefs;
+    private final long maxArrayLength;
+    private long baseRefs;
+    private long maxArray;
+    private String rejection;
+
+    MessageFilter() {
+        this(Limits.MAX_DEPTH, Limits.MAX_REFS, Limits.MAX_ARRAY_LENGTH);
+    }
+
+    MessageFilter(long maxDepth, long maxRefs, long maxArrayLength) {
+        this.maxDepth = maxDepth;
+        this.maxRefs = maxRefs;
+        this.maxArrayLength = maxArrayLength;
+    }
+
+    /** Called before each message of {@code bytes} bytes is read. */
+    void startMessage(int bytes) {
+        baseRefs = -1;
+        maxArray = Math.min(maxArrayLength, (long) Limits.ARRAY_ELEMENTS_PER_BYTE * bytes + 64);
+        rejection = null;
+    }
+
+    /** Why the last message was rejected, or null. */
+    String rejection() {
+        return rejection;
+    }
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+        Class<?> c = info.serialClass();
+        if (c != null && REFUSED.contains(c.getName())) {
+            return reject("a Connection cannot travel inside a message (only to a child process, captured by "
+                    + "its target)");
+        }
+        if (info.depth() > maxDepth) {
+            return reject("objects nested deeper than jmp.connection.maxDepth=" + maxDepth);
+        }
+        long refs = info.references();
+        if (baseRefs < 0) {
+            baseRefs = refs - 1;
+        }
+        if (refs - baseRefs > maxRefs) {
+            return reject("more than jmp.connection.maxRefs=" + maxRefs + " objects");
+        }
+        if (info.arrayLength() > maxArray) {
+            return reject("an array of " + info.arrayLength() + " elements, more than "
+                    + (maxArray == maxArrayLength
+                        ? "jmp.connection.maxArrayLength=" + maxArray
+                        : Limits.ARRAY_ELEMENTS_PER_BYTE + " per byte of the message allows"));
+        }
+        if (global != null) {
+            Status s = global.checkInput(info);
+            if (s == Status.REJECTED) {
+                return reject("rejected by the JVM-wide filter (jdk.serialFilter): "
+                        + (c != null ? c.getName() : "limits"));
+            }
+            return s;
+        }
+        return Status.UNDECIDED;
+    }
+
+    private Status reject(String why) {
+        if (rejection == null) {
+            rejection = why;
+        }
+        return Status.REJECTED;
+    }
+}

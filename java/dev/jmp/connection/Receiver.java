@@ -1,0 +1,193 @@
+package dev.jmp.connection;
+
+import dev.jmp.EOFError;
+import dev.jmp.blocking.Deadline;
+import dev.jmp.posix.Posix;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * The receiving half of a Connection: reads one frame (header, then body) off the fd.
+ *
+ * <p>Reads are exact, as CPython's: the 4-byte header, the 8 more of the long form if
+ * announced, then exactly the body; never a byte of the next message. That keeps a
+ * pattern CPython allows working: several processes reading one end in turn under a
+ * lock, each taking whole messages. (Reading ahead would save a system call per
+ * message, but would strand the next messages in the buffer of whichever process read
+ * them.)
+ *
+ * <p>A receive is resumable: if the thread is interrupted while waiting in the middle
+ * of a frame, what was read so far stays here and the next receive carries on from
+ * it, so an interrupt never loses or tears a message.
+ *
+ * <p>What a header claims is not trusted: a length above the caller's maxlength or
+ * above {@link Limits#MAX_MESSAGE_BYTES} is refused before anything is allocated, and
+ * the body array grows with the bytes that actually arrive (from 1 MiB, doubling up to
+ * the claimed length), so a header that lies costs nothing until the bytes exist.
+ */
+public final class Receiver {
+    private static final int FIRST_BODY_ARRAY = 1 << 20;
+
+    private final FdHolder holder;
+    private final ByteBuffer head = ByteBuffer.allocateDirect(FrameHeader.MAX);
+    private final byte[] headBytes = new byte[FrameHeader.MAX];
+    private ByteBuffer chunk;
+    private MessageReader reader;
+    /** Whether the last message made us wait: then the next one likely will too. */
+    private boolean waited;
+
+    // The frame in progress (resumable state): header bytes are in 'head'.
+    private long length = -1;      // -1 until the header is complete
+    private byte[] body;
+    private int bodyPos;
+
+    public Receiver(FdHolder holder) {
+        this.holder = holder;
+        head.limit(FrameHeader.SHORT);
+    }
+
+    /**
+     * The next message's bytes. StreamBroken if its length is above {@code maxlength} or
+     * the cap, or its header is garbage; EOFError at a clean end of file;
+     * PosixException(EBADMSG) if the file ends inside a frame.
+     */
+    public synchronized byte[] receive(long maxlength, String call) {
+        if (!holder.enter()) {
+            throw new IllegalStateException("handle is closed");
+        }
+        try {
+            if (length < 0) {
+                readHeader(call);
+            }
+            if (length > maxlength || length > Limits.MAX_MESSAGE_BYTES) {
+                long n = length;
+                forget();
+                throw new StreamBroken(n > maxlength
+                        ? Errors.tooLong(call, n, "maxlength " + maxlength)
+                        : Errors.tooLong(call, n, "jmp.connection.maxMessageBytes=" + Limits.MAX_MESSAGE_BYTES));
+            }
+            readBody(call);
+            byte[] b = body;
+            forget();
+            return b;
+        } finally {
+            holder.exit();
+        }
+    }
+
+    /** The next message, deserialized. */
+    public synchronized Object receiveObject(String call) {
+        byte[] message = receive(Long.MAX_VALUE, call);
+        if (reader == null) {
+            reader = new MessageReader();
+        }
+        return reader.decode(message);
+    }
+
+    /** True if the fd is readable (a message, or the end of file) before the deadline. */
+    public boolean poll(Deadline deadline) {
+        if (!holder.enter()) {
+            throw new IllegalStateException("handle is closed");
+        }
+        try {
+            return FdIo.await(holder, false, deadline, "polling a connection");
+        } finally {
+            holder.exit();
+        }
+    }
+
+    private void forget() {
+        length = -1;
+        body = null;
+        bodyPos = 0;
+        head.clear().limit(FrameHeader.SHORT);
+    }
+
+    private void readHeader(String call) {
+        // Why poll first after a wait: in a ping-pong the reply is never there yet when
+        // recv starts, so a read would only fetch EAGAIN before the poll anyway; in a
+        // stream it is always there, and a poll first would be the wasted call.
+        if (waited && head.position() == 0) {
+            FdIo.await(holder, false, "receiving a message");
+        }
+        waited = false;
+        fill(head, call);
+        if (head.limit() == FrameHeader.SHORT) {
+            head.flip().get(headBytes, 0, FrameHeader.SHORT);
+            int n = FrameHeader.getInt(headBytes, 0);
+            if (n >= 0) {
+                length = n;
+                return;
+            }
+            if (n != FrameHeader.LONG_MARK) {
+                forget();
+                throw new StreamBroken(Errors.badMessage(call, String.format(
+                        "bad message length header %02x %02x %02x %02x: not a frame",
+                        headBytes[0], headBytes[1], headBytes[2], headBytes[3])));
+            }
+            head.limit(FrameHeader.MAX).position(FrameHeader.SHORT);
+            fill(head, call);
+        }
+        head.flip().position(FrameHeader.SHORT);
+        head.get(headBytes, FrameHeader.SHORT, FrameHeader.LONG_EXTRA);
+        long n = FrameHeader.getLong(headBytes, FrameHeader.SHORT);
+        length = n < 0 ? Long.MAX_VALUE : n;    // above 2^63: too long for anything
+    }
+
+    /** Reads until {@code buf} is full; EOFError only if nothing of the frame was read yet. */
+    private void fill(ByteBuffer buf, String call) {
+        Posix posix = Posix.libc();
+        int fd = holder.fd();
+        while (buf.hasRemaining()) {
+            int r = posix.read(fd, buf);
+            if (r < 0) {
+                waited = true;
+                FdIo.await(holder, false, "receiving a message");
+            } else if (r == 0) {
+                boolean clean = buf == head && head.position() == 0;
+                forget();
+                if (clean) {
+                    throw new EOFError("end of file: the other end is closed and no message is left");
+                }
+                throw truncated(call);
+            }
+        }
+    }
+
+    private void readBody(String call) {
+        int n = (int) length;
+        if (body == null) {
+            body = new byte[Math.min(n, FIRST_BODY_ARRAY)];
+        }
+        ByteBuffer c = chunk(n);
+        Posix posix = Posix.libc();
+        int fd = holder.fd();
+        while (bodyPos < n) {
+            if (bodyPos == body.length) {
+                body = Arrays.copyOf(body, (int) Math.min(n, 2L * body.length));
+            }
+            c.clear().limit(Math.min(c.capacity(), body.length - bodyPos));
+            int r = posix.read(fd, c);
+            if (r < 0) {
+                FdIo.await(holder, false, "receiving a message");
+            } else if (r == 0) {
+                forget();
+                throw truncated(call);
+            } else {
+                c.flip().get(body, bodyPos, r);
+                bodyPos += r;
+            }
+        }
+    }
+
+    private ByteBuffer chunk(int n) {
+        if (chunk == null || (n > chunk.capacity() && chunk.capacity() < Sender.LARGE)) {
+            chunk = ByteBuffer.allocateDirect(n <= Sender.SMALL ? Sender.SMALL : Sender.LARGE);
+        }
+        return chunk;
+    }
+
+    private static RuntimeException truncated(String call) {
+        return Errors.badMessage(call, "got end of file during message: the other end closed in the middle of it");
+    }
+}

@@ -1,0 +1,220 @@
+package dev.jmp.spawn;
+
+import dev.jmp.blocking.Deadline;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A class-data-sharing archive for child JVMs: the JDK's, jmp's and the classpath's
+ * classes that a child loads, parsed and verified once, mapped by every child.
+ *
+ * <p>Why: a child spends most of its start loading classes the JDK's default archive
+ * does not hold (serialization, jmp, the application). A dynamic archive made by one
+ * training child ({@code -XX:ArchiveClassesAtExit}, JDK 13+) saves every later child
+ * ~10 ms of its ~60 (measured on JDK 17, 2 vCPUs).
+ *
+ * <p>How: the archive is keyed by the JDK (java.home, VM version) and the classpath
+ * (each entry's path, size and mtime), cached in {@code jmp.cds.dir} (default
+ * {@code $XDG_CACHE_HOME/jmp/cds}, else {@code ~/.cache/jmp/cds}), and made in the
+ * background the first time a key is missing: until it exists, children start
+ * without it. A change of JDK or of any jar makes a new key, so a stale archive is
+ * never used.
+ *
+ * <p>The traps: JDK 17 crashes (SIGBUS) on a truncated archive, so an archive is
+ * written under a temporary name, checked by a JVM started with {@code -Xshare:on}
+ * (which refuses an unusable archive instead of ignoring it) and only then renamed
+ * into place, atomically. A JDK refuses to dump a classpath holding a non-empty
+ * directory (classes not in a jar): then there is no archive, and nothing else
+ * changes. A checksum beside the archive is checked before a parent first uses it,
+ * so an archive damaged later is made again rather than mapped. Children run with {@code -Xlog:cds=off}: an archive the JVM cannot use
+ * (say, a JDK updated in place) is skipped without a warning on the child's stdout.
+ */
+public final class ClassDataSharing {
+    private ClassDataSharing() {
+    }
+
+    static final String TRAIN = "train";
+    private static final String QUIET = "-Xlog:cds=off,cds+dynamic=off";
+
+    private static final boolean ENABLED = !"false".equals(System.getProperty("jmp.cds", "true"));
+    private static final AtomicBoolean MAKING = new AtomicBoolean();
+    private static volatile Thread archiver;
+    private static volatile Path archive;      // the usable archive once known
+    private static volatile boolean unusable;  // this classpath cannot have one
+
+    /** JVM options that put a child on the archive; empty while there is none. */
+    static List<String> options(String java, List<String> baseArgv, String classpath) {
+        if (!ENABLED || unusable) {
+            return List.of();
+        }
+        Path ready = archive;
+        if (ready == null) {
+            Path target = location(java, classpath);
+            if (target == null) {
+                unusable = true;
+                return List.of();
+            }
+            if (Files.isRegularFile(target) && intact(target)) {
+                archive = ready = target;
+            } else {
+                makeInBackground(target, List.copyOf(baseArgv));
+                return List.of();
+            }
+        }
+        return List.of("-XX:SharedArchiveFile=" + ready, QUIET);
+    }
+
+    /** Where the archive for this JDK and classpath lives; null if it cannot have one. */
+    private static Path location(String java, String classpath) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            return null;
+        }
+        sha.update((java + '\n' + System.getProperty("java.home") + '\n' + System.getProperty("java.vm.version")
+                + '\n').getBytes(StandardCharsets.UTF_8));
+        for (String entry : classpath.split(File.pathSeparator)) {
+            File f = new File(entry);
+            if (f.isDirectory()) {
+                String[] children = f.list();
+                if (children != null && children.length > 0) {
+                    ProcessLog.debug("no class-data-sharing archive: {0} is a directory", entry);
+                    return null;
+                }
+            }
+            sha.update((entry + '\0' + f.length() + '\0' + f.lastModified() + '\n').getBytes(StandardCharsets.UTF_8));
+        }
+        String key = HexFormat.of().formatHex(sha.digest(), 0, 16);
+        return cacheDir().resolve("jmp-" + Runtime.version().feature() + "-" + key + ".jsa");
+    }
+
+    private static Path cacheDir() {
+        String dir = System.getProperty("jmp.cds.dir");
+        if (dir != null && !dir.isEmpty()) {
+            return Path.of(dir);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("jmp").resolve("cds");
+    }
+
+    private static void makeInBackground(Path target, List<String> baseArgv) {
+        if (!MAKING.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> make(target, baseArgv), "jmp-cds-archiver");
+        t.setDaemon(true);
+        archiver = t;
+        t.start();
+    }
+
+    /**
+     * Waits for the archive being made in the background, if any; true if children now
+     * start with one. For tests and benchmarks.
+     */
+    public static boolean awaitArchive(Duration timeout) throws InterruptedException {
+        Thread t = archiver;
+        if (t != null) {
+            t.join(Math.max(1, timeout.toMillis()));
+        }
+        return archive != null;
+    }
+
+    /**
+     * The archive is the file its checksum file describes: a truncated or altered
+     * archive would crash the JVM that maps it, so it is removed (and made again).
+     */
+    private static boolean intact(Path target) {
+        try {
+            Path sum = checksumFile(target);
+            if (Files.isRegularFile(sum) && Files.readString(sum).trim().equals(sha256(target))) {
+                return true;
+            }
+            Files.deleteIfExists(target);
+            Files.deleteIfExists(sum);
+        } catch (IOException | RuntimeException e) {
+            ProcessLog.debug("class-data-sharing archive {0} not usable: {1}", target, e);
+        }
+        return false;
+    }
+
+    private static Path checksumFile(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".sha256");
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trains a child into a temporary archive, checks it, renames it into place. */
+    private static void make(Path target, List<String> baseArgv) {
+        Path tmp = null;
+        try {
+            Files.createDirectories(target.getParent());
+            tmp = Files.createTempFile(target.getParent(), "tmp-", ".jsa");
+            Files.delete(tmp);   // the JVM creates it; it must not exist
+            // Quiet: the dump warns about every class it skips (jnr's Java 5 classes), on
+            // the stdout this JVM shares with its children.
+            if (run(withOptions(baseArgv, QUIET, "-XX:ArchiveClassesAtExit=" + tmp), TRAIN) != 0
+                    || !Files.isRegularFile(tmp)) {
+                ProcessLog.debug("class-data-sharing archive not made (training child failed)");
+                return;
+            }
+            if (run(withOptions(baseArgv, QUIET, "-Xshare:on", "-XX:SharedArchiveFile=" + tmp), TRAIN) != 0) {
+                ProcessLog.debug("class-data-sharing archive made but unusable; not kept");
+                return;
+            }
+            Files.writeString(checksumFile(target), sha256(tmp));
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            archive = target;
+            ProcessLog.debug("class-data-sharing archive ready: {0}", target);
+        } catch (IOException | RuntimeException e) {
+            ProcessLog.debug("class-data-sharing archive not made: {0}", e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // A stray temporary file in our own cache directory.
+                }
+            }
+        }
+    }
+
+    /** baseArgv is java, options..., main class: the new options go right after java. */
+    private static List<String> withOptions(List<String> baseArgv, String... options) {
+        List<String> argv = new ArrayList<>(baseArgv);
+        argv.addAll(1, List.of(options));
+        return argv;
+    }
+
+    private static int run(List<String> argv, String mode) {
+        List<String> full = new ArrayList<>(argv);
+        full.add(mode);
+        Popen p = Popen.boot(full, List.of());
+        p.closePayload();
+        Integer code = p.await(Deadline.after(Duration.ofMinutes(2)));
+        if (code == null) {
+            p.kill();
+            code = p.await(Deadline.never());
+        }
+        p.close();
+        return code;
+    }
+}

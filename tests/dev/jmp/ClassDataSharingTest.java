@@ -1,0 +1,86 @@
+package dev.jmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Children start with a class-data-sharing archive made on first use, and a damaged
+ * archive is made again instead of crashing them. A JDK can only archive a classpath
+ * of jars, so the program runs from jars made of this build's classes.
+ */
+class ClassDataSharingTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void archiveIsMadeOnFirstUseUsedThenRebuiltWhenDamaged() throws Exception {
+        List<String> classpath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (Files.isDirectory(p)) {
+                Path jar = dir.resolve("classes-" + classpath.size() + ".jar");
+                jar(p, jar);
+                classpath.add(jar.toString());
+            } else {
+                classpath.add(entry);
+            }
+        }
+        Path cache = dir.resolve("cds");
+        assertEquals("archive true used true exitcodes 0", run(classpath, cache));
+        List<Path> archives;
+        try (Stream<Path> files = Files.list(cache)) {
+            archives = files.filter(f -> f.toString().endsWith(".jsa")).toList();
+        }
+        assertEquals(1, archives.size(), archives.toString());
+
+        // Truncated as by a crash mid-write: mapping it would kill every child (SIGBUS).
+        Path archive = archives.get(0);
+        byte[] bytes = Files.readAllBytes(archive);
+        Files.write(archive, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        assertEquals("archive true used true exitcodes 0", run(classpath, cache));
+        assertEquals(bytes.length, Files.size(archive));
+    }
+
+    private static String run(List<String> classpath, Path cache) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.lang.Process p = new ProcessBuilder(java, "-Djmp.cds.dir=" + cache, "-cp",
+                String.join(File.pathSeparator, classpath), "dev.jmp.programs.ExitScenario", "cds")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    private static void jar(Path classes, Path jar) throws IOException {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString()));
+                try (OutputStream entry = new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void close() {
+                        // keep the jar stream open
+                    }
+                }) {
+                    Files.copy(f, entry);
+                }
+                out.closeEntry();
+            }
+        }
+    }
+}
