@@ -221,7 +221,7 @@ public final class Feeder {
     /** Sends one item, waiting for room; drops it if the exit says to give up. */
     private void deliver(Outgoing m) {
         try {
-            while (!mq.trySend(m.message, m.length)) {
+            while (!mq.trySend(m.message, m.length) && !mq.spinSend(m.message, m.length)) {
                 if (exiting && giveUpAtExit()) {
                     drop(m);
                     return;

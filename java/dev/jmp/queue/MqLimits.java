@@ -138,7 +138,10 @@ final class MqLimits {
 
     static long procLimit(String file, long dflt) {
         try {
-            return Long.parseLong(Files.readString(PROC.resolve(file)).trim());
+            // Not Files.readString: /proc reports size 0, so the JDK reads one byte first,
+            // and a sysctl file read at offset 1 returns end of file: "10" becomes "1".
+            // A buffered reader asks for 8 KiB in one read.
+            return Long.parseLong(Files.readAllLines(PROC.resolve(file)).get(0).trim());
         } catch (IOException | RuntimeException e) {
             return dflt;
         }

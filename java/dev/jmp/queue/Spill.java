@@ -189,7 +189,7 @@ final class Spill {
             throw new ProcessError("get: spill reference names a bad file in queue " + queueName);
         }
         if (length < 0 || length > maxBytes) {
-            throw new ProcessError("get: an item of " + length + " bytes, more than jmp.queue.maxItemBytes="
+            throw new ProcessError("get: an item of " + length + " bytes, more than jmp.connection.maxMessageBytes="
                     + maxBytes + " allows (queue " + queueName + ")");
         }
         Path path = directory(queueName).resolve(file);
