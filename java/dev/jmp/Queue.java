@@ -244,6 +244,11 @@ public class Queue<E> implements Serializable {
         return sem;
     }
 
+    /** The message queue's name (tests). */
+    final String mqName() {
+        return name;
+    }
+
     // ---- serialization: names travel, the receiver attaches ----------------------------
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

@@ -63,6 +63,11 @@ public class SimpleQueue<E> implements Serializable {
         }
     }
 
+    /** The message queue's name (tests). */
+    final String mqName() {
+        return name;
+    }
+
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (!MessageQueue.validName(name)) {
