@@ -178,6 +178,23 @@ class QueueProcessTest {
         producersAndConsumers(4, 4, 10_000);
     }
 
+    static void hundredMiB(Queue<byte[]> q) {
+        byte[] b = QueueTest.pattern(100 * 1024 * 1024 + 1);
+        q.put(b);
+    }
+
+    @Test
+    @Tag("stress")
+    void aHundredMiBItemOutlivesItsProducer() throws Exception {
+        Queue<byte[]> q = new Queue<>();
+        Process child = start(() -> hundredMiB(q));
+        assertEquals(0, joinCode(child));
+        byte[] b = q.get(LONG);
+        assertEquals(100 * 1024 * 1024 + 1, b.length);
+        assertTrue(Arrays.equals(QueueTest.pattern(b.length), b));
+        assertEquals(List.of(), QueueObjects.spilledOf(ME));
+    }
+
     // ---- a bounded queue with a slow consumer ----------------------------------------
 
     static void slowConsumer(Queue<Integer> q, int n) {
