@@ -34,6 +34,11 @@ import java.time.Duration;
  * unlinks them when the Queue becomes unreachable there, or at exit once its children
  * have ended.
  *
+ * <p>Each Queue takes one message queue of the user's quota (RLIMIT_MSGQUEUE: 73 Queues
+ * of jmp's default 10 x 1024-byte messages fit an ordinary user's 800 KiB). Past it
+ * the constructor throws {@link PosixException} (errno EMFILE, which the kernel reports
+ * as "Too many open files") with a message that names the limit and what raises it.
+ *
  * <p>As in CPython, a process that has put items waits at exit until its buffered
  * items are in the message queue (unless {@link #cancelJoinThread()}); the message
  * queue holds only 10 items, so do not join a producer before its items are taken
