@@ -54,7 +54,36 @@ public final class CArray implements Serializable {
 
     /** Element {@code i} (see {@link CType} for what comes out). */
     public Number get(int i) {
-        return type.box(Cells.load(type, segment.buffer(), offset(i)));
+        return type.get(segment.buffer(), offset(i));
+    }
+
+    /**
+     * The mapping, in native order (mapped here at first use in a process that received
+     * this array). A caller that keeps it must keep it in a final or volatile field: a
+     * ByteBuffer is not safely published through a plain one (its address is not final).
+     */
+    public ByteBuffer memory() {
+        return segment.buffer();
+    }
+
+    /**
+     * Element 0 of an array of {@code type} over {@code memory}: an unlocked Value's
+     * read. That is a nanosecond, where every step shows, so: no index check, and
+     * identity tests on the type for the common ones rather than a call through it (a
+     * class check). The boxing goes away where the caller unboxes at once (C2
+     * eliminates {@code Integer.valueOf(x).intValue()}).
+     */
+    public static Number first(CType type, ByteBuffer memory) {
+        if (type == CType.INT) {
+            return Cells.loadInt(memory, 0);
+        }
+        if (type == CType.DOUBLE) {
+            return Double.longBitsToDouble(Cells.loadLong(memory, 0));
+        }
+        if (type == CType.LONGLONG || type == CType.LONG) {
+            return Cells.loadLong(memory, 0);
+        }
+        return type.get(memory, 0);
     }
 
     /** Stores {@code v} at {@code i}, converted as ctypes converts it. */
@@ -105,11 +134,6 @@ public final class CArray implements Serializable {
             throw new IndexOutOfBoundsException("index " + i + " out of range for length " + length);
         }
         return i * type.size;
-    }
-
-    /** The buffer, for tests: the mapping itself (not a copy). */
-    ByteBuffer buffer() {
-        return segment.buffer();
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

@@ -1,6 +1,7 @@
 package dev.jmp.shm;
 
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.math.BigInteger;
 import java.util.concurrent.atomic.DoubleAccumulator;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -36,14 +37,39 @@ public enum CType {
     UBYTE('B', 1, "c_ubyte"),
     SHORT('h', 2, "c_short"),
     USHORT('H', 2, "c_ushort"),
-    INT('i', 4, "c_int"),
+    INT('i', 4, "c_int") {
+        @Override
+        Number get(ByteBuffer b, int off) {
+            return Cells.loadInt(b, off);
+        }
+    },
     UINT('I', 4, "c_uint"),
-    LONG('l', 8, "c_long"),
+    LONG('l', 8, "c_long") {
+        @Override
+        Number get(ByteBuffer b, int off) {
+            return Cells.loadLong(b, off);
+        }
+    },
     ULONG('L', 8, "c_ulong"),
-    LONGLONG('q', 8, "c_longlong"),
+    LONGLONG('q', 8, "c_longlong") {
+        @Override
+        Number get(ByteBuffer b, int off) {
+            return Cells.loadLong(b, off);
+        }
+    },
     ULONGLONG('Q', 8, "c_ulonglong"),
-    FLOAT('f', 4, "c_float"),
-    DOUBLE('d', 8, "c_double");
+    FLOAT('f', 4, "c_float") {
+        @Override
+        Number get(ByteBuffer b, int off) {
+            return Float.intBitsToFloat(Cells.loadInt(b, off));
+        }
+    },
+    DOUBLE('d', 8, "c_double") {
+        @Override
+        Number get(ByteBuffer b, int off) {
+            return Double.longBitsToDouble(Cells.loadLong(b, off));
+        }
+    };
 
     public final char typecode;
     public final int size;
@@ -66,6 +92,15 @@ public enum CType {
         }
         throw new IllegalArgumentException("bad typecode '" + typecode
                 + "' (must be one of b, B, h, H, i, I, l, L, q, Q, f, d)");
+    }
+
+    /**
+     * The value at {@code off}, boxed as callers see it. The common types override this
+     * with a straight load: an unlocked Value read is on the hot path, and the generic
+     * route (raw form, then {@link #box}) costs two more switches there.
+     */
+    Number get(ByteBuffer b, int off) {
+        return box(Cells.load(this, b, off));
     }
 
     public boolean floating() {

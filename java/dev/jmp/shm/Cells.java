@@ -44,6 +44,14 @@ final class Cells {
         return (int) rounded;
     }
 
+    static int loadInt(ByteBuffer b, int off) {
+        return (int) INT.getVolatile(b, off);
+    }
+
+    static long loadLong(ByteBuffer b, int off) {
+        return (long) LONG.getVolatile(b, off);
+    }
+
     static long load(CType t, ByteBuffer b, int off) {
         switch (t.size) {
             case 4:
