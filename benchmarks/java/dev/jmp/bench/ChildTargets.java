@@ -19,7 +19,7 @@ final class ChildTargets {
         return () -> { };
     }
 
-    static Task firstLine(InheritedFd out) {
+    static Task firstLine(FirstLineFifo out) {
         return () -> out.signal();
     }
 
