@@ -28,7 +28,7 @@ final class Outgoing {
     /** The message is in the queue: a spilled payload now belongs to whoever receives it. */
     void sent() {
         if (spill != null) {
-            spill.handOver();
+            spill.disown();
         }
     }
 

@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  *     it still buffered after {@code cancelJoinThread()}), the producer unlinks it,
  *     at the latest at its exit.</li>
  * <li><b>The message, once sent.</b> When the reference is in the message queue the
- *     producer hands the name over ({@link dev.jmp.resource.OwnedName#handOver()}):
+ *     producer hands the name over ({@link dev.jmp.resource.OwnedName#disown()}):
  *     the item now outlives its producer, as bytes written into CPython's pipe do, so
  *     a child can put a 100 MiB result and exit before its parent gets it.</li>
  * <li><b>The consumer that receives it</b> opens the file and unlinks it at once,

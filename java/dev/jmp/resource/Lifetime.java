@@ -57,7 +57,13 @@ import java.util.function.Consumer;
  * would then never become unreachable), so the registry holds only the name and the
  * unlink action. Closing a process's own handle (sem_close, munmap, mq_close) is
  * {@link #onUnreachable}'s job and is never done at exit: the kernel closes
- * everything of a process that ends.
+ * everything of a process that ends. (A mapping of shared memory needs not even
+ * that: the JDK unmaps a mapped ByteBuffer when the buffer is collected.)
+ *
+ * <p>One kind of name is not jmp's alone: a {@code SharedMemory}'s, which a Python
+ * peer may attach to by name without ever holding a Java object. Its creator
+ * registers it with {@link #ownUntilExit}: unlinked explicitly or at exit, not when
+ * the Java object is dropped.
  *
  * <p>Some objects must finish work before any name goes: a queue's feeder thread
  * still holds items that must reach the message queue (and spilled messages whose
@@ -95,10 +101,23 @@ public final class Lifetime {
      */
     public static OwnedName own(Object owner, String name, Consumer<String> unlink) {
         Objects.requireNonNull(owner, "owner");
+        OwnedName owned = ownUntilExit(name, unlink);
+        owned.track(CLEANER.register(owner, owned::unlinkOnce));
+        return owned;
+    }
+
+    /**
+     * As {@link #own}, without the unreachable case: {@code name} is unlinked only at
+     * {@link OwnedName#unlink()} or at exit. For names that are public rather than
+     * jmp's own: a {@code SharedMemory}'s name may be known to processes that never
+     * received a Java object (a Python peer attaches by name), so dropping the Java
+     * object must not take the name away while the creator lives. CPython does the
+     * same: its resource tracker unlinks a SharedMemory at the creator's exit.
+     */
+    public static OwnedName ownUntilExit(String name, Consumer<String> unlink) {
         OwnedName owned = new OwnedName(name, unlink);
         installHook();
         LIVE.add(owned);
-        owned.track(CLEANER.register(owner, owned::unlinkOnce));
         return owned;
     }
 

@@ -48,21 +48,20 @@ public final class OwnedName {
     }
 
     /**
-     * This process is no longer responsible for the name: someone else will unlink it
-     * (a spilled queue message, once its reference is in the queue, belongs to whoever
-     * receives it). Nothing is unlinked, now or later, by this process; true if this
-     * call let go of it (false if it was already unlinked or handed over).
+     * The owner has unlinked the name itself (or found it gone): nothing is left to do
+     * here, and later unlinks, the Cleaner and the exit hook do nothing. True if the
+     * name was still this process's duty.
      */
-    public boolean handOver() {
-        if (!done.compareAndSet(false, true)) {
-            return false;
+    public boolean disown() {
+        boolean was = done.compareAndSet(false, true);
+        if (was) {
+            Lifetime.forget(this);
         }
-        Lifetime.forget(this);
         Cleaner.Cleanable c = cleanable;
         if (c != null) {
             c.clean();      // deregisters; its action finds the work done
         }
-        return true;
+        return was;
     }
 
     boolean unlinkOnce() {
