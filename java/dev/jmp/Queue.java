@@ -4,7 +4,6 @@ import dev.jmp.blocking.Deadline;
 import dev.jmp.queue.Feeder;
 import dev.jmp.queue.Items;
 import dev.jmp.queue.MessageQueue;
-import dev.jmp.resource.Lifetime;
 import dev.jmp.sync.NamedSemaphore;
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -90,9 +89,7 @@ public class Queue<E> implements Serializable {
     }
 
     private void init() {
-        BoundedSemaphore count = sem;
-        feeder = new Feeder(mq, dropped(count));
-        Lifetime.onUnreachable(this, feeder::close);
+        feeder = new Feeder(mq, dropped(sem));
     }
 
     /** What the feeder does for an item it will never send: count it out (CPython: queue_sem.release()). */
@@ -141,7 +138,7 @@ public class Queue<E> implements Serializable {
 
     /** Hands the encoded item to this process's feeder; JoinableQueue counts it first. */
     void enqueue(Items.Encoded item) {
-        feeder.put(item);
+        feeder.put(item, this);
     }
 
     // ---- get -------------------------------------------------------------------------

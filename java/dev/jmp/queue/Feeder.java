@@ -31,7 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Close, join, cancel</b> as CPython: {@link #close()} lets the thread end once
  * the buffer is flushed; {@link #join()} waits for that; {@link #cancelJoin()} keeps
- * the exit from waiting for it.
+ * the exit from waiting for it. A Queue dropped (unreachable) closes its feeder too;
+ * in the process that created the queue the buffer is then dropped instead of
+ * flushed (see {@link #ownerDropped()}).
  *
  * <p><b>At exit</b> (a step of {@link Lifetime}'s exit hook: after the children have
  * ended, before any name is unlinked, so a spilled item's file still exists when its
@@ -66,6 +68,7 @@ public final class Feeder {
     private boolean closing;
     private boolean ended;
     private volatile boolean cancelled;
+    private volatile boolean abandoned;     // dropped by its creator: buffered items go
 
     /**
      * A feeder for {@code mq}; {@code onDrop} runs once for every item that will never
@@ -80,9 +83,10 @@ public final class Feeder {
     /**
      * Sends the item now if nothing is ahead of it and there is room, otherwise
      * buffers it for the thread. Never blocks on the message queue. A spill happens
-     * here, in the calling thread, and so does its failure.
+     * here, in the calling thread, and so does its failure. {@code owner} is the Queue:
+     * once its thread runs, the feeder closes when the owner becomes unreachable.
      */
-    public void put(Items.Encoded item) {
+    public void put(Items.Encoded item, Object owner) {
         Outgoing spilled = Items.spills(mq, item) ? Items.spill(mq, item) : null;
         boolean done = false;
         lock.lock();
@@ -103,7 +107,7 @@ public final class Feeder {
                 }
             }
             if (thread == null) {
-                start();
+                start(owner);
             }
             buffer.addLast(spilled != null ? spilled
                     : new Outgoing(Arrays.copyOf(item.array(), item.length()), item.length()));
@@ -143,6 +147,22 @@ public final class Feeder {
         }
     }
 
+    /**
+     * The Queue this feeder serves is unreachable (CPython's Finalize sends the
+     * sentinel then). In a process that did not create the queue, as close(): the
+     * buffer is flushed for whoever takes from the queue elsewhere. In the creator, the
+     * buffer is dropped instead: no Process of its own can still hold the Queue (a
+     * Process keeps its target reachable until reaped), so nobody it knows of can take
+     * the items, and flushing into a full queue would keep the thread, the message
+     * queue and its share of the user's quota forever.
+     */
+    private void ownerDropped() {
+        if (mq.creator()) {
+            abandoned = true;
+        }
+        close();
+    }
+
     /** CPython's join_thread(): waits until the thread has flushed and ended (close() first). */
     public void join() {
         if (cancelled) {
@@ -174,10 +194,18 @@ public final class Feeder {
 
     // ---- the thread ---------------------------------------------------------------
 
-    private void start() {
+    /**
+     * Starts the thread. Only now does the feeder ask to be closed when its Queue is
+     * dropped (CPython's Finalize on the Queue): a Cleaner action keeps what it refers
+     * to reachable until it has run, so registering every Queue would hold every
+     * dropped Queue's message queue, and its share of the user's quota, for a second
+     * GC cycle.
+     */
+    private void start(Object owner) {
         if (EXIT_STEP.compareAndSet(false, true)) {
             Lifetime.beforeUnlinkAtExit(Feeder::flushAllAtExit);
         }
+        Lifetime.onUnreachable(owner, this::ownerDropped);
         Thread t = new Thread(this::run, "jmp-queue-feeder-" + mq.name().substring(1));
         t.setDaemon(true);
         RUNNING.add(this);
@@ -222,7 +250,7 @@ public final class Feeder {
     private void deliver(Outgoing m) {
         try {
             while (!mq.trySend(m.message, m.length) && !mq.spinSend(m.message, m.length)) {
-                if (exiting && giveUpAtExit()) {
+                if (abandoned || exiting && giveUpAtExit()) {
                     drop(m);
                     return;
                 }
