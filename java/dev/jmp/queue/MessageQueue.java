@@ -91,7 +91,7 @@ public final class MessageQueue {
                 try {
                     d = posix.mq_open(name, Linux.O_RDWR | Linux.O_NONBLOCK);
                 } catch (PosixException e) {
-                    throw gone(e);
+                    throw KernelNames.gone(e, "queue " + name);
                 }
                 try {
                     adopt(posix.mq_getattr(d));
@@ -114,15 +114,6 @@ public final class MessageQueue {
             maxmsg = (int) attr.maxmsg();
         }
 
-        private PosixException gone(PosixException e) {
-            if (e.errno() != Linux.ENOENT) {
-                return e;
-            }
-            PosixException g = new PosixException("mq_open", e.errno(), "No such file or directory: queue " + name
-                    + " no longer exists (the process that created it has dropped it or exited)", "ENOENT");
-            g.initCause(e);
-            return g;
-        }
 
         @Override
         public void run() {
