@@ -38,6 +38,8 @@ demo: build
 	@$(JAVA) -cp "$(CP)" dev.jmp.examples.ThreadsVsProcesses
 	@echo "== tutorial 2: Pipe =="
 	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PipeDemo
+	@echo "== tutorial 3: Queue =="
+	@$(JAVA) -cp "$(CP)" dev.jmp.examples.QueueDemo
 
 # bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
 # bench-quick: the same with fewer samples and forks (under 3 minutes).

@@ -28,15 +28,17 @@ import java.util.Map;
  *
  * <p>Class lookup is cached per stream: every message repeats its class descriptions,
  * and the default {@code resolveClass} walks the caller's stack each time.
+ *
+ * <p>Public for the queues ({@code dev.jmp.queue}), whose items are such messages too.
  */
-final class MessageReader {
+public final class MessageReader {
     private static final byte[] RESET = {0x79};   // ObjectStreamConstants.TC_RESET
 
     private final Feed feed = new Feed();
     private final MessageFilter filter;
     private Input in;
 
-    MessageReader() {
+    public MessageReader() {
         this(new MessageFilter());
     }
 
@@ -44,7 +46,7 @@ final class MessageReader {
         this.filter = filter;
     }
 
-    Object decode(byte[] message) {
+    public Object decode(byte[] message) {
         if (message.length < 4 || FrameHeader.getInt(message, 0) != FrameHeader.getInt(MessageWriter.STREAM_HEADER, 0)) {
             throw notJava(message);
         }

@@ -27,8 +27,10 @@ import java.util.Arrays;
  * own only once, when it was made). Any ObjectInputStream can read such a message by
  * itself, and {@link MessageReader} reads them with a long-lived stream of its own.
  * The price is the class descriptions, repeated in every message (tens of bytes).
+ *
+ * <p>Public for the queues ({@code dev.jmp.queue}), whose items are such messages too.
  */
-final class MessageWriter {
+public final class MessageWriter {
     static final byte[] STREAM_HEADER = {(byte) 0xac, (byte) 0xed, 0x00, 0x05};
     private static final int INITIAL = 256;
 
@@ -41,7 +43,7 @@ final class MessageWriter {
      * serialized; the stream is then thrown away, since a failure can leave half an
      * object in its buffers and handle table.
      */
-    Sink encode(Object obj) {
+    public Sink encode(Object obj) {
         boolean ok = false;
         try {
             if (out == null) {
@@ -68,7 +70,7 @@ final class MessageWriter {
     }
 
     /** Forgets the last message; gives back a buffer that a huge message grew past {@code keep}. */
-    void release(int keep) {
+    public void release(int keep) {
         sink.count = 0;
         if (sink.buf.length > keep) {
             sink.buf = new byte[INITIAL];
@@ -76,15 +78,15 @@ final class MessageWriter {
     }
 
     /** A ByteArrayOutputStream whose array can be read without a copy and swapped. */
-    static final class Sink extends OutputStream {
+    public static final class Sink extends OutputStream {
         private byte[] buf = new byte[INITIAL];
         private int count;
 
-        byte[] array() {
+        public byte[] array() {
             return buf;
         }
 
-        int size() {
+        public int size() {
             return count;
         }
 

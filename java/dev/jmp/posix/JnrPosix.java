@@ -209,69 +209,37 @@ final class JnrPosix implements Posix {
         // jnr copies a heap array through native memory anyway; an offset costs one
         // more copy through a Java array of our own.
         byte[] into = off == 0 ? buf : new byte[len];
-        while (true) {
-            long n = Calls.LIB.read(fd, into, len);
-            if (n >= 0) {
-                if (into != buf) {
-                    System.arraycopy(into, 0, buf, off, (int) n);
-                }
-                return (int) n;
-            }
-            int e = errno();
-            if (e == Linux.EAGAIN) {
-                return -1;
-            }
-            if (e != Linux.EINTR) {
-                throw Errno.exception("read", e);
-            }
+        int n = io("read", () -> Calls.LIB.read(fd, into, len));
+        if (n > 0 && into != buf) {
+            System.arraycopy(into, 0, buf, off, n);
         }
+        return n;
     }
 
     @Override
     public int write(int fd, byte[] buf, int off, int len) {
         java.util.Objects.checkFromIndexSize(off, len, buf.length);
         byte[] from = off == 0 ? buf : java.util.Arrays.copyOfRange(buf, off, off + len);
-        while (true) {
-            long n = Calls.LIB.write(fd, from, len);
-            if (n >= 0) {
-                return (int) n;
-            }
-            int e = errno();
-            if (e == Linux.EAGAIN) {
-                return -1;
-            }
-            if (e != Linux.EINTR) {
-                throw Errno.exception("write", e);
-            }
-        }
+        return io("write", () -> Calls.LIB.write(fd, from, len));
     }
 
     @Override
     public int read(int fd, ByteBuffer direct) {
         requireDirect(direct);
-        while (true) {
-            long n = Calls.LIB.read(fd, direct, direct.remaining());
-            if (n >= 0) {
-                direct.position(direct.position() + (int) n);
-                return (int) n;
-            }
-            int e = errno();
-            if (e == Linux.EAGAIN) {
-                return -1;
-            }
-            if (e != Linux.EINTR) {
-                throw Errno.exception("read", e);
-            }
-        }
+        return advance(direct, io("read", () -> Calls.LIB.read(fd, direct, direct.remaining())));
     }
 
     @Override
     public int write(int fd, ByteBuffer direct) {
         requireDirect(direct);
+        return advance(direct, io("write", () -> Calls.LIB.write(fd, direct, direct.remaining())));
+    }
+
+    /** One read or write: retried on EINTR; -1 on EAGAIN (a non-blocking fd not ready). */
+    private int io(String function, java.util.function.LongSupplier call) {
         while (true) {
-            long n = Calls.LIB.write(fd, direct, direct.remaining());
+            long n = call.getAsLong();
             if (n >= 0) {
-                direct.position(direct.position() + (int) n);
                 return (int) n;
             }
             int e = errno();
@@ -279,9 +247,16 @@ final class JnrPosix implements Posix {
                 return -1;
             }
             if (e != Linux.EINTR) {
-                throw Errno.exception("write", e);
+                throw Errno.exception(function, e);
             }
         }
+    }
+
+    private static int advance(ByteBuffer buf, int n) {
+        if (n > 0) {
+            buf.position(buf.position() + n);
+        }
+        return n;
     }
 
     private static void requireDirect(ByteBuffer buf) {

@@ -64,4 +64,18 @@ public final class KernelNames {
     private static final class Random {
         static final SecureRandom SOURCE = new SecureRandom();
     }
+
+    /**
+     * The error for opening, by name, an object whose creator has already unlinked it:
+     * ENOENT alone would not say why a handle that travelled here no longer opens.
+     */
+    public static dev.jmp.PosixException gone(dev.jmp.PosixException e, String what) {
+        if (e.errno() != dev.jmp.posix.Linux.ENOENT) {
+            return e;
+        }
+        dev.jmp.PosixException g = new dev.jmp.PosixException(e.function(), e.errno(), "No such file or directory: "
+                + what + " no longer exists (the process that created it has dropped it or exited)", "ENOENT");
+        g.initCause(e);
+        return g;
+    }
 }

@@ -3,9 +3,11 @@ package dev.jmp.resource;
 import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
 import java.lang.ref.Cleaner;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -55,7 +57,20 @@ import java.util.function.Consumer;
  * would then never become unreachable), so the registry holds only the name and the
  * unlink action. Closing a process's own handle (sem_close, munmap, mq_close) is
  * {@link #onUnreachable}'s job and is never done at exit: the kernel closes
- * everything of a process that ends.
+ * everything of a process that ends. (A mapping of shared memory needs not even
+ * that: the JDK unmaps a mapped ByteBuffer when the buffer is collected.)
+ *
+ * <p>One kind of name is not jmp's alone: a {@code SharedMemory}'s, which a Python
+ * peer may attach to by name without ever holding a Java object. Its creator
+ * registers it with {@link #ownUntilExit}: unlinked explicitly or at exit, not when
+ * the Java object is dropped.
+ *
+ * <p>Some objects must finish work before any name goes: a queue's feeder thread
+ * still holds items that must reach the message queue (and spilled messages whose
+ * shared memory must still exist when they are received). {@link #beforeUnlinkAtExit}
+ * registers such a step; the hook runs them after the children have ended and
+ * before it unlinks anything, in one thread, so "flushed, then unlinked" holds
+ * within this process although the JVM runs shutdown hooks concurrently.
  *
  * <p>A SIGKILLed creator runs no hook: its names stay until a later clean-up (a
  * separate issue, like CPython's resource tracker) removes them.
@@ -75,6 +90,8 @@ public final class Lifetime {
     /** Names this process created and has not unlinked yet. */
     private static final Set<OwnedName> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOK = new AtomicBoolean();
+    /** Steps the exit hook runs before it unlinks (see the class comment). */
+    private static final List<Runnable> BEFORE_UNLINK = new CopyOnWriteArrayList<>();
 
     /**
      * Makes this process responsible for unlinking {@code name}, which it has just
@@ -84,12 +101,23 @@ public final class Lifetime {
      */
     public static OwnedName own(Object owner, String name, Consumer<String> unlink) {
         Objects.requireNonNull(owner, "owner");
-        OwnedName owned = new OwnedName(name, unlink);
-        if (HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Lifetime::atExit, "jmp-exit-unlink"));
-        }
-        LIVE.add(owned);
+        OwnedName owned = ownUntilExit(name, unlink);
         owned.track(CLEANER.register(owner, owned::unlinkOnce));
+        return owned;
+    }
+
+    /**
+     * As {@link #own}, without the unreachable case: {@code name} is unlinked only at
+     * {@link OwnedName#unlink()} or at exit. For names that are public rather than
+     * jmp's own: a {@code SharedMemory}'s name may be known to processes that never
+     * received a Java object (a Python peer attaches by name), so dropping the Java
+     * object must not take the name away while the creator lives. CPython does the
+     * same: its resource tracker unlinks a SharedMemory at the creator's exit.
+     */
+    public static OwnedName ownUntilExit(String name, Consumer<String> unlink) {
+        OwnedName owned = new OwnedName(name, unlink);
+        installHook();
+        LIVE.add(owned);
         return owned;
     }
 
@@ -104,6 +132,24 @@ public final class Lifetime {
         return CLEANER.register(owner, action);
     }
 
+    /**
+     * Runs {@code step} at exit, after this process's children have ended and before
+     * any name is unlinked (a queue flushing its buffered items). Installs the exit
+     * hook if no name has done so yet. A step that throws is logged; the others and
+     * the unlinking still run.
+     */
+    public static void beforeUnlinkAtExit(Runnable step) {
+        Objects.requireNonNull(step, "step");
+        BEFORE_UNLINK.add(step);
+        installHook();
+    }
+
+    private static void installHook() {
+        if (HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(Lifetime::atExit, "jmp-exit-unlink"));
+        }
+    }
+
     static void forget(OwnedName owned) {
         LIVE.remove(owned);
     }
@@ -114,6 +160,13 @@ public final class Lifetime {
 
     private static void atExit() {
         awaitChildren();
+        for (Runnable step : BEFORE_UNLINK) {
+            try {
+                step.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.WARNING, "exit step failed", e);
+            }
+        }
         for (OwnedName owned : LIVE) {
             owned.unlink();
         }

@@ -47,6 +47,23 @@ public final class OwnedName {
         return did;
     }
 
+    /**
+     * The owner has unlinked the name itself (or found it gone): nothing is left to do
+     * here, and later unlinks, the Cleaner and the exit hook do nothing. True if the
+     * name was still this process's duty.
+     */
+    public boolean disown() {
+        boolean was = done.compareAndSet(false, true);
+        if (was) {
+            Lifetime.forget(this);
+        }
+        Cleaner.Cleanable c = cleanable;
+        if (c != null) {
+            c.clean();      // deregisters; its action finds the work done
+        }
+        return was;
+    }
+
     boolean unlinkOnce() {
         if (!done.compareAndSet(false, true)) {
             return false;

@@ -39,6 +39,8 @@ public final class WarmStarter {
 
     /** How many warm children to keep ready ({@code jmp.warm.size}). */
     static final int SIZE = Math.max(1, Integer.getInteger("jmp.warm.size", 2));
+    /** Pause between handing a warm child out and booting its replacement ({@code jmp.warm.refillDelayMillis}). */
+    static final long REFILL_DELAY_MILLIS = Long.getLong("jmp.warm.refillDelayMillis", 200);
     /** Consecutive warm children that died before ready, after which no more are booted. */
     private static final int MAX_FAILURES = 3;
 
@@ -113,7 +115,7 @@ public final class WarmStarter {
             }
         }
         discard(dead);
-        refill();
+        refill(ready != null ? REFILL_DELAY_MILLIS : 0);
         return ready;
     }
 
@@ -165,13 +167,33 @@ public final class WarmStarter {
 
     /** Boots children in the background until SIZE are idle or booting. */
     private static void refill() {
+        refill(0);
+    }
+
+    /**
+     * Why a delay after a take: booting a JVM and preparing it costs ~0.3 s of CPU. Started
+     * at once, the replacement competes for the CPUs with the child just handed out,
+     * exactly while that child deserializes and starts its target (on 2 CPUs this
+     * multiplied the time to the target's first line). After the delay, the new child
+     * is well under way. For the same reason only one child boots at a time.
+     */
+    private static void refill(long delayMillis) {
         synchronized (LOCK) {
-            if (java == null || failures >= MAX_FAILURES || IDLE.size() + booting >= SIZE) {
+            if (java == null || failures >= MAX_FAILURES || IDLE.size() + booting >= SIZE || booting > 0) {
                 return;
             }
             booting++;
         }
-        Thread t = new Thread(WarmStarter::bootOne, "jmp-warm-spawner");
+        Thread t = new Thread(() -> {
+            if (delayMillis > 0) {
+                try {
+                    Thread.sleep(delayMillis);   // a timer, not a synchronization
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            bootOne();
+        }, "jmp-warm-spawner");
         t.setDaemon(true);
         t.start();
     }
@@ -191,6 +213,9 @@ public final class WarmStarter {
         } catch (RuntimeException e) {
             ProcessLog.debug("warm child failed to spawn: {0}", e);
         }
+        if (popen != null) {
+            awaitReadyByte(popen);
+        }
         boolean keep;
         synchronized (LOCK) {
             booting--;
@@ -205,6 +230,18 @@ public final class WarmStarter {
             discard(List.of(new Idle(popen, forJava)));
         }
         refill();
+    }
+
+    /** Until the child's ready byte (not consumed) or its end is there, or a minute passes. */
+    private static void awaitReadyByte(Popen popen) {
+        Deadline deadline = Deadline.after(Duration.ofMinutes(1));
+        short[] revents = new short[1];
+        while (!deadline.expired()) {
+            if (Posix.libc().poll(new int[] {popen.sentinel()}, new short[] {Linux.POLLIN}, revents,
+                    deadline.sliceMillis(1000)) > 0) {
+                return;
+            }
+        }
     }
 
     private static List<Idle> drainLocked() {

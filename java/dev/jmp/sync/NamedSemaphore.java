@@ -93,7 +93,7 @@ public final class NamedSemaphore {
                 try {
                     s = Posix.libc().sem_open(name, 0);
                 } catch (PosixException e) {
-                    throw gone(e);
+                    throw KernelNames.gone(e, name);
                 }
                 sem = s;
                 LOG.log(System.Logger.Level.DEBUG, "opened semaphore {0}", name);
@@ -101,15 +101,6 @@ public final class NamedSemaphore {
             return s;
         }
 
-        private PosixException gone(PosixException e) {
-            if (e.errno() != Linux.ENOENT) {
-                return e;
-            }
-            PosixException g = new PosixException("sem_open", e.errno(), "No such file or directory: " + name
-                    + " no longer exists (the process that created it has dropped it or exited)", "ENOENT");
-            g.initCause(e);
-            return g;
-        }
 
         @Override
         public void run() {

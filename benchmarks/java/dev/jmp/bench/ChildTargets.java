@@ -1,6 +1,9 @@
 package dev.jmp.bench;
 
+import dev.jmp.SemLock;
+import dev.jmp.Semaphore;
 import dev.jmp.Task;
+import dev.jmp.Value;
 
 /**
  * The targets the benchmarks run in child processes. A serialized lambda names the
@@ -16,7 +19,38 @@ final class ChildTargets {
         return () -> { };
     }
 
-    static Task firstLine(InheritedFd out) {
+    static Task firstLine(FirstLineFifo out) {
         return () -> out.signal();
+    }
+
+    /**
+     * The partner of SharedMemoryBench.valueLockedIncrement: at each {@code go}, the
+     * same batch of locked increments as the benchmark thread, then {@code done};
+     * returns when {@code stop} is set (checked after each go).
+     */
+    static Task lockedIncrementPartner(Value counter, Semaphore go, Semaphore done, Value stop) {
+        return () -> {
+            while (true) {
+                go.acquire();
+                if (stop.value().intValue() != 0) {
+                    return;
+                }
+                lockedIncrements(counter, Workloads.INCREMENTS_PER_PROCESS);
+                done.release();
+            }
+        };
+    }
+
+    /** CPython's {@code with v.get_lock(): v.value += 1}, n times. */
+    static void lockedIncrements(Value v, int n) {
+        SemLock lock = v.getLock();
+        for (int i = 0; i < n; i++) {
+            lock.acquire();
+            try {
+                v.setValue(v.value().intValue() + 1);
+            } finally {
+                lock.release();
+            }
+        }
     }
 }

@@ -17,7 +17,8 @@ import java.io.UncheckedIOException;
  * <p>It rides on the same fd hand-over as jmp's own fd-backed objects
  * ({@link FdHandover}: posix_spawn dup2s the fd into the child). Once jmp's Connection
  * exists, {@code Pipe.open(false)} and {@code sendBytes} do this through the public API
- * (as the CPython side does with {@code Pipe(duplex=False)}), and this class can go.
+ * (as the CPython side does with {@code Pipe(duplex=False)}). It makes the Process cold
+ * under the warm start method: start-up rows use {@link FirstLineFifo} instead.
  */
 final class InheritedFd implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -2,6 +2,8 @@ package dev.jmp.bench;
 
 import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
+import dev.jmp.blocking.Deadline;
+import dev.jmp.spawn.WarmStarter;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
 import dev.jmp.posix.SigSet;
@@ -36,8 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * and per-invocation setup are noise. Unpinned, as on the C and Python sides: a
  * process start is not a two-CPU ping-pong.
  *
- * <p>{@code startMethod}: add "warm" to the @Param lists when Multiprocessing offers it
- * (issue 9); the report already has rows waiting for it.
+ * <p>{@code startMethod}: spawn, and warm (a child JVM booted ahead of time; each
+ * sample waits, untimed, until one is ready, so it measures a warm start and not the
+ * cold fallback).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -48,7 +51,7 @@ public class ProcessBench {
 
     @State(Scope.Thread)
     public static class Method {
-        @Param({"spawn"})
+        @Param({"spawn", "warm"})
         public String startMethod;
 
         Process started;
@@ -56,6 +59,15 @@ public class ProcessBench {
         @Setup(Level.Trial)
         public void select() {
             Multiprocessing.setStartMethod(startMethod);
+        }
+
+        /** Not timed: under warm, each sample starts in a warm child that is ready. */
+        @Setup(Level.Invocation)
+        public void awaitWarm() {
+            if (startMethod.equals("warm")
+                    && !WarmStarter.awaitReady(Deadline.after(java.time.Duration.ofSeconds(60)))) {
+                throw new IllegalStateException("no warm child became ready");
+            }
         }
 
         /** Not timed: release the finished child's fds. */
@@ -69,25 +81,19 @@ public class ProcessBench {
         }
     }
 
-    /** A fresh pipe per sample; the child gets its write end. */
+    /** One FIFO per trial; the child's first line writes a byte to it. */
     @State(Scope.Thread)
     public static class FirstLine {
-        int[] pipe;
-        InheritedFd writer;
-        final byte[] one = new byte[1];
+        FirstLineFifo fifo;
 
-        @Setup(Level.Invocation)
+        @Setup(Level.Trial)
         public void open() {
-            pipe = Posix.libc().pipe2(Linux.O_CLOEXEC);
-            writer = new InheritedFd(pipe[1]);
+            fifo = new FirstLineFifo();
         }
 
-        @TearDown(Level.Invocation)
-        public void closePipe() {
-            Posix.libc().close(pipe[0]);
-            if (pipe[1] >= 0) {
-                Posix.libc().close(pipe[1]);
-            }
+        @TearDown(Level.Trial)
+        public void close() throws java.io.IOException {
+            fifo.close();
         }
     }
 
@@ -102,18 +108,12 @@ public class ProcessBench {
 
     /** From {@code new Process(...)} to the byte the target's first line writes. */
     @Benchmark
-    public int startToFirstLine(Method m, FirstLine f) {
-        Process p = new Process(ChildTargets.firstLine(f.writer));
+    public Process startToFirstLine(Method m, FirstLine f) {
+        Process p = new Process(ChildTargets.firstLine(f.fifo));
         m.started = p;
         p.start();
-        // The child has its copy now; without ours, a child that dies early gives EOF, not a hang.
-        Posix.libc().close(f.pipe[1]);
-        f.pipe[1] = -1;
-        int n = Posix.libc().read(f.pipe[0], f.one, 0, 1);
-        if (n != 1) {
-            throw new IllegalStateException("child " + p + " ended before its first line");
-        }
-        return n;
+        f.fifo.awaitSignal();
+        return p;
     }
 
     /** The JDK's floor: spawn {@code java -cp <same classpath> dev.jmp.bench.Hello} and wait. */

@@ -1,0 +1,144 @@
+package dev.jmp;
+
+import dev.jmp.shm.CArray;
+import dev.jmp.shm.CType;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+
+/**
+ * A fixed-length array of one ctypes type in shared memory, guarded by a new
+ * {@link RLock}: Python's {@code multiprocessing.Array(typecode, size_or_initializer)}
+ * with its default {@code lock=True}. Typecodes, sizes and the conversion of values
+ * are {@link Value}'s ({@code 'b' 'B' 'h' 'H' 'i' 'I' 'l' 'L' 'q' 'Q' 'f' 'd'};
+ * integers truncated silently to the type's width, floating-point values refused for
+ * integer types).
+ *
+ * <pre>
+ * Array squares = new Array('d', 10);
+ * Process p = new Process(() -&gt; {
+ *     for (int i = 0; i &lt; squares.length(); i++) {
+ *         squares.set(i, i * i);
+ *     }
+ * });
+ * </pre>
+ *
+ * <p>As in CPython each {@link #get} and {@link #set} takes the lock for that one
+ * element; hold {@link #getLock()} around several accesses that must be seen
+ * together. An index outside {@code 0 .. length()-1} is an IndexOutOfBoundsException
+ * (Java's rule: there are no negative indices from the end).
+ *
+ * <p>Beyond CPython, {@link #compareAndSet}, {@link #getAndAdd} and {@link #addAndGet}
+ * update one element atomically without the lock (see {@link Value}).
+ *
+ * <p>An Array given to a child is a handle to the same memory and lock; the memory
+ * ({@code /dev/shm/jmp.<pid>.<random>}, the elements rounded up to 8 bytes) is unlinked
+ * by the creating process when the Array becomes unreachable there or at exit.
+ */
+public final class Array implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final CArray cells;
+    private final RLock lock;
+
+    /** {@code length} zeros. */
+    public Array(char typecode, int length) {
+        CType type = CType.of(typecode);
+        this.cells = CArray.create(type, length);
+        this.lock = new RLock();
+    }
+
+    /** A copy of {@code init}; only for {@code 'f'} and {@code 'd'} (ctypes refuses floats for integer types). */
+    public Array(char typecode, double[] init) {
+        CType type = CType.of(typecode);
+        if (!type.floating()) {
+            throw new IllegalArgumentException("int expected instead of double for typecode '" + typecode
+                    + "' (give a long[])");
+        }
+        CArray c = CArray.create(type, init.length);
+        for (int i = 0; i < init.length; i++) {
+            c.setRaw(i, type.raw(init[i]));
+        }
+        this.cells = c;
+        this.lock = new RLock();
+    }
+
+    /** A copy of {@code init}, each value converted as {@link #set} converts it. */
+    public Array(char typecode, long[] init) {
+        CType type = CType.of(typecode);
+        CArray c = CArray.create(type, init.length);
+        for (int i = 0; i < init.length; i++) {
+            c.setRaw(i, type.raw(init[i]));
+        }
+        this.cells = c;
+        this.lock = new RLock();
+    }
+
+    public int length() {
+        return cells.length();
+    }
+
+    /** Element {@code i}, read under the lock. */
+    public Number get(int i) {
+        lock.acquire();
+        try {
+            return cells.get(i);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** Stores {@code v} at {@code i} under the lock. */
+    public void set(int i, Number v) {
+        lock.acquire();
+        try {
+            cells.set(i, v);
+        } finally {
+            lock.release();
+        }
+    }
+
+    /** The RLock that guards this Array. */
+    public SemLock getLock() {
+        return lock;
+    }
+
+    /** Atomically sets element {@code i} to {@code newValue} if it is {@code expected}, without the lock. */
+    public boolean compareAndSet(int i, Number expected, Number newValue) {
+        return cells.compareAndSet(i, expected, newValue);
+    }
+
+    /** Atomically adds {@code delta} to element {@code i}, without the lock; returns the value before. */
+    public Number getAndAdd(int i, Number delta) {
+        return cells.getAndAdd(i, delta);
+    }
+
+    /** Atomically adds {@code delta} to element {@code i}, without the lock; returns the value after. */
+    public Number addAndGet(int i, Number delta) {
+        return cells.addAndGet(i, delta);
+    }
+
+    /** The typecode this Array was made with. */
+    public char typecode() {
+        return cells.type().typecode;
+    }
+
+    /** The memory under it (tests). */
+    CArray cells() {
+        return cells;
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (cells == null || lock == null) {
+            throw new InvalidObjectException("Array: missing cells or lock");
+        }
+    }
+
+    /** As Python's repr: {@code <SynchronizedArray wrapper for c_int_Array_3>}. */
+    @Override
+    public String toString() {
+        return "<SynchronizedArray wrapper for " + cells.type().ctypesName + "_Array_" + cells.length() + ">";
+    }
+}

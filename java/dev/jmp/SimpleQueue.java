@@ -1,0 +1,84 @@
+package dev.jmp;
+
+import dev.jmp.blocking.Deadline;
+import dev.jmp.queue.Items;
+import dev.jmp.queue.MessageQueue;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+
+/**
+ * The plain queue: Python's {@code multiprocessing.SimpleQueue}, "really just a
+ * locked pipe" there, and just a POSIX message queue here (a message queue needs no
+ * lock: a send or receive moves one whole message). No buffer, no feeder thread, no
+ * semaphore: {@link #put} serializes in the calling thread and sends, waiting while
+ * the message queue is full (it holds 10 items); {@link #get} waits for an item.
+ * Items of any size travel, as in {@link Queue}. Both wake on
+ * {@link Thread#interrupt()} with InterruptedError.
+ */
+public class SimpleQueue<E> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String name;
+    private transient MessageQueue mq;
+    private transient volatile boolean closed;
+
+    public SimpleQueue() {
+        this.mq = MessageQueue.create();
+        this.name = mq.name();
+    }
+
+    /** Puts, waiting for room. IllegalArgumentException if obj cannot be serialized. */
+    public void put(E obj) {
+        checkOpen();
+        Items.Encoded item = Items.encode(obj);
+        Items.send(mq, item, Deadline.never(), "putting on a SimpleQueue");
+    }
+
+    /** Takes the next item, waiting for one. */
+    @SuppressWarnings("unchecked")
+    public E get() {
+        checkOpen();
+        MessageQueue q = mq;
+        byte[] buf = Items.receiveBuffer(q);
+        int n = q.receive(buf, Deadline.never(), "getting from a SimpleQueue");
+        return (E) Items.decode(q, buf, n);
+    }
+
+    /** True if no item waits in the message queue now. */
+    public boolean empty() {
+        checkOpen();
+        return mq.curmsgs() == 0;
+    }
+
+    /** No more puts or gets from this process (IllegalStateException afterwards). */
+    public void close() {
+        closed = true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("SimpleQueue " + this + " is closed");
+        }
+    }
+
+    /** The message queue's name (tests). */
+    final String mqName() {
+        return name;
+    }
+
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (!MessageQueue.validName(name)) {
+            throw new InvalidObjectException("SimpleQueue: bad message queue name");
+        }
+        mq = MessageQueue.attach(name);
+    }
+
+    /** {@code <SimpleQueue /jmp.4242.abc>}. */
+    @Override
+    public String toString() {
+        return "<SimpleQueue " + name + ">";
+    }
+}

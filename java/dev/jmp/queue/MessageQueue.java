@@ -1,0 +1,382 @@
+package dev.jmp.queue;
+
+import dev.jmp.InterruptedError;
+import dev.jmp.PosixException;
+import dev.jmp.blocking.Deadline;
+import dev.jmp.blocking.FdWait;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.MqAttr;
+import dev.jmp.posix.Posix;
+import dev.jmp.resource.KernelNames;
+import dev.jmp.resource.Lifetime;
+import dev.jmp.resource.OwnedName;
+import java.lang.ref.Reference;
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * This process's handle on one POSIX message queue, the carrier under every jmp
+ * queue: one kernel message per item, so concurrent producers and consumers never
+ * interleave and need no lock around a send or a receive (CPython's pipe needs its
+ * {@code _rlock}/{@code _wlock} for that; a message queue is atomic per message).
+ *
+ * <p><b>Name and lifetime.</b> {@code /jmp.<creator pid>.<random>}, mode 0600,
+ * created O_EXCL; the creator unlinks it once ({@link Lifetime}: when this handle is
+ * unreachable there, or at exit after the children have ended), and with it the
+ * queue's spill directory ({@link Spill}). Receivers open the name lazily, at their
+ * first operation. One handle per name per process ({@link #attach}): every copy of a
+ * Queue that arrives in a process shares it, and the creator's copies keep the
+ * creator's handle, and so the name, alive.
+ *
+ * <p><b>Waiting.</b> The descriptor is opened O_NONBLOCK: a send or receive is one
+ * attempt, and a blocking call waits in {@code poll(2)} on the descriptor (an mqd_t
+ * is a file descriptor on Linux) in slices of
+ * {@link dev.jmp.blocking.Interrupts#SLICE_MILLIS}, looking at the interrupt flag and
+ * the caller's monotonic deadline between slices. Not mq_timedreceive: its timeout is
+ * an absolute CLOCK_REALTIME time, so a wall-clock step (NTP, an administrator's
+ * {@code date -s}) stretches or cuts every wait, and backwards by an hour a 50 ms
+ * slice becomes an hour in which Thread.interrupt() is not seen; poll's timeout is
+ * relative and runs on the monotonic clock.
+ *
+ * <p><b>Closing.</b> The descriptor is closed when the handle becomes unreachable
+ * (and by the kernel at exit), never while a call may use it: every method that
+ * passes it to C keeps {@code this} reachable to the end, so a descriptor number is
+ * never closed under a thread polling it and reused by an unrelated open.
+ */
+public final class MessageQueue {
+    private static final System.Logger LOG = System.getLogger("dev.jmp.queue");
+
+    /** name -> this process's live handle. Guarded by itself. */
+    private static final Map<String, WeakReference<MessageQueue>> HANDLES = new HashMap<>();
+
+    /** GCs before giving up on the quota (waits of 10, 20, ... 320 ms: 0.6 s in all). */
+    private static final int GC_RETRIES = 6;
+
+    /**
+     * How long a blocked send or receive keeps trying before it sleeps in poll. A
+     * message queue holds 10 messages: a producer and a consumer that both sleep as
+     * soon as it is full or empty take turns waking each other for every message or
+     * two (measured: ~100k items/s, a poll per item on each side), while a wake-up
+     * costs 5-10 us and the next message is usually a microsecond or two away.
+     * Yielding between tries lets the other side run when both share a CPU.
+     */
+    private static final long SPIN_NANOS = Long.getLong("jmp.queue.spinNanos", 20_000);
+
+    private final String name;
+    private final Opened opened;
+    private final OwnedName owned;    // null unless this process created the queue
+
+    /** The descriptor and the queue's attributes; what the Cleaner closes. */
+    private static final class Opened implements Runnable {
+        private final String name;
+        private final WeakReference<MessageQueue> ref;
+        volatile int fd = -1;
+        volatile int msgsize;
+        volatile int maxmsg;
+        private boolean closed;          // guarded by this
+
+        Opened(String name, MessageQueue owner) {
+            this.name = name;
+            this.ref = new WeakReference<>(owner);
+        }
+
+        synchronized int open() {
+            if (closed) {
+                throw new IllegalStateException("message queue " + name + " is closed");
+            }
+            int d = fd;
+            if (d < 0) {
+                Posix posix = Posix.libc();
+                try {
+                    d = posix.mq_open(name, Linux.O_RDWR | Linux.O_NONBLOCK);
+                } catch (PosixException e) {
+                    throw KernelNames.gone(e, "queue " + name);
+                }
+                try {
+                    adopt(posix.mq_getattr(d));
+                } catch (RuntimeException e) {
+                    posix.mq_close(d);
+                    throw e;
+                }
+                fd = d;
+                LOG.log(System.Logger.Level.DEBUG, "opened message queue {0}", name);
+            }
+            return d;
+        }
+
+        void adopt(MqAttr attr) {
+            if (attr.msgsize() < MqLimits.MIN_MSGSIZE || attr.msgsize() > (1 << 24) || attr.maxmsg() < 1) {
+                throw new IllegalStateException("message queue " + name + " has messages of " + attr.msgsize()
+                        + " bytes: not a jmp queue");
+            }
+            msgsize = (int) attr.msgsize();
+            maxmsg = (int) attr.maxmsg();
+        }
+
+
+        @Override
+        public void run() {
+            synchronized (HANDLES) {
+                HANDLES.remove(name, ref);
+            }
+            int d;
+            synchronized (this) {
+                closed = true;
+                d = fd;
+                fd = -1;
+            }
+            if (d >= 0) {
+                try {
+                    Posix.libc().mq_close(d);
+                } catch (RuntimeException ignored) {
+                    // Nothing useful to do in a Cleaner thread; the kernel closes it at exit.
+                }
+            }
+        }
+    }
+
+    private MessageQueue(String name, int fd, MqAttr attr) {
+        this.name = name;
+        this.opened = new Opened(name, this);
+        if (fd >= 0) {
+            opened.adopt(attr);
+            opened.fd = fd;
+            this.owned = Lifetime.own(this, name, MessageQueue::unlinkWithSpills);
+        } else {
+            this.owned = null;
+        }
+        Lifetime.onUnreachable(this, opened);
+    }
+
+    /**
+     * Creates a queue under a fresh name with jmp's attributes ({@link MqLimits}) and
+     * its spill directory. When the user's quota is full, it first lets the Cleaner
+     * unlink queues the program has dropped (a GC, then a few short waits), then
+     * throws a PosixException that names the limit.
+     */
+    public static MessageQueue create() {
+        long maxmsg = MqLimits.MAXMSG;
+        long msgsize = MqLimits.MSGSIZE;
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return createOnce(maxmsg, msgsize);
+            } catch (PosixException e) {
+                if (!MqLimits.mayBeGarbage(e) || attempt >= GC_RETRIES) {
+                    throw MqLimits.explain(e, maxmsg, msgsize);
+                }
+                collectGarbage(attempt);
+            }
+        }
+    }
+
+    /** Queues dropped by the program are unlinked by the Cleaner, which runs after a GC. */
+    private static void collectGarbage(int attempt) {
+        System.gc();
+        try {
+            Thread.sleep(10L << attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedError("interrupted while waiting for the message queue quota", e);
+        }
+    }
+
+    private static MessageQueue createOnce(long maxmsg, long msgsize) {
+        Posix posix = Posix.libc();
+        return KernelNames.createFresh(name -> {
+            int fd = posix.mq_open(name, Linux.O_CREAT | Linux.O_EXCL | Linux.O_RDWR | Linux.O_NONBLOCK, 0600,
+                    maxmsg, msgsize);
+            MessageQueue q;
+            try {
+                Spill.createDirectory(name);
+                MqAttr attr = posix.mq_getattr(fd);
+                q = new MessageQueue(name, fd, attr);
+            } catch (RuntimeException | Error e) {
+                posix.mq_close(fd);
+                posix.mq_unlink(name);
+                throw e;
+            }
+            synchronized (HANDLES) {
+                HANDLES.put(name, q.opened.ref);
+            }
+            LOG.log(System.Logger.Level.DEBUG, "created message queue {0} ({1} x {2} bytes)", name, maxmsg, msgsize);
+            return q;
+        });
+    }
+
+    /** This process's handle on {@code name}: the existing one, or a new one opened at first use. */
+    public static MessageQueue attach(String name) {
+        synchronized (HANDLES) {
+            WeakReference<MessageQueue> ref = HANDLES.get(name);
+            MessageQueue q = ref == null ? null : ref.get();
+            if (q == null) {
+                q = new MessageQueue(name, -1, null);
+                HANDLES.put(name, q.opened.ref);
+            }
+            return q;
+        }
+    }
+
+    /** The creator's unlink: the name, then whatever is left in the spill directory. */
+    private static void unlinkWithSpills(String name) {
+        try {
+            Posix.libc().mq_unlink(name);
+        } finally {
+            Spill.removeDirectory(name);
+        }
+    }
+
+    /** True for a name jmp could have made: {@code /jmp.<pid>.<random>}, nothing else. */
+    public static boolean validName(String name) {
+        if (name == null || name.length() < 8 || name.length() > 64 || !name.startsWith("/jmp.")) {
+            return false;
+        }
+        for (int i = 5; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.')) {
+                return false;
+            }
+        }
+        return !name.contains("..");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** True in the process that created the queue (and will unlink it). */
+    public boolean creator() {
+        return owned != null;
+    }
+
+    private int fd() {
+        int d = opened.fd;
+        return d >= 0 ? d : opened.open();
+    }
+
+    /** The longest message the queue takes (opens it if needed). */
+    public int msgsize() {
+        fd();
+        return opened.msgsize;
+    }
+
+    /** One non-blocking send: true if the message is in the queue, false if it is full. */
+    public boolean trySend(byte[] message, int length) {
+        try {
+            return Posix.libc().mq_timedsend(fd(), message, 0, length, 0, -1);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Sends, waiting for room until the deadline; false if it passed. InterruptedError
+     * if the thread is interrupted while it waits.
+     */
+    public boolean send(byte[] message, int length, Deadline deadline, String what) {
+        try {
+            if (trySend(message, length) || spinSend(message, length)) {
+                return true;
+            }
+            while (!trySend(message, length)) {
+                if (deadline.expired() || !FdWait.writable(fd(), deadline, what)) {
+                    if (!trySend(message, length)) {
+                        return false;
+                    }
+                    break;
+                }
+            }
+            return true;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Waits until there is room or the deadline passes (one slice at most for the caller's checks). */
+    public boolean awaitWritable(Deadline deadline, String what) {
+        try {
+            return FdWait.writable(fd(), deadline, what);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * One non-blocking receive into {@code buf} (at least {@link #msgsize()} long): the
+     * message's length, or -1 if the queue is empty.
+     */
+    public int tryReceive(byte[] buf) {
+        try {
+            return Posix.libc().mq_timedreceive(fd(), buf, 0, opened.msgsize, -1);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Receives into {@code buf}, waiting until the deadline: the message's length, or -1
+     * if the deadline passed. InterruptedError if the thread is interrupted.
+     */
+    public int receive(byte[] buf, Deadline deadline, String what) {
+        try {
+            int n = tryReceive(buf);
+            if (n >= 0 || (n = spinReceive(buf)) >= 0) {
+                return n;
+            }
+            while ((n = tryReceive(buf)) < 0) {
+                if (deadline.expired() || !FdWait.readable(fd(), deadline, what)) {
+                    return tryReceive(buf);
+                }
+            }
+            return n;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * Tries again for a few microseconds, yielding the CPU between tries, before the
+     * caller goes to sleep in poll: see {@link #SPIN_NANOS}.
+     */
+    public boolean spinSend(byte[] message, int length) {
+        long end = System.nanoTime() + SPIN_NANOS;
+        do {
+            Thread.yield();
+            if (trySend(message, length)) {
+                return true;
+            }
+        } while (System.nanoTime() - end < 0);
+        return false;
+    }
+
+    private int spinReceive(byte[] buf) {
+        long end = System.nanoTime() + SPIN_NANOS;
+        do {
+            Thread.yield();
+            int n = tryReceive(buf);
+            if (n >= 0) {
+                return n;
+            }
+        } while (System.nanoTime() - end < 0);
+        return -1;
+    }
+
+    /** Messages in the queue now (mq_getattr's mq_curmsgs). */
+    public long curmsgs() {
+        try {
+            return Posix.libc().mq_getattr(fd()).curmsgs();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Unlinks now if this process created the queue (tests; normally the Lifetime does it). */
+    public boolean unlink() {
+        return owned != null && owned.unlink();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
