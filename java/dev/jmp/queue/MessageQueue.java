@@ -156,7 +156,19 @@ public final class MessageQueue {
      * throws a PosixException that names the limit.
      */
     public static MessageQueue create() {
-        long maxmsg = MqLimits.MAXMSG;
+        return create(MqLimits.MAXMSG);
+    }
+
+    /**
+     * As {@link #create()}, for a carrier that never holds more than {@code maxmsg}
+     * messages (at most jmp's own number): it takes that much less of the user's quota
+     * (a Pool worker's task channel holds at most a few).
+     */
+    public static MessageQueue create(long most) {
+        if (most < 1) {
+            throw new IllegalArgumentException("maxmsg must be positive, not " + most);
+        }
+        long maxmsg = Math.min(most, MqLimits.MAXMSG);
         long msgsize = MqLimits.MSGSIZE;
         for (int attempt = 0; ; attempt++) {
             try {
