@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * repository under /root is not), and reads its report.
  */
 class QueueUnprivilegedTest {
-    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+    static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     @TempDir
     Path dir;
@@ -66,7 +66,7 @@ class QueueUnprivilegedTest {
     }
 
     /** Copies every classpath entry under {@code shared}, readable by all; the new classpath. */
-    private static String copyClasspath(Path shared) throws IOException {
+    static String copyClasspath(Path shared) throws IOException {
         List<String> entries = new ArrayList<>();
         int n = 0;
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
@@ -100,7 +100,7 @@ class QueueUnprivilegedTest {
         return String.join(File.pathSeparator, entries);
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         try (Stream<Path> tree = Files.walk(root)) {
             for (Path p : (Iterable<Path>) tree.sorted(java.util.Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(p);

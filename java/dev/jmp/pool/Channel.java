@@ -40,8 +40,14 @@ final class Channel implements Serializable {
         this.name = mq.name();
     }
 
+    /** A channel that holds jmp's usual number of messages (the result channel). */
     static Channel create() {
         return new Channel(MessageQueue.create());
+    }
+
+    /** A channel that never holds more than {@code maxmsg} frames: less of the user's message-queue quota. */
+    static Channel create(int maxmsg) {
+        return new Channel(MessageQueue.create(maxmsg));
     }
 
     String name() {

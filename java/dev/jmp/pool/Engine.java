@@ -53,10 +53,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * worker takes the slot and its channel.
  *
  * <h2>Kernel objects</h2>
- * {@code processes + 1} message queues (one per worker slot, one for results), kept
- * for the pool's life and reused by replacement workers, unlinked at close or
- * terminate. With jmp's default queue attributes an ordinary user holds about 70
- * queues in all (FACTS.md), so a pool of N workers takes N + 1 of them.
+ * {@code processes + 1} message queues, kept for the pool's life (a replacement worker
+ * takes over its slot's channel), unlinked at close or terminate. What counts is the
+ * user's RLIMIT_MSGQUEUE (819200 bytes by default; a queue takes its messages times
+ * (message size + 96) bytes of it): the result channel is an ordinary jmp queue (10 x
+ * 1024 bytes: 11200), a task channel holds at most {@link #TASK_CHANNEL_MESSAGES}
+ * frames (4480 bytes). Pool(2) takes 20 KB, Pool(16) 83 KB, Pool(64) 298 KB of the
+ * 800 KB. The system-wide limit ({@code /proc/sys/fs/mqueue/queues_max}, 256) counts
+ * queues: a pool takes {@code processes + 1} of them.
  *
  * <h2>Threads</h2>
  * Daemons: {@code jmp-pool-results-N} reads the result channel and does all the
@@ -75,6 +79,9 @@ public final class Engine {
 
     /** Tasks sent to one worker and not yet answered. */
     static final int IN_FLIGHT = 2;
+
+    /** A task channel holds at most IN_FLIGHT tasks and a STOP; one more for good measure. */
+    static final int TASK_CHANNEL_MESSAGES = IN_FLIGHT + 2;
 
     /** Workers in a row that exit before they are ready, after which the pool gives up (it is broken). */
     private static final int MAX_FAILED_STARTS = 3;
@@ -189,7 +196,7 @@ public final class Engine {
             Channel r = Channel.create();
             made.add(r);
             for (int i = 0; i < processes; i++) {
-                Channel c = Channel.create();
+                Channel c = Channel.create(TASK_CHANNEL_MESSAGES);
                 made.add(c);
                 s[i] = new Slot(i, c);
             }
