@@ -40,6 +40,11 @@ final class Channel implements Serializable {
         this.name = mq.name();
     }
 
+    /** A handle on {@code name} that has not opened anything yet (opens at first use). */
+    static Channel named(String name) {
+        return new Channel(MessageQueue.attach(name));
+    }
+
     /** A channel that holds jmp's usual number of messages (the result channel). */
     static Channel create() {
         return new Channel(MessageQueue.create());
