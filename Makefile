@@ -40,6 +40,8 @@ demo: build
 	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PipeDemo
 	@echo "== tutorial 3: Queue =="
 	@$(JAVA) -cp "$(CP)" dev.jmp.examples.QueueDemo
+	@echo "== tutorial 4: Pool =="
+	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PoolDemo
 
 # bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
 # bench-quick: the same with fewer samples and forks (under 3 minutes).
