@@ -6,7 +6,7 @@
 #   make clean
 
 MVN     ?= mvn
-MVNFLAGS ?= -q -B
+MVNFLAGS ?= -q -B -Dstyle.color=never
 JAVA    ?= java
 CC      ?= gcc
 CFLAGS  ?= -O2 -Wall -Wextra
@@ -18,6 +18,11 @@ NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
 
 .PHONY: build test stress demo bench clean native
 
+# One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped").
+SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' | \
+	sed -E 's/.* tests="([0-9]+)" errors="([0-9]+)" skipped="([0-9]+)" failures="([0-9]+)".*/\1 \2 \3 \4/' | \
+	awk '{t+=$$1; e+=$$2; s+=$$3; f+=$$4} END {printf "%d passed, %d failed, %d skipped\n", t-e-s-f, e+f, s}'
+
 build: native
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
@@ -28,10 +33,14 @@ target/native/%: native/%.c
 	$(CC) $(CFLAGS) -o $@ $< -lpthread -lrt
 
 test: native
+	@rm -rf target/surefire-reports
 	$(MVN) $(MVNFLAGS) test
+	@echo; $(SUMMARY)
 
 stress: native
+	@rm -rf target/surefire-reports
 	$(MVN) $(MVNFLAGS) test -Dtest.excludedGroups= -Dtest.groups=
+	@echo; $(SUMMARY)
 
 demo: build
 	@echo "== tutorial 1: threads vs processes =="
