@@ -1,6 +1,7 @@
 package dev.jmp.posix;
 
 import jnr.ffi.Pointer;
+import jnr.ffi.annotations.IgnoreError;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
@@ -21,11 +22,15 @@ public interface LibSem {
 
     int sem_wait(Pointer sem);
 
+    /** No errno saved: see JnrPosix.sem_trywait. */
+    @IgnoreError
     int sem_trywait(Pointer sem);
 
     /** {@code abstime}: struct timespec as {tv_sec, tv_nsec}. */
     int sem_clockwait(Pointer sem, int clockid, @In long[] abstime);
 
+    /** No errno saved: see JnrPosix.sem_post. */
+    @IgnoreError
     int sem_post(Pointer sem);
 
     int sem_getvalue(Pointer sem, @Out int[] sval);

@@ -152,7 +152,7 @@ public interface Posix {
     /** Blocks without a timeout; EINTR is retried. Not woken by Thread.interrupt(). */
     void sem_wait(Sem sem);
 
-    /** True if decremented, false if the value was 0 (EAGAIN). */
+    /** True if decremented, false if not (the value was 0; or not a semaphore, which the next blocking call reports). */
     boolean sem_trywait(Sem sem);
 
     /**

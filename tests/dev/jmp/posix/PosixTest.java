@@ -118,6 +118,21 @@ class PosixTest {
     }
 
     @Test
+    void semPostPastTheMaximumNamesEoverflow() {
+        String name = uniqueName("semmax");
+        Sem sem = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, Integer.MAX_VALUE);
+        try {
+            PosixException e = assertThrows(PosixException.class, () -> posix.sem_post(sem));
+            assertEquals("sem_post", e.function());
+            assertEquals(75, e.errno());     // EOVERFLOW, inferred without errno (see JnrPosix)
+            assertEquals(Integer.MAX_VALUE, posix.sem_getvalue(sem));
+        } finally {
+            posix.sem_close(sem);
+            posix.sem_unlink(name);
+        }
+    }
+
+    @Test
     void messageQueue() {
         String name = uniqueName("mq");
         int mq = posix.mq_open(name, Linux.O_CREAT | Linux.O_EXCL | Linux.O_RDWR, 0600, 4, 128);
