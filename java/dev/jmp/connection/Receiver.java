@@ -159,22 +159,31 @@ public final class Receiver {
         if (body == null) {
             body = new byte[Math.min(n, FIRST_BODY_ARRAY)];
         }
-        ByteBuffer c = chunk(n);
+        // A small body comes through a direct buffer; a large one is read straight into
+        // its array, pinned for each non-blocking read (see Sender): no copy.
+        ByteBuffer c = n <= Sender.SMALL ? chunk(n) : null;
         Posix posix = Posix.libc();
         int fd = holder.fd();
         while (bodyPos < n) {
             if (bodyPos == body.length) {
                 body = Arrays.copyOf(body, (int) Math.min(n, 2L * body.length));
             }
-            c.clear().limit(Math.min(c.capacity(), body.length - bodyPos));
-            int r = posix.read(fd, c);
+            int r;
+            if (c != null) {
+                c.clear().limit(Math.min(c.capacity(), body.length - bodyPos));
+                r = posix.read(fd, c);
+                if (r > 0) {
+                    c.flip().get(body, bodyPos, r);
+                }
+            } else {
+                r = posix.read(fd, ByteBuffer.wrap(body, bodyPos, body.length - bodyPos));
+            }
             if (r < 0) {
                 FdIo.await(holder, false, "receiving a message");
             } else if (r == 0) {
                 forget();
                 throw truncated(call);
             } else {
-                c.flip().get(body, bodyPos, r);
                 bodyPos += r;
             }
         }

@@ -224,15 +224,13 @@ final class JnrPosix implements Posix {
     }
 
     @Override
-    public int read(int fd, ByteBuffer direct) {
-        requireDirect(direct);
-        return advance(direct, io("read", () -> Calls.LIB.read(fd, direct, direct.remaining())));
+    public int read(int fd, ByteBuffer buf) {
+        return advance(buf, io("read", () -> Calls.LIB.read(fd, buf, buf.remaining())));
     }
 
     @Override
-    public int write(int fd, ByteBuffer direct) {
-        requireDirect(direct);
-        return advance(direct, io("write", () -> Calls.LIB.write(fd, direct, direct.remaining())));
+    public int write(int fd, ByteBuffer buf) {
+        return advance(buf, io("write", () -> Calls.LIB.write(fd, buf, buf.remaining())));
     }
 
     /** One read or write: retried on EINTR; -1 on EAGAIN (a non-blocking fd not ready). */
@@ -257,12 +255,6 @@ final class JnrPosix implements Posix {
             buf.position(buf.position() + n);
         }
         return n;
-    }
-
-    private static void requireDirect(ByteBuffer buf) {
-        if (!buf.isDirect()) {
-            throw new IllegalArgumentException("a direct ByteBuffer is required");
-        }
     }
 
     @Override

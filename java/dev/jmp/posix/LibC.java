@@ -3,6 +3,7 @@ package dev.jmp.posix;
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.Pinned;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.annotations.Variadic;
 import jnr.ffi.types.pid_t;
@@ -54,9 +55,10 @@ public interface LibC {
 
     @ssize_t long write(int fd, @In byte[] buf, @size_t long count);
 
-    @ssize_t long read(int fd, @Out java.nio.ByteBuffer buf, @size_t long count);
+    /** A heap buffer is pinned (no copy) for the call; a direct one is passed as it is. */
+    @ssize_t long read(int fd, @Pinned @Out java.nio.ByteBuffer buf, @size_t long count);
 
-    @ssize_t long write(int fd, @In java.nio.ByteBuffer buf, @size_t long count);
+    @ssize_t long write(int fd, @Pinned @In java.nio.ByteBuffer buf, @size_t long count);
 
     int close(int fd);
 

@@ -114,13 +114,16 @@ public interface Posix {
     int write(int fd, byte[] buf, int off, int len);
 
     /**
-     * {@code read(fd, buf + position, remaining)} into a direct buffer, advancing its
-     * position: no copy. Same return values as the array form.
+     * {@code read(fd, buf + position, remaining)}, advancing the buffer's position, with
+     * no copy: a direct buffer is passed as it is, a heap buffer's array is pinned for
+     * the call. Why only for an fd that never blocks (O_NONBLOCK): a pinned array holds
+     * off the garbage collector of the whole JVM until the call returns. Same return
+     * values as the array form.
      */
-    int read(int fd, ByteBuffer direct);
+    int read(int fd, ByteBuffer buf);
 
-    /** {@code write(fd, buf + position, remaining)} from a direct buffer, advancing its position. */
-    int write(int fd, ByteBuffer direct);
+    /** {@code write(fd, buf + position, remaining)}, as {@link #read(int, ByteBuffer)}. */
+    int write(int fd, ByteBuffer buf);
 
     void close(int fd);
 

@@ -65,6 +65,26 @@ class PosixTest {
     }
 
     @Test
+    void heapBuffersArePinnedAtTheirPosition() {
+        int[] fds = posix.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0);
+        try {
+            byte[] src = "..abcdef..".getBytes(StandardCharsets.US_ASCII);
+            ByteBuffer out = ByteBuffer.wrap(src, 2, 6);
+            assertEquals(6, posix.write(fds[0], out));
+            assertEquals(8, out.position());
+            byte[] dst = new byte[10];
+            ByteBuffer in = ByteBuffer.wrap(dst, 3, 6);
+            assertEquals(6, posix.read(fds[1], in));
+            assertEquals(9, in.position());
+            assertEquals("abcdef", new String(dst, 3, 6, StandardCharsets.US_ASCII));
+            assertEquals(0, dst[2]);
+        } finally {
+            posix.close(fds[0]);
+            posix.close(fds[1]);
+        }
+    }
+
+    @Test
     void pollSeesReadableAndEof() {
         int[] fds = posix.pipe2(Linux.O_CLOEXEC);
         try {
