@@ -40,6 +40,11 @@
 static int bench_quick;
 static int bench_warmup = 3;
 static int bench_samples = 15;
+
+/* Batches a partner process must serve: the warm-up ones and the timed ones. */
+static inline long total_batches(void) {
+    return bench_warmup + bench_samples;
+}
 static cpu_set_t bench_initial_mask;
 static int bench_ncpu;
 static const char *bench_only;   /* optional substring filter on ids */

@@ -19,10 +19,6 @@
 #define NPROD 4
 #define NCONS 4
 
-static long total_batches(void) {
-    return bench_warmup + bench_samples;
-}
-
 static char names[4][64];
 static int n_names;
 

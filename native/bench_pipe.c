@@ -44,10 +44,6 @@ static void close_side(int a, int b) {
     }
 }
 
-static long total_batches(void) {
-    return bench_warmup + bench_samples;
-}
-
 /* ---- round trip ---- */
 
 static void rtt_batch(void *ctx, long batch) {

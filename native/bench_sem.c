@@ -18,10 +18,6 @@
 #define INCR_PER_PROC 20000L
 #define READ_BATCH 1000000L
 
-static long total_batches(void) {
-    return bench_warmup + bench_samples;
-}
-
 static char names[4][64];
 static int n_names;
 
