@@ -17,7 +17,23 @@ final class ParentWatch {
     }
 
     static void start(InputStream parentPipe, String name) {
-        Thread t = new Thread(() -> {
+        new Watch(parentPipe, name).start();
+    }
+
+    /** A named class, not a lambda: every child daemon runs this, and a new lambda costs it ~1 ms to link. */
+    private static final class Watch extends Thread {
+        private final InputStream parentPipe;
+        private final String processName;
+
+        Watch(InputStream parentPipe, String processName) {
+            super("jmp-parent-watch-" + processName);
+            this.parentPipe = parentPipe;
+            this.processName = processName;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
             try {
                 while (parentPipe.read() != -1) {
                     // The parent never writes after the payload; ignore anything that comes.
@@ -25,10 +41,8 @@ final class ParentWatch {
             } catch (IOException e) {
                 // A broken pipe means the same: the parent is gone.
             }
-            dev.jmp.spawn.ProcessLog.debug("daemon {0}: parent exited, exiting too", name);
+            dev.jmp.spawn.ProcessLog.debug("daemon {0}: parent exited, exiting too", processName);
             System.exit(1);
-        }, "jmp-parent-watch-" + name);
-        t.setDaemon(true);
-        t.start();
+        }
     }
 }

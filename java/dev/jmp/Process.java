@@ -6,6 +6,7 @@ import dev.jmp.spawn.ChildEntry;
 import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
 import dev.jmp.spawn.ProcessLog;
+import dev.jmp.spawn.Rehearsal;
 import dev.jmp.spawn.WarmStarter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,7 +75,7 @@ public class Process implements Serializable {
         public void prepare() {
             Task noop = () -> { };
             for (int i = 0; i < 50; i++) {
-                byte[] bytes = serialize(new Process(noop));
+                byte[] bytes = serialize(new Process(noop), false);
                 try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
                         new java.io.ByteArrayInputStream(bytes))) {
                     in.readObject();
@@ -166,10 +167,10 @@ public class Process implements Serializable {
             Popen started;
             String java = Multiprocessing.executable();
             try (FdHandover handover = FdHandover.begin()) {
-                payload = serialize(this);
+                boolean warm = Multiprocessing.getStartMethod().equals("warm");
+                payload = serialize(this, warm);
                 List<Integer> fds = handover.parentFds();
-                started = fds.isEmpty() && Multiprocessing.getStartMethod().equals("warm")
-                        ? WarmStarter.take(java) : null;
+                started = fds.isEmpty() && warm ? WarmStarter.take(java) : null;
                 if (started != null) {
                     started.send(payload);
                 } else {
@@ -184,10 +185,14 @@ public class Process implements Serializable {
         }
     }
 
-    private static byte[] serialize(Process p) {
+    /** With {@code learnShape}, warm children booted later rehearse this target's shape. */
+    private static byte[] serialize(Process p, boolean learnShape) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        try (ObjectOutputStream out = learnShape ? new Rehearsal.Recorder(bytes) : new ObjectOutputStream(bytes)) {
             out.writeObject(p);
+            if (out instanceof Rehearsal.Recorder shape) {
+                WarmStarter.learn(shape);
+            }
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("process target cannot be serialized: " + e.getMessage()
                     + " is not Serializable (a lambda captures every variable it uses, and 'this' "

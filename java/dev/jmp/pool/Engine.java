@@ -9,6 +9,7 @@ import dev.jmp.ProcessError;
 import dev.jmp.Task;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.Interrupts;
+import dev.jmp.spawn.Rehearsal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -303,11 +304,20 @@ public final class Engine {
 
     // ---- submitting --------------------------------------------------------------------
 
+    /** The function of a job; under the warm start method its shape is noted for later warm workers. */
+    private static byte[] encodeFunction(Object func) {
+        byte[] f = Codec.encode(func, "the function");
+        if ("warm".equals(dev.jmp.Multiprocessing.getStartMethod())) {
+            Rehearsal.learnOnce(func);
+        }
+        return f;
+    }
+
     /** {@code owner} (the Pool) is kept reachable until the result is in, as CPython's ApplyResult keeps its pool. */
     public <R> AsyncResult<R> apply(Call<R> func, Object owner) {
         Objects.requireNonNull(func, "func");
         checkRunning();
-        byte[] f = Codec.encode(func, "the function");
+        byte[] f = encodeFunction(func);
         ApplyJob<R> job = new ApplyJob<>(nextJob.getAndIncrement(), owner);
         enqueue(List.of(new Chunk(job, 0, Frames.APPLY, f, null)));
         return job;
@@ -324,7 +334,7 @@ public final class Engine {
         List<T> items = Chunking.materialize(iterable);
         int n = items.size();
         int size = chunksize == -1 ? Chunking.defaultChunksize(n, processes) : chunksize;
-        byte[] f = Codec.encode(func, "the function");
+        byte[] f = encodeFunction(func);
         int count = n == 0 ? 0 : (n + size - 1) / size;
         MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n, owner);
         // Every chunk is serialized before the first is queued: a bad item fails the call, nothing runs.
@@ -344,7 +354,7 @@ public final class Engine {
         Objects.requireNonNull(iterable, "iterable");
         checkRunning();
         Chunking.check(chunksize);
-        byte[] f = Codec.encode(func, "the function");
+        byte[] f = encodeFunction(func);
         IMapJob<R> job = new IMapJob<>(nextJob.getAndIncrement(), ordered, Math.max(8, 4 * processes));
         lock.lock();
         try {

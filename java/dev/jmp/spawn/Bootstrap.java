@@ -38,6 +38,7 @@ public final class Bootstrap {
 
     public static void main(String[] args) {
         child = true;
+        StartTrace.mark("main");
         String mode = args.length > 0 ? args[0] : "";
         int code;
         try {
@@ -47,13 +48,14 @@ public final class Bootstrap {
             }
             if (mode.equals(WARM)) {
                 prepare();
-                sayReady();
+            } else {
+                new Preinit().start();
             }
             DataInputStream in = new DataInputStream(
                     new FileInputStream("/proc/self/fd/" + FdHandover.PAYLOAD_FD));
             int length;
             try {
-                length = in.readInt();
+                length = awaitProcess(in);
             } catch (EOFException parentGone) {
                 // An idle warm child whose parent exited or no longer needs it.
                 System.exit(0);
@@ -61,12 +63,17 @@ public final class Bootstrap {
             }
             byte[] payload = new byte[length];
             in.readFully(payload);
+            StartTrace.mark("read");
             Object process;
             try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(payload))) {
+                StartTrace.mark("ois");
                 process = ois.readObject();
             }
+            StartTrace.mark("readObject");
             Class.forName("dev.jmp.Process", true, Bootstrap.class.getClassLoader());
+            StartTrace.mark("processClass");
             code = ChildEntry.Registry.get().bootstrap(process, in);
+            StartTrace.mark("ran");
         } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
             // The target could not even be read (a class missing from the classpath, a
             // readObject that threw): report it as Python reports an unpicklable one.
@@ -76,6 +83,8 @@ public final class Bootstrap {
         }
         System.out.flush();
         System.err.flush();
+        StartTrace.mark("exit");
+        StartTrace.print();
         System.exit(code);
     }
 
@@ -95,9 +104,30 @@ public final class Bootstrap {
             }
         }
         dev.jmp.posix.Posix.bindAll();
+        dev.jmp.queue.Items.warmUp(dev.jmp.queue.MessageQueue.attach("/jmp.0.warmup"));
         // Pool workers are the commonest warm children: rehearse their code path too
         // (measured: a warm Pool(2) to its first result, 29 -> 14 ms). No kernel object.
         dev.jmp.pool.WarmUp.run();
+    }
+
+    /**
+     * The length of the Process payload that comes next. Before it, an idle warm child
+     * may be sent rehearsals (the shapes of recent targets) and, once, the request to
+     * say it is ready; a spawned child gets its payload at once.
+     */
+    private static int awaitProcess(DataInputStream in) throws IOException {
+        while (true) {
+            int header = in.readInt();
+            if (header == Popen.FRAME_READY) {
+                sayReady();
+            } else if (header == Popen.FRAME_REHEARSAL) {
+                byte[] script = new byte[in.readInt()];
+                in.readFully(script);
+                Rehearsal.perform(script);
+            } else {
+                return header;
+            }
+        }
     }
 
     private static void sayReady() {

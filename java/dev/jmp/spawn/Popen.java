@@ -81,28 +81,66 @@ public final class Popen {
         return new Popen(pid, sentinelPipe[0], payloadPipe[1]);
     }
 
+    /**
+     * The frames on the payload pipe: a length and that many bytes of serialized Process
+     * (the only frame a spawned child gets), or, to an idle warm child only, a negative
+     * kind: {@link #FRAME_REHEARSAL} (a length and a {@link Rehearsal} script) or
+     * {@link #FRAME_READY} (write the ready byte on the sentinel pipe now).
+     */
+    static final int FRAME_READY = -1;
+    static final int FRAME_REHEARSAL = -2;
+
     /** Length-prefixed, so the child knows where the payload ends and the silence starts. */
     public void send(byte[] payload) {
-        byte[] frame = new byte[4 + payload.length];
-        int n = payload.length;
-        frame[0] = (byte) (n >>> 24);
-        frame[1] = (byte) (n >>> 16);
-        frame[2] = (byte) (n >>> 8);
-        frame[3] = (byte) n;
-        System.arraycopy(payload, 0, frame, 4, n);
+        if (!write(frame(payload.length, payload, false))) {
+            // The child died before reading its task (a bad JVM option, say); its exit
+            // code tells the story, as it does when the whole payload fit in the pipe.
+            ProcessLog.debug("child pid {0} exited before reading its task", pid);
+        }
+    }
+
+    /** To an idle warm child: rehearse this shape. False if the child is gone. */
+    boolean sendRehearsal(byte[] script) {
+        return write(frame(script.length, script, true));
+    }
+
+    /** To a booting warm child: say ready once everything sent before is done. */
+    boolean requestReady() {
+        return write(frame(FRAME_READY, new byte[0], false));
+    }
+
+    private static byte[] frame(int header, byte[] body, boolean rehearsal) {
+        int prefix = rehearsal ? 8 : 4;
+        byte[] frame = new byte[prefix + body.length];
+        putInt(frame, 0, rehearsal ? FRAME_REHEARSAL : header);
+        if (rehearsal) {
+            putInt(frame, 4, header);
+        }
+        System.arraycopy(body, 0, frame, prefix, body.length);
+        return frame;
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    /** The whole frame, or false on EPIPE (the child is gone). */
+    private boolean write(byte[] frame) {
         Posix posix = Posix.libc();
         int off = 0;
         try {
             while (off < frame.length) {
                 off += posix.write(payloadWriter, frame, off, frame.length - off);
             }
+            return true;
         } catch (PosixException e) {
             if (e.errno() != Linux.EPIPE) {
                 throw e;
             }
-            // The child died before reading its task (a bad JVM option, say); its exit
-            // code tells the story, as it does when the whole payload fit in the pipe.
-            ProcessLog.debug("child pid {0} exited before reading its task", pid);
+            return false;
         }
     }
 

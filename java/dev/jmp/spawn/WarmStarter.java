@@ -8,7 +8,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The "warm" start method, jmp's answer to CPython's forkserver: child JVMs booted
@@ -47,7 +49,17 @@ public final class WarmStarter {
     private record Idle(Popen popen, String java) {
     }
 
+    /** How many target shapes to remember for new warm children ({@code jmp.warm.shapes}). */
+    static final int SHAPES_KEPT = Math.max(0, Integer.getInteger("jmp.warm.shapes", 16));
+
     private static final Object LOCK = new Object();
+    /** Recent shapes, least recently started first: key to {@link Rehearsal} script. */
+    private static final Map<String, byte[]> SHAPES = new LinkedHashMap<>(16, 0.75f, true) {  // guarded by LOCK
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > SHAPES_KEPT;
+        }
+    };
     private static final Deque<Idle> IDLE = new ArrayDeque<>();    // guarded by LOCK
     private static String java;                                     // guarded by LOCK; null: disabled
     private static int booting;                                     // guarded by LOCK
@@ -117,6 +129,28 @@ public final class WarmStarter {
         discard(dead);
         refill(ready != null ? REFILL_DELAY_MILLIS : 0);
         return ready;
+    }
+
+    /**
+     * Notes the shape of a target just serialized, so that warm children booted from now
+     * on rehearse it (see {@link Rehearsal}). Children already idle are not sent it: an
+     * idle child is one that said it is ready, and a rehearsal may run a user's static
+     * initializer, which could block; only a child that has not yet said it is ready is
+     * given one, by the background thread that boots it.
+     */
+    public static void learn(Rehearsal.Recorder recorder) {
+        String key = recorder.key();
+        synchronized (LOCK) {
+            if (java == null || SHAPES_KEPT == 0 || SHAPES.get(key) != null) {
+                return;
+            }
+        }
+        byte[] script = recorder.script();
+        if (script != null) {
+            synchronized (LOCK) {
+                SHAPES.put(key, script);
+            }
+        }
     }
 
     /** Pids of the idle warm children (for tests and diagnostics). */
@@ -213,16 +247,14 @@ public final class WarmStarter {
         } catch (RuntimeException e) {
             ProcessLog.debug("warm child failed to spawn: {0}", e);
         }
-        if (popen != null) {
-            awaitReadyByte(popen);
-        }
+        boolean ready = popen != null && rehearseAndAwaitReady(popen);
         boolean keep;
         synchronized (LOCK) {
             booting--;
-            keep = popen != null && forJava.equals(java);
+            keep = ready && forJava.equals(java);
             if (keep) {
                 IDLE.add(new Idle(popen, forJava));
-            } else if (popen == null && forJava != null) {
+            } else if (!ready && forJava != null) {
                 failures++;
             }
         }
@@ -232,16 +264,38 @@ public final class WarmStarter {
         refill();
     }
 
-    /** Until the child's ready byte (not consumed) or its end is there, or a minute passes. */
-    private static void awaitReadyByte(Popen popen) {
+    /**
+     * Sends the booting child the shapes learned so far, then asks it to say it is ready,
+     * and waits for that byte (not consumed; take() reads it) for up to a minute. False if
+     * the child could not be written to or stayed silent: it is then discarded.
+     */
+    private static boolean rehearseAndAwaitReady(Popen popen) {
+        List<byte[]> scripts;
+        synchronized (LOCK) {
+            scripts = new ArrayList<>(SHAPES.values());
+        }
+        try {
+            for (byte[] script : scripts) {
+                if (!popen.sendRehearsal(script)) {
+                    return false;
+                }
+            }
+            if (!popen.requestReady()) {
+                return false;
+            }
+        } catch (RuntimeException e) {
+            ProcessLog.debug("warm child pid {0} could not be given its rehearsals: {1}", popen.pid(), e);
+            return false;
+        }
         Deadline deadline = Deadline.after(Duration.ofMinutes(1));
         short[] revents = new short[1];
         while (!deadline.expired()) {
             if (Posix.libc().poll(new int[] {popen.sentinel()}, new short[] {Linux.POLLIN}, revents,
                     deadline.sliceMillis(1000)) > 0) {
-                return;
+                return true;    // the ready byte, or the child's end: take() tells which
             }
         }
+        return false;
     }
 
     private static List<Idle> drainLocked() {
