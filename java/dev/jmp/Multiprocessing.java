@@ -83,6 +83,7 @@ public final class Multiprocessing {
         startMethod = method;
         if (method.equals("warm")) {
             WarmStarter.enable(executable);
+            Process.warmUpParent();
         } else {
             WarmStarter.disable();
         }
