@@ -40,6 +40,25 @@ class WarmProcessTest extends ProcessTest {
     }
 
     @Test
+    void aWarmChildBootedAfterAStartRehearsesThatTarget() throws Exception {
+        Process first = new Process(RehearsedTarget.exitZeroIfRehearsed());
+        first.start();          // the parent notes the target's shape
+        first.join();
+        first.close();
+        // Children booted from now on are given that shape before they say they are ready.
+        Multiprocessing.setStartMethod("spawn");
+        Multiprocessing.setStartMethod("warm");
+        assertTrue(WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60))), "no warm child became ready");
+        int idle = WarmStarter.idlePids().get(0);
+        Process again = new Process(RehearsedTarget.exitZeroIfRehearsed());
+        again.start();
+        assertEquals(idle, again.pid().intValue());
+        again.join();
+        assertEquals(0, again.exitcode(), "the target's class was not initialized by the rehearsal");
+        again.close();
+    }
+
+    @Test
     void backToSpawnEndsIdleChildren() throws Exception {
         assertTrue(WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60))));
         var idle = WarmStarter.idlePids();

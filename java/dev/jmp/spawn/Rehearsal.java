@@ -75,11 +75,11 @@ public final class Rehearsal {
         public String key() {
             StringBuilder key = new StringBuilder();
             for (String c : classes) {
-                key.append(c).append(';');
+                key.append(c).append(' ');
             }
             for (SerializedLambda sl : lambdas) {
                 key.append(sl.getImplClass()).append('.').append(sl.getImplMethodName())
-                        .append(sl.getImplMethodSignature()).append(';');
+                        .append(sl.getImplMethodSignature()).append(' ');
             }
             return key.toString();
         }
@@ -197,12 +197,16 @@ public final class Rehearsal {
      * In a warm child: loads and links what {@code script} names, and forgets it. A
      * shape this JVM cannot rehearse (a class it lacks, a lambda its class rejects) is
      * skipped: the real Process will report its own error, as under spawn.
+     *
+     * @return how many classes and lambdas were rehearsed
      */
-    static void perform(byte[] script) {
+    public static int perform(byte[] script) {
+        int done = 0;
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(script))) {
             for (String name : (String[]) in.readObject()) {
                 try {
                     ObjectStreamClass.lookup(Class.forName(name, false, loader()));
+                    done++;
                 } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
                     ProcessLog.debug("rehearsal skipped class {0}: {1}", name, e);
                 }
@@ -211,6 +215,7 @@ public final class Rehearsal {
             for (int i = 0; i < lambdas; i++) {
                 try {
                     in.readObject();   // readResolve links the lambda through $deserializeLambda$
+                    done++;
                 } catch (ClassNotFoundException | IOException | LinkageError | RuntimeException e) {
                     ProcessLog.debug("rehearsal skipped a lambda: {0}", e);
                 }
@@ -218,5 +223,6 @@ public final class Rehearsal {
         } catch (ClassNotFoundException | IOException | LinkageError | RuntimeException e) {
             ProcessLog.debug("rehearsal abandoned: {0}", e);
         }
+        return done;
     }
 }
