@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +41,27 @@ class ClassDataSharingTest {
             }
         }
         Path cache = dir.resolve("cds");
+        // What earlier programs left: a temporary archive of a parent that exited while
+        // training, and more old archives (other jars, other JDKs) than are kept.
+        Files.createDirectories(cache);
+        FileTime hourAgo = FileTime.fromMillis(System.currentTimeMillis() - 3_600_000);
+        Path stale = Files.writeString(cache.resolve("tmp-1.jsa"), "partial");
+        Files.setLastModifiedTime(stale, hourAgo);
+        for (int i = 0; i < 10; i++) {
+            Path old = Files.writeString(cache.resolve("jmp-17-old" + i + ".jsa"), "old");
+            Files.setLastModifiedTime(old, FileTime.fromMillis(hourAgo.toMillis() - i * 60_000L));
+        }
         assertEquals("archive true used true exitcodes 0", run(classpath, cache));
         List<Path> archives;
         try (Stream<Path> files = Files.list(cache)) {
-            archives = files.filter(f -> f.toString().endsWith(".jsa")).toList();
+            archives = files.filter(f -> f.toString().endsWith(".jsa")).sorted().toList();
         }
+        // The new archive and the 7 most recent old ones; the stale temporary file is gone.
+        assertEquals(8, archives.size(), archives.toString());
+        assertTrue(archives.stream().noneMatch(a -> a.getFileName().toString().startsWith("tmp-")), archives.toString());
+        assertTrue(archives.stream().noneMatch(a -> a.getFileName().toString().matches("jmp-17-old[789]\\.jsa")),
+                archives.toString());
+        archives = archives.stream().filter(a -> !a.getFileName().toString().contains("-old")).toList();
         assertEquals(1, archives.size(), archives.toString());
 
         // Truncated as by a crash mid-write: mapping it would kill every child (SIGBUS).

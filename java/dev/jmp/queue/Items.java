@@ -190,7 +190,6 @@ public final class Items {
         }
     }
 
-    /** This thread's receive buffer, long enough for {@code mq}'s messages. */
     /**
      * For an idle warm child: every kind of item through encode and decode once, so that
      * a pool worker's or a Queue's first item pays no class initialization and no lambda
@@ -208,6 +207,7 @@ public final class Items {
         }
     }
 
+    /** This thread's receive buffer, long enough for {@code mq}'s messages. */
     public static byte[] receiveBuffer(MessageQueue mq) {
         byte[] buf = RECEIVE.get();
         int need = mq.msgsize();

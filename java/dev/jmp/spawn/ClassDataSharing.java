@@ -3,10 +3,14 @@ package dev.jmp.spawn;
 import dev.jmp.blocking.Deadline;
 import java.io.File;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -67,6 +71,7 @@ public final class ClassDataSharing {
             }
             if (Files.isRegularFile(target) && intact(target)) {
                 archive = ready = target;
+                touch(target);
             } else {
                 makeInBackground(target, List.copyOf(baseArgv));
                 return List.of();
@@ -162,11 +167,99 @@ public final class ClassDataSharing {
         }
     }
 
-    /** Trains a child into a temporary archive, checks it, renames it into place. */
+    /** Temporary archives older than this were left by a parent that exited while training. */
+    private static final Duration STALE = Duration.ofMinutes(10);
+
+    /**
+     * Trains a child into a temporary archive, checks it, renames it into place.
+     *
+     * <p>One process at a time per cache directory ({@code making.lock}, an fcntl lock the
+     * kernel releases when its holder dies): many short-lived programs starting at once
+     * would otherwise each train a child for the same key, ~1 s of CPU and 4-5 MB of disk
+     * apiece. A program that finds the lock taken starts its children without an archive
+     * until the file appears. A parent that exits while its training child runs leaves a
+     * {@code tmp-*.jsa} behind; the next one to make an archive removes such files, and
+     * keeps only the {@link #KEEP} most recently used archives.
+     */
     private static void make(Path target, List<String> baseArgv) {
+        Path dir = target.getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            ProcessLog.debug("class-data-sharing archive not made: {0}", e);
+            return;
+        }
+        try (FileChannel lockFile = FileChannel.open(dir.resolve("making.lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockFile.tryLock()) {
+            if (lock == null) {
+                ProcessLog.debug("class-data-sharing archive being made by another process");
+                return;
+            }
+            if (Files.isRegularFile(target) && intact(target)) {
+                archive = target;    // made by the process that held the lock before us
+                return;
+            }
+            removeStale(dir);
+            makeLocked(target, baseArgv);
+        } catch (IOException | RuntimeException e) {
+            ProcessLog.debug("class-data-sharing archive not made: {0}", e);
+        }
+    }
+
+    /** How many archives a cache directory keeps, the most recently used ones. */
+    static final int KEEP = 8;
+
+    /** Marks an archive used (its mtime), so that pruning keeps the ones in use. */
+    private static void touch(Path archive) {
+        try {
+            Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException | RuntimeException e) {
+            ProcessLog.debug("could not mark {0} used: {1}", archive, e);
+        }
+    }
+
+    /**
+     * Every rebuilt jar and every JDK update makes a new key, and so a new archive of
+     * 4-5 MB: only the {@link #KEEP} most recently used stay.
+     */
+    private static void prune(Path dir) throws IOException {
+        List<Path> archives = new ArrayList<>();
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "jmp-*.jsa")) {
+            all.forEach(archives::add);
+        }
+        if (archives.size() <= KEEP) {
+            return;
+        }
+        archives.sort(java.util.Comparator.comparingLong(ClassDataSharing::modified).reversed());
+        for (Path old : archives.subList(KEEP, archives.size())) {
+            Files.deleteIfExists(checksumFile(old));
+            Files.deleteIfExists(old);
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static void removeStale(Path dir) throws IOException {
+        long now = System.currentTimeMillis();
+        try (DirectoryStream<Path> tmps = Files.newDirectoryStream(dir, "tmp-*.jsa")) {
+            for (Path tmp : tmps) {
+                if (now - Files.getLastModifiedTime(tmp).toMillis() > STALE.toMillis()) {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+        }
+    }
+
+    private static void makeLocked(Path target, List<String> baseArgv) {
         Path tmp = null;
         try {
-            Files.createDirectories(target.getParent());
             tmp = Files.createTempFile(target.getParent(), "tmp-", ".jsa");
             Files.delete(tmp);   // the JVM creates it; it must not exist
             // Quiet: the dump warns about every class it skips (jnr's Java 5 classes), on
@@ -184,6 +277,7 @@ public final class ClassDataSharing {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             archive = target;
             ProcessLog.debug("class-data-sharing archive ready: {0}", target);
+            prune(target.getParent());
         } catch (IOException | RuntimeException e) {
             ProcessLog.debug("class-data-sharing archive not made: {0}", e);
         } finally {

@@ -265,11 +265,19 @@ public final class WarmStarter {
     }
 
     /**
-     * Sends the booting child the shapes learned so far, then asks it to say it is ready,
-     * and waits for that byte (not consumed; take() reads it) for up to a minute. False if
-     * the child could not be written to or stayed silent: it is then discarded.
+     * Waits until the booting child has prepared (its first byte on the sentinel pipe,
+     * consumed here), then sends it the shapes learned so far, asks it to say it is ready,
+     * and waits for that second byte (not consumed: take() reads it). Why the first byte:
+     * preparing takes ~0.3 s, and shapes learned meanwhile must not be missed; the shapes
+     * are taken only once the child is about to read them. Each wait is at most a minute.
+     * False if the child ended, could not be written to or stayed silent: it is then
+     * discarded.
      */
     private static boolean rehearseAndAwaitReady(Popen popen) {
+        Deadline prepared = Deadline.after(Duration.ofMinutes(1));
+        if (!awaitSentinel(popen, prepared) || readyState(popen) <= 0) {
+            return false;
+        }
         List<byte[]> scripts;
         synchronized (LOCK) {
             scripts = new ArrayList<>(SHAPES.values());
@@ -287,12 +295,17 @@ public final class WarmStarter {
             ProcessLog.debug("warm child pid {0} could not be given its rehearsals: {1}", popen.pid(), e);
             return false;
         }
-        Deadline deadline = Deadline.after(Duration.ofMinutes(1));
+        // The ready byte, or the child's end: take() tells which.
+        return awaitSentinel(popen, Deadline.after(Duration.ofMinutes(1)));
+    }
+
+    /** Until the sentinel pipe is readable (a byte, or the child's end) or the deadline passes. */
+    private static boolean awaitSentinel(Popen popen, Deadline deadline) {
         short[] revents = new short[1];
         while (!deadline.expired()) {
             if (Posix.libc().poll(new int[] {popen.sentinel()}, new short[] {Linux.POLLIN}, revents,
                     deadline.sliceMillis(1000)) > 0) {
-                return true;    // the ready byte, or the child's end: take() tells which
+                return true;
             }
         }
         return false;
