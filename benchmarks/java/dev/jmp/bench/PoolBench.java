@@ -2,6 +2,7 @@ package dev.jmp.bench;
 
 import dev.jmp.Multiprocessing;
 import dev.jmp.Pool;
+import dev.jmp.blocking.Deadline;
 import dev.jmp.spawn.WarmStarter;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,18 +95,12 @@ public class PoolBench {
             Multiprocessing.setStartMethod(startMethod);
         }
 
-        /** Not timed: under warm, two warm children are ready (Pool(2) takes both). */
+        /** Not timed: under warm, the warm children are ready (Pool(2) takes two) and none is booting. */
         @Setup(Level.Invocation)
         public void awaitWarm() throws InterruptedException {
-            if (!startMethod.equals("warm")) {
-                return;
-            }
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (WarmStarter.idlePids().size() < 2) {
-                if (System.nanoTime() - end > 0) {
-                    throw new IllegalStateException("two warm children did not become ready");
-                }
-                Thread.sleep(10);   // polling a count, not synchronizing with a child
+            if (startMethod.equals("warm")
+                    && !WarmStarter.awaitSettled(Deadline.after(java.time.Duration.ofSeconds(60)))) {
+                throw new IllegalStateException("the warm children did not become ready");
             }
         }
 

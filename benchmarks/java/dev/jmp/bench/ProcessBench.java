@@ -39,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * process start is not a two-CPU ping-pong.
  *
  * <p>{@code startMethod}: spawn, and warm (a child JVM booted ahead of time; each
- * sample waits, untimed, until one is ready, so it measures a warm start and not the
- * cold fallback).
+ * sample waits, untimed, until the warm children are ready and none is booting, so it
+ * measures a warm start, neither the cold fallback nor a replacement's boot).
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -61,12 +61,15 @@ public class ProcessBench {
             Multiprocessing.setStartMethod(startMethod);
         }
 
-        /** Not timed: under warm, each sample starts in a warm child that is ready. */
+        /**
+         * Not timed: under warm, each sample starts when every warm slot is ready and no
+         * replacement is booting, as CPython's fork rows run on an otherwise idle machine.
+         */
         @Setup(Level.Invocation)
-        public void awaitWarm() {
+        public void awaitWarm() throws InterruptedException {
             if (startMethod.equals("warm")
-                    && !WarmStarter.awaitReady(Deadline.after(java.time.Duration.ofSeconds(60)))) {
-                throw new IllegalStateException("no warm child became ready");
+                    && !WarmStarter.awaitSettled(Deadline.after(java.time.Duration.ofSeconds(60)))) {
+                throw new IllegalStateException("the warm children did not become ready");
             }
         }
 
