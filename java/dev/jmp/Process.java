@@ -84,6 +84,7 @@ public class Process implements Serializable {
                 }
             }
             Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
+            ParentWatch.prestart();
         }
     }
 
@@ -215,6 +216,7 @@ public class Process implements Serializable {
                 started = fds.isEmpty() && warm ? WarmStarter.take(java) : null;
                 if (started != null) {
                     started.send(payload);
+                    WarmStarter.handedOut();
                 } else {
                     started = Popen.spawn(java, payload, fds);
                 }

@@ -31,6 +31,33 @@ public interface Posix {
      */
     static void bindAll() {
         JnrPosix.bindAll();
+        warmUpCalls(libc());
+    }
+
+    /**
+     * Calls once each function a warm child's first Queue, Pool channel, Lock or
+     * SharedMemory will call, with arguments that fail harmlessly (a name that does not
+     * exist, fd -1). Why: a binding's first call still costs ~1-2 ms (its argument
+     * converters, the errno path), measured as a warm pool worker's first mq_open. No
+     * kernel object is made: every call fails with ENOENT or EBADF.
+     */
+    private static void warmUpCalls(Posix posix) {
+        String absent = "/jmp.0.warmup-absent";
+        Runnable[] calls = {
+            () -> posix.mq_open(absent, Linux.O_RDWR | Linux.O_NONBLOCK),
+            () -> posix.mq_getattr(-1),
+            () -> posix.mq_timedsend(-1, new byte[1], 0, 1, 0, -1),
+            () -> posix.mq_timedreceive(-1, new byte[1], 0, 1, -1),
+            () -> posix.sem_open(absent, 0),
+            () -> posix.shm_open(absent, Linux.O_RDWR, 0),
+        };
+        for (Runnable call : calls) {
+            try {
+                call.run();
+            } catch (RuntimeException expected) {
+                // ENOENT, EBADF: the point was the call.
+            }
+        }
     }
 
     final class Holder {

@@ -95,6 +95,7 @@ public final class WarmStarter {
     /**
      * A warm child ready for a Process of {@code javaBinary}, or null when none is ready
      * yet (the caller then spawns one cold, which is faster than waiting for a boot).
+     * The caller sends the child its Process, then calls {@link #handedOut}.
      */
     public static Popen take(String javaBinary) {
         List<Idle> dead = new ArrayList<>();
@@ -127,8 +128,19 @@ public final class WarmStarter {
             }
         }
         discard(dead);
-        refill(ready != null ? REFILL_DELAY_MILLIS : 0);
+        if (ready == null) {
+            refill();
+        }
         return ready;
+    }
+
+    /**
+     * After the Process has been sent to a child {@link #take} returned: its replacement
+     * boots after {@link #REFILL_DELAY_MILLIS}. Not in take() itself: the Process should
+     * be on its way before anything else is woken.
+     */
+    public static void handedOut() {
+        refillAfter(REFILL_DELAY_MILLIS);
     }
 
     /**
@@ -217,9 +229,19 @@ public final class WarmStarter {
         return posix.read(popen.sentinel(), new byte[1], 0, 1) == 1 ? 1 : -1;
     }
 
-    /** Boots children in the background until SIZE are idle or booting. */
+    private static Thread spawner;      // guarded by LOCK; started at the first enable, then for good
+    private static long bootNotBefore;  // guarded by LOCK; System.nanoTime() before which no boot starts
+
+    /** Wakes the spawner: it boots children until SIZE are idle or booting. */
     private static void refill() {
-        refill(0);
+        synchronized (LOCK) {
+            if (spawner == null) {
+                spawner = new Thread(WarmStarter::spawnLoop, "jmp-warm-spawner");
+                spawner.setDaemon(true);
+                spawner.start();
+            }
+            LOCK.notifyAll();
+        }
     }
 
     /**
@@ -229,25 +251,37 @@ public final class WarmStarter {
      * multiplied the time to the target's first line). After the delay, the new child
      * is well under way. For the same reason only one child boots at a time.
      */
-    private static void refill(long delayMillis) {
+    private static void refillAfter(long delayMillis) {
         synchronized (LOCK) {
-            if (java == null || failures >= MAX_FAILURES || IDLE.size() + booting >= SIZE || booting > 0) {
-                return;
-            }
-            booting++;
+            bootNotBefore = System.nanoTime() + delayMillis * 1_000_000L;
         }
-        Thread t = new Thread(() -> {
-            if (delayMillis > 0) {
-                try {
-                    Thread.sleep(delayMillis);   // a timer, not a synchronization
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        refill();
+    }
+
+    /**
+     * The one thread that boots warm children, one at a time. Why one long-lived thread
+     * and not a thread per boot: starting a thread waits until it runs, and on a busy
+     * machine that cost the start() that handed a child out milliseconds.
+     */
+    private static void spawnLoop() {
+        while (true) {
+            synchronized (LOCK) {
+                while (true) {
+                    boolean wanted = java != null && failures < MAX_FAILURES && booting == 0 && IDLE.size() < SIZE;
+                    long waitNanos = bootNotBefore - System.nanoTime();
+                    if (wanted && waitNanos <= 0) {
+                        break;
+                    }
+                    try {
+                        LOCK.wait(wanted ? Math.max(1, waitNanos / 1_000_000L) : 0);
+                    } catch (InterruptedException e) {
+                        // Nobody interrupts this thread; carry on.
+                    }
                 }
+                booting++;
             }
             bootOne();
-        }, "jmp-warm-spawner");
-        t.setDaemon(true);
-        t.start();
+        }
     }
 
     private static void bootOne() {
@@ -280,7 +314,6 @@ public final class WarmStarter {
         if (!keep && popen != null) {
             discard(List.of(new Idle(popen, forJava)));
         }
-        refill();
     }
 
     /**
