@@ -73,6 +73,10 @@ public final class Bootstrap {
             byte[] payload = new byte[length];
             in.readFully(payload);
             StartTrace.mark("read");
+            if (mode.equals(ClassDataSharing.ARCHIVE)) {
+                ClassDataSharing.archiverMain(payload);
+                System.exit(0);
+            }
             Object process;
             try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(payload))) {
                 StartTrace.mark("ois");

@@ -49,6 +49,7 @@ public final class ClassDataSharing {
     }
 
     static final String TRAIN = "train";
+    static final String ARCHIVE = "archive";
     private static final String QUIET = "-Xlog:cds=off,cds+dynamic=off";
 
     private static final boolean ENABLED = !"false".equals(System.getProperty("jmp.cds", "true"));
@@ -119,10 +120,55 @@ public final class ClassDataSharing {
         if (!MAKING.compareAndSet(false, true)) {
             return;
         }
-        Thread t = new Thread(() -> make(target, baseArgv), "jmp-cds-archiver");
+        Thread t = new Thread(() -> makeDetached(target, baseArgv), "jmp-cds-archiver");
         t.setDaemon(true);
         archiver = t;
         t.start();
+    }
+
+    /**
+     * Runs {@link #make} in a child JVM of its own ({@link Bootstrap} with
+     * {@value #ARCHIVE}) and waits for it. Why a child: making an archive takes 1-2 s
+     * (a training JVM, then a checking one). Made by a thread of this program, it was
+     * abandoned half done whenever the program ended sooner, and a program that always
+     * ends sooner (a script that starts one Process) never got an archive at all. The
+     * archiver child outlives its parent; the next program finds the archive ready.
+     */
+    private static void makeDetached(Path target, List<String> baseArgv) {
+        List<String> argv = new ArrayList<>(baseArgv);
+        argv.add(ARCHIVE);
+        List<String> job = new ArrayList<>();
+        job.add(target.toString());
+        job.addAll(baseArgv);
+        Popen p = null;
+        try {
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                out.writeObject(job.toArray(new String[0]));
+            }
+            p = Popen.boot(argv, List.of());
+            p.send(bytes.toByteArray());
+            p.closePayload();
+            if (p.await(Deadline.after(Duration.ofMinutes(5))) != null
+                    && Files.isRegularFile(target) && intact(target)) {
+                archive = target;
+            }
+        } catch (IOException | RuntimeException e) {
+            ProcessLog.debug("class-data-sharing archiver not started: {0}", e);
+        } finally {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    /** The archiver child's main: {@code payload} is the target path, then the base command line. */
+    static void archiverMain(byte[] payload) throws IOException, ClassNotFoundException {
+        String[] job;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(payload))) {
+            job = (String[]) in.readObject();
+        }
+        make(Path.of(job[0]), List.of(job).subList(1, job.length));
     }
 
     /**

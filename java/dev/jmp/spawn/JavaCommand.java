@@ -26,17 +26,42 @@ public final class JavaCommand {
     private JavaCommand() {
     }
 
+    /**
+     * C2 compiles a method after 10 times the JDK's default counts. Why: in its first
+     * tens of milliseconds a JVM on 2 vCPUs runs its C2 compiler thread beside the main
+     * thread, compiling methods that a start-up runs 5000 times and never again
+     * (serialization, class init), and that thread takes a CPU from the child's own
+     * start. Measured (JDK 17, 2 vCPUs): start() to the first line ~5-8 ms sooner; a
+     * target of ~100 ms of mixed work (sorting, maps, strings) ran in 56-74 ms instead
+     * of 89-177; at ~300 ms of work no difference. Code that stays hot still reaches
+     * C2, a little later. A warm child keeps the defaults: it compiles while idle, and
+     * the code it has compiled is what makes a warm start fast.
+     * {@code -Djmp.childLateC2=false} keeps the defaults in spawned children too.
+     */
+    static final List<String> LATE_C2 = List.of("-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=60000",
+            "-XX:Tier4BackEdgeThreshold=400000");
+
     /** The java binary of the running JVM. */
     public static String defaultJava() {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     }
 
+    /** The command line of a spawned child. */
     public static List<String> argv(String java) {
+        return argv(java, false);
+    }
+
+    /** {@code warm}: of a warm child, which keeps the JIT's default thresholds (see below). */
+    static List<String> argv(String java, boolean warm) {
         List<String> argv = new ArrayList<>();
         argv.add(java);
         argv.add("-Xrs");
         if (!Boolean.getBoolean("jmp.childPerfData")) {
             argv.add("-XX:-UsePerfData");
+        }
+        if (!warm && !"false".equals(System.getProperty("jmp.childLateC2", "true"))) {
+            argv.addAll(LATE_C2);
         }
         for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
             String key = String.valueOf(e.getKey());

@@ -292,7 +292,7 @@ public final class WarmStarter {
         Popen popen = null;
         try {
             if (forJava != null) {
-                List<String> argv = new ArrayList<>(JavaCommand.argv(forJava));
+                List<String> argv = new ArrayList<>(JavaCommand.argv(forJava, true));
                 argv.add(Bootstrap.WARM);
                 popen = Popen.boot(argv, List.of());
             }
