@@ -468,7 +468,9 @@ public final class Engine {
      * one receiver, so a frame is either taken back or already in the busy worker's
      * hands (then it stays held by it): nothing is lost or run twice. Everything not yet
      * received is taken, and the busy worker is sent its function again with its next
-     * task, since a frame taken back may have been the one that carried it.
+     * task, since a frame taken back may have been the one that carried it. The worker
+     * may meanwhile have received the frame after that one, without its function: it
+     * asks for it again ({@link #onResend}).
      */
     private boolean steal() {
         boolean idle = false;
@@ -575,6 +577,9 @@ public final class Engine {
                     case Frames.READY:
                         onReady(Frames.id(frame));
                         break;
+                    case Frames.RESEND:
+                        onResend(Frames.id(frame));
+                        break;
                     case Frames.INIT_FAILED:
                         onInitFailed(Frames.id(frame), Frames.payload(frame));
                         break;
@@ -613,6 +618,30 @@ public final class Engine {
             }
             c.worker.held.remove(c);
             c.job.deliver(c.index, Outcome.remote(ok, value, c.worker.label));
+            dispatch();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A worker received a task whose function it does not have: {@link #steal} took back
+     * the frame that carried it while the worker was receiving the next one. The task
+     * goes back to the front of the queue, and the worker's next task carries the function.
+     */
+    private void onResend(long seq) {
+        lock.lock();
+        try {
+            Chunk c = running.remove(seq);
+            if (c == null) {
+                return;
+            }
+            Worker w = c.worker;
+            w.held.remove(c);
+            w.sent--;
+            w.lastJob = -1;
+            pending.addFirst(c);
             dispatch();
             changed.signalAll();
         } finally {

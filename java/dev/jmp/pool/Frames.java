@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
  * worker -> pool (the shared result channel), and the pool's own markers on it
  *   RESULT      seq:8 ok:1 value       (value: the result or the exception, serialized)
  *   READY       worker:8               (the worker runs: its initializer is done)
+ *   RESEND      seq:8                  (that task came without its function: send it again, with it)
  *   INIT_FAILED worker:8 error         (the initializer threw)
  *   EXITED      worker:8               (the pool saw the worker's sentinel: it has exited)
  *   WAKE                               (the pool is shutting down)
@@ -35,6 +36,7 @@ final class Frames {
     static final byte EXITED = 13;
     static final byte WAKE = 14;
     static final byte READY = 15;
+    static final byte RESEND = 16;
 
     /** Task modes: a Call run once, or a Func applied to every item of a Batch. */
     static final byte APPLY = 1;
@@ -84,13 +86,17 @@ final class Frames {
         return ByteBuffer.allocate(1 + 8).put(EXITED).putLong(worker).array();
     }
 
+    static byte[] resend(long seq) {
+        return ByteBuffer.allocate(1 + 8).put(RESEND).putLong(seq).array();
+    }
+
     static byte[] ready(long worker) {
         return ByteBuffer.allocate(1 + 8).put(READY).putLong(worker).array();
     }
 
     // ---- reading --------------------------------------------------------------------
 
-    /** seq of a TASK or RESULT frame; worker id of READY, INIT_FAILED and EXITED. */
+    /** seq of a TASK, RESULT or RESEND frame; worker id of READY, INIT_FAILED and EXITED. */
     static long id(byte[] frame) {
         return ByteBuffer.wrap(frame).getLong(1);
     }

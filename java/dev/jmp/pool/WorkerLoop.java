@@ -64,6 +64,13 @@ final class WorkerLoop implements Task {
                 break;      // STOP
             }
             Frames.Task task = Frames.readTask(frame);
+            if (task.func() == null && task.job() != job) {
+                // The pool took back the frame that carried this job's function (to give
+                // unreceived tasks to an idle worker) while this one was on its way here:
+                // a message queue hands frames out in order, but the two receivers race.
+                results.send(Frames.resend(task.seq()), Deadline.never(), "asking for a task's function");
+                continue;
+            }
             byte[] reply = run(task);
             results.send(reply, Deadline.never(), "sending a result");
             completed++;

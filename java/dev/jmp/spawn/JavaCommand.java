@@ -27,16 +27,19 @@ public final class JavaCommand {
     }
 
     /**
-     * C2 compiles a method after 10 times the JDK's default counts. Why: in its first
+     * With {@code -Djmp.childLateC2=true}: C2 compiles a method after 10 times the JDK's
+     * default counts. Why one would: in its first
      * tens of milliseconds a JVM on 2 vCPUs runs its C2 compiler thread beside the main
      * thread, compiling methods that a start-up runs 5000 times and never again
      * (serialization, class init), and that thread takes a CPU from the child's own
      * start. Measured (JDK 17, 2 vCPUs): start() to the first line ~5-8 ms sooner; a
      * target of ~100 ms of mixed work (sorting, maps, strings) ran in 56-74 ms instead
-     * of 89-177; at ~300 ms of work no difference. Code that stays hot still reaches
-     * C2, a little later. A warm child keeps the defaults: it compiles while idle, and
-     * the code it has compiled is what makes a warm start fast.
-     * {@code -Djmp.childLateC2=false} keeps the defaults in spawned children too.
+     * of 89-177; at ~300 ms of work no difference. Why it is not the default: code that
+     * runs between 5 000 and 50 000 times stays longer in C1's profiling tier, and a
+     * spawned Pool(2) mapping 100k items measured 2.74 ms instead of 2.47 (within the
+     * noise of this 2-vCPU machine, but a library should not trade its users' steady
+     * state for its own start-up unasked). A warm child never gets it: it compiles while
+     * idle, and the code it has compiled is what makes a warm start fast.
      */
     static final List<String> LATE_C2 = List.of("-XX:Tier4InvocationThreshold=50000",
             "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=60000",
@@ -60,7 +63,7 @@ public final class JavaCommand {
         if (!Boolean.getBoolean("jmp.childPerfData")) {
             argv.add("-XX:-UsePerfData");
         }
-        if (!warm && !"false".equals(System.getProperty("jmp.childLateC2", "true"))) {
+        if (!warm && Boolean.getBoolean("jmp.childLateC2")) {
             argv.addAll(LATE_C2);
         }
         for (Map.Entry<Object, Object> e : System.getProperties().entrySet()) {
