@@ -55,7 +55,7 @@ public final class Bootstrap {
             if (mode.equals(WARM)) {
                 prepare();
                 signalParent();     // "prepared": the parent now sends rehearsals, then asks for "ready"
-            } else {
+            } else if (!mode.equals(ClassDataSharing.ARCHIVE)) {    // the archiver reads no Process
                 new Preinit().start();
                 primeReading();
                 StartTrace.mark("primed");

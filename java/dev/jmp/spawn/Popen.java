@@ -92,7 +92,7 @@ public final class Popen {
 
     /** Length-prefixed, so the child knows where the payload ends and the silence starts. */
     public void send(byte[] payload) {
-        if (!write(frame(payload.length, payload, false))) {
+        if (!write(frame(payload, payload.length))) {
             // The child died before reading its task (a bad JVM option, say); its exit
             // code tells the story, as it does when the whole payload fit in the pipe.
             ProcessLog.debug("child pid {0} exited before reading its task", pid);
@@ -101,20 +101,20 @@ public final class Popen {
 
     /** To an idle warm child: rehearse this shape. False if the child is gone. */
     boolean sendRehearsal(byte[] script) {
-        return write(frame(script.length, script, true));
+        return write(frame(script, FRAME_REHEARSAL, script.length));
     }
 
     /** To a booting warm child: say ready once everything sent before is done. */
     boolean requestReady() {
-        return write(frame(FRAME_READY, new byte[0], false));
+        return write(frame(new byte[0], FRAME_READY));
     }
 
-    private static byte[] frame(int header, byte[] body, boolean rehearsal) {
-        int prefix = rehearsal ? 8 : 4;
+    /** The header ints, big-endian, then the body. */
+    private static byte[] frame(byte[] body, int... header) {
+        int prefix = 4 * header.length;
         byte[] frame = new byte[prefix + body.length];
-        putInt(frame, 0, rehearsal ? FRAME_REHEARSAL : header);
-        if (rehearsal) {
-            putInt(frame, 4, header);
+        for (int i = 0; i < header.length; i++) {
+            putInt(frame, 4 * i, header[i]);
         }
         System.arraycopy(body, 0, frame, prefix, body.length);
         return frame;
