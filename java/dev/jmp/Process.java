@@ -72,6 +72,11 @@ public class Process implements Serializable {
         }
 
         @Override
+        public Object decode(byte[] payload, ClassLoader loader) throws IOException, ReflectiveOperationException {
+            return DirectPayload.decode(payload, loader);
+        }
+
+        @Override
         public void prepare() {
             Task noop = () -> { };
             for (int i = 0; i < 50; i++) {
@@ -82,6 +87,15 @@ public class Process implements Serializable {
                 } catch (IOException | ClassNotFoundException e) {
                     throw new IllegalStateException("warm child could not prepare", e);
                 }
+            }
+            // The direct payload's path too: the class-data archive, made by a child that
+            // prepares, then holds its classes.
+            Process p = new Process(noop);
+            byte[] direct = DirectPayload.encode(p, noop, p.name, false, p.identity, OWN_PID, "warm-up");
+            try {
+                DirectPayload.decode(direct, Process.class.getClassLoader());
+            } catch (IOException | ReflectiveOperationException | NullPointerException e) {
+                throw new IllegalStateException("warm child could not prepare", e);
             }
             Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
             ParentWatch.prestart();
@@ -131,6 +145,22 @@ public class Process implements Serializable {
         this.parentPid = parentPid;
         this.role = role;
         this.sentinel = sentinel;
+    }
+
+    /** In a child, the Process its parent sent as a {@link DirectPayload}. */
+    static Process received(Task target, String name, boolean daemon, int[] identity, int parentPid,
+                            String parentName) {
+        return new Process(target, name, daemon, identity, parentPid, parentName);
+    }
+
+    private Process(Task target, String name, boolean daemon, int[] identity, int parentPid, String parentName) {
+        this.target = target;
+        this.name = name;
+        this.daemon = daemon;
+        this.identity = identity;
+        this.parentPid = parentPid;
+        this.parentName = parentName;
+        this.role = null;
     }
 
     /** Never started, only serialized: see {@link #warmUpParent}. */
@@ -211,7 +241,7 @@ public class Process implements Serializable {
             String java = Multiprocessing.executable();
             try (FdHandover handover = FdHandover.begin()) {
                 boolean warm = Multiprocessing.getStartMethod().equals("warm");
-                payload = serialize(this, warm);
+                payload = payload(this, warm);
                 List<Integer> fds = handover.parentFds();
                 started = fds.isEmpty() && warm ? WarmStarter.take(java) : null;
                 if (started != null) {
@@ -227,6 +257,22 @@ public class Process implements Serializable {
             Multiprocessing.addChild(this);
             ProcessLog.debug("started {0} as pid {1}", name, started.pid());
         }
+    }
+
+    /**
+     * What start() sends: for a spawned child, a {@link DirectPayload} when the Process
+     * allows one, else Java serialization. A warm child has already paid for
+     * ObjectInputStream, so it always gets Java serialization, and the shape of its
+     * target is learned for the warm children booted later.
+     */
+    private static byte[] payload(Process p, boolean warm) {
+        if (!warm) {
+            byte[] direct = DirectPayload.encode(p, p.target, p.name, p.daemon, p.identity, p.parentPid, p.parentName);
+            if (direct != null) {
+                return direct;
+            }
+        }
+        return serialize(p, warm);
     }
 
     /** With {@code learnShape}, warm children booted later rehearse this target's shape. */
@@ -442,6 +488,7 @@ public class Process implements Serializable {
      */
     private static int bootstrapChild(Object obj, InputStream parentPipe) {
         Process self = (Process) obj;
+        self.sentinel = -1;     // Java serialization leaves a transient int 0: "not started" in a child
         Process parentView = new Process("_ParentProcess", self.parentName, self.parentPid, FdHandover.PAYLOAD_FD);
         Multiprocessing.becomeChild(self, parentView);
         System.setIn(InputStream.nullInputStream());    // as Python: a child's stdin is /dev/null

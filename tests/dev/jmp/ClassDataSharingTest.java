@@ -69,7 +69,9 @@ class ClassDataSharingTest {
         byte[] bytes = Files.readAllBytes(archive);
         Files.write(archive, java.util.Arrays.copyOf(bytes, bytes.length / 3));
         assertEquals("archive true used true exitcodes 0", run(classpath, cache));
-        assertEquals(bytes.length, Files.size(archive));
+        // Made again, whole (not byte for byte: what a training JVM archives can differ
+        // by a page from one run to the next).
+        assertTrue(Files.size(archive) > bytes.length * 9L / 10, Files.size(archive) + " bytes against " + bytes.length);
     }
 
     private static String run(List<String> classpath, Path cache) throws IOException, InterruptedException {

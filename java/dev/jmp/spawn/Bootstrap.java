@@ -22,9 +22,12 @@ import java.io.ObjectInputStream;
  * the parent sends ({@link Rehearsal}), writes a second byte when the parent asks it
  * to say it is ready, and waits like any child.
  *
- * <p>A spawned child starts {@link Preinit} first thing and meanwhile primes what
- * reading a Process needs; {@code -Djmp.traceStart=true} prints where its start went
- * ({@link StartTrace}).
+ * <p>A spawned child reads its payload first. A plain Process whose target is a lambda
+ * that captured only plain values comes as a direct payload ({@link LambdaRef}) and is
+ * built without Java serialization, whose first use costs a JVM 15-20 ms of CPU. Any
+ * other Process comes serialized: the child then starts {@link Preinit} and meanwhile
+ * primes what reading a Process needs. {@code -Djmp.traceStart=true} prints where its
+ * start went ({@link StartTrace}).
  *
  * <p>The payload comes from our own parent through a pipe no one else holds, so it
  * is read without an ObjectInputFilter: it is as trusted as the command line.
@@ -36,6 +39,13 @@ public final class Bootstrap {
     static final String WARM = "warm";
 
     private static volatile boolean child;
+
+    private static volatile boolean direct;
+
+    /** True in a child whose Process came as a direct payload (for tests). */
+    static boolean readDirectPayload() {
+        return direct;
+    }
 
     /** True in a JVM that jmp started as a child. */
     public static boolean isChild() {
@@ -55,10 +65,6 @@ public final class Bootstrap {
             if (mode.equals(WARM)) {
                 prepare();
                 signalParent();     // "prepared": the parent now sends rehearsals, then asks for "ready"
-            } else if (!mode.equals(ClassDataSharing.ARCHIVE)) {    // the archiver reads no Process
-                new Preinit().start();
-                primeReading();
-                StartTrace.mark("primed");
             }
             DataInputStream in = new DataInputStream(
                     new FileInputStream("/proc/self/fd/" + FdHandover.PAYLOAD_FD));
@@ -77,17 +83,10 @@ public final class Bootstrap {
                 ClassDataSharing.archiverMain(payload);
                 System.exit(0);
             }
-            Object process;
-            try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(payload))) {
-                StartTrace.mark("ois");
-                process = ois.readObject();
-            }
-            StartTrace.mark("readObject");
-            Class.forName("dev.jmp.Process", true, Bootstrap.class.getClassLoader());
-            StartTrace.mark("processClass");
+            Object process = readProcess(payload, mode.equals(WARM));
             code = ChildEntry.Registry.get().bootstrap(process, in);
             StartTrace.mark("ran");
-        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+        } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
             // The target could not even be read (a class missing from the classpath, a
             // readObject that threw): report it as Python reports an unpicklable one.
             System.err.println("jmp: child could not load its Process:");
@@ -99,6 +98,38 @@ public final class Bootstrap {
         StartTrace.mark("exit");
         StartTrace.print();
         System.exit(code);
+    }
+
+    /**
+     * The Process in {@code payload}: a {@link LambdaRef}-style direct payload, built
+     * without Java serialization, or a serialized one. The payload is read first (the
+     * parent wrote it before this JVM booted), so a child sent a direct payload never
+     * initializes ObjectInputStream; one sent a serialized payload in a fresh JVM starts
+     * {@link Preinit} and primes while Preinit runs.
+     */
+    private static Object readProcess(byte[] payload, boolean warm) throws IOException, ReflectiveOperationException {
+        ClassLoader loader = Bootstrap.class.getClassLoader();
+        Object process;
+        if (ChildEntry.isDirect(payload)) {
+            Class.forName("dev.jmp.Process", true, loader);   // registers the ChildEntry
+            process = ChildEntry.Registry.get().decode(payload, loader);
+            direct = true;
+            StartTrace.mark("decoded");
+            return process;
+        }
+        if (!warm) {
+            new Preinit().start();
+            primeReading();
+            StartTrace.mark("primed");
+        }
+        try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(payload))) {
+            StartTrace.mark("ois");
+            process = ois.readObject();
+        }
+        StartTrace.mark("readObject");
+        Class.forName("dev.jmp.Process", true, loader);
+        StartTrace.mark("processClass");
+        return process;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.jmp.spawn;
 
+import java.io.IOException;
 import java.io.InputStream;
 
 /**
@@ -8,6 +9,21 @@ import java.io.InputStream;
  * JDK's SharedSecrets pattern), so the public package exposes nothing for it.
  */
 public interface ChildEntry {
+
+    /**
+     * The first two bytes of a Process payload that is not Java serialization (whose
+     * stream starts 0xACED): "JM", then the fields of a plain Process whose target is a
+     * {@link LambdaRef}. See {@code dev.jmp.DirectPayload}.
+     */
+    int DIRECT_MAGIC = 0x4A4D;
+
+    /** True if {@code payload} starts with {@link #DIRECT_MAGIC}. */
+    static boolean isDirect(byte[] payload) {
+        return payload.length >= 2 && ((payload[0] & 0xff) << 8 | (payload[1] & 0xff)) == DIRECT_MAGIC;
+    }
+
+    /** Builds the Process a direct payload describes, loading classes through {@code loader}. */
+    Object decode(byte[] payload, ClassLoader loader) throws IOException, ReflectiveOperationException;
 
     /**
      * Makes {@code process} this JVM's current process, runs it, and returns the exit

@@ -3,7 +3,8 @@ package dev.jmp.spawn;
 import java.io.ObjectInputFilter;
 
 /**
- * A thread a spawned child starts first thing, to initialize what its first
+ * A thread a spawned child sent a serialized Process (not a direct payload: see
+ * {@link LambdaRef}) starts first thing, to initialize what its first
  * {@code ObjectInputStream} would otherwise initialize on the main thread, while the
  * main thread reads the payload and initializes ObjectInputStream itself.
  *

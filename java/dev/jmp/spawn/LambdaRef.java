@@ -1,0 +1,134 @@
+package dev.jmp.spawn;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+/**
+ * A serializable lambda sent by reference, as pickle sends a function: the class and
+ * method that implement it, plus the values it captured, when each is a plain value
+ * (null, a String or a boxed primitive). Read back, it is rebuilt exactly as
+ * {@code SerializedLambda.readResolve} rebuilds it, through the capturing class's
+ * {@code $deserializeLambda$}, so the lambda a child gets is the one Java
+ * serialization would give it.
+ *
+ * <p>Why not let ObjectInputStream do it: a JVM's first ObjectInputStream costs it
+ * 15-20 ms of CPU before the first object (the filter configuration scans every jar
+ * on the classpath for a logging backend and loads the security properties; the
+ * descriptors of Process, SerializedLambda and Integer each generate an accessor
+ * class). Measured on JDK 17 in a fresh JVM with its class-data archive: reading a
+ * Process with a lambda target by Java serialization, ~23 ms of CPU; this way, ~5 ms,
+ * nearly all of it the JVM's first lambda link, which the target needs anyway. A
+ * spawned child pays for serialization only if its target uses it.
+ *
+ * <p>Anything else (a lambda capturing an object, a class implementing Task, a lambda
+ * whose class sits in a named module that does not open its package to jmp) is not a
+ * LambdaRef: {@link #of} says null and the caller uses Java serialization.
+ */
+public final class LambdaRef {
+    private LambdaRef() {
+    }
+
+    private static final String DESERIALIZE = "$deserializeLambda$";
+
+    /**
+     * The serialized form of {@code fn} if it is a serializable lambda whose captured
+     * values are all plain and whose capturing class this module may open; else null.
+     */
+    public static SerializedLambda of(Object fn) {
+        if (fn == null || !fn.getClass().isSynthetic()) {
+            return null;
+        }
+        Object replaced;
+        try {
+            // Every serializable lambda class has a private writeReplace; ObjectOutputStream
+            // calls it the same way.
+            Method writeReplace = fn.getClass().getDeclaredMethod("writeReplace");
+            writeReplace.setAccessible(true);
+            replaced = writeReplace.invoke(fn);
+        } catch (ReflectiveOperationException | RuntimeException notASerializableLambda) {
+            return null;
+        }
+        if (!(replaced instanceof SerializedLambda lambda) || !openToUs(fn.getClass())) {
+            return null;
+        }
+        for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+            if (!PlainValue.isPlain(lambda.getCapturedArg(i))) {
+                return null;
+            }
+        }
+        return lambda;
+    }
+
+    /**
+     * The child calls the capturing class's private {@code $deserializeLambda$}; that
+     * needs its package open to us, which every class path package is. (The hidden
+     * lambda class is in the capturing class's package and module.)
+     */
+    private static boolean openToUs(Class<?> lambdaClass) {
+        Module module = lambdaClass.getModule();
+        return module.isOpen(lambdaClass.getPackageName(), LambdaRef.class.getModule());
+    }
+
+    /** Writes {@code lambda} (from {@link #of}). Class names are written as binary names. */
+    public static void write(SerializedLambda lambda, DataOutputStream out) throws IOException {
+        out.writeUTF(lambda.getCapturingClass().replace('/', '.'));
+        out.writeUTF(lambda.getFunctionalInterfaceClass());
+        out.writeUTF(lambda.getFunctionalInterfaceMethodName());
+        out.writeUTF(lambda.getFunctionalInterfaceMethodSignature());
+        out.writeInt(lambda.getImplMethodKind());
+        out.writeUTF(lambda.getImplClass());
+        out.writeUTF(lambda.getImplMethodName());
+        out.writeUTF(lambda.getImplMethodSignature());
+        out.writeUTF(lambda.getInstantiatedMethodType());
+        out.writeInt(lambda.getCapturedArgCount());
+        for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+            PlainValue.write(lambda.getCapturedArg(i), out);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote and rebuilds the lambda, loading its capturing
+     * class through {@code loader}.
+     */
+    public static Object read(DataInputStream in, ClassLoader loader) throws IOException, ReflectiveOperationException {
+        Class<?> capturing = Class.forName(in.readUTF(), false, loader);
+        String fiClass = in.readUTF();
+        String fiMethod = in.readUTF();
+        String fiSignature = in.readUTF();
+        int implKind = in.readInt();
+        String implClass = in.readUTF();
+        String implMethod = in.readUTF();
+        String implSignature = in.readUTF();
+        String instantiated = in.readUTF();
+        int count = in.readInt();
+        if (count < 0 || count > 255) {     // a method has at most 255 parameter slots
+            throw new StreamCorruptedException("lambda with " + count + " captured values");
+        }
+        Object[] captured = new Object[count];
+        for (int i = 0; i < count; i++) {
+            captured[i] = PlainValue.read(in);
+        }
+        SerializedLambda lambda = new SerializedLambda(capturing, fiClass, fiMethod, fiSignature,
+                implKind, implClass, implMethod, implSignature, instantiated, captured);
+        Method deserialize = capturing.getDeclaredMethod(DESERIALIZE, SerializedLambda.class);
+        deserialize.setAccessible(true);
+        try {
+            return deserialize.invoke(null, lambda);
+        } catch (InvocationTargetException e) {
+            // "Invalid lambda deserialization": the class changed since the parent loaded it.
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+}

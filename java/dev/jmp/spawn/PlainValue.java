@@ -1,0 +1,77 @@
+package dev.jmp.spawn;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+
+/**
+ * The values a {@link LambdaRef} carries without Java serialization: null, String and
+ * the eight boxed primitives, each as a tag byte and its value. Strings use
+ * {@code writeUTF}, Java serialization's own encoding (modified UTF-8), so a String
+ * with an unpaired surrogate arrives as it left; one longer than 65535 encoded bytes
+ * makes {@code write} fail, and the caller falls back to Java serialization.
+ */
+final class PlainValue {
+    private PlainValue() {
+    }
+
+    static boolean isPlain(Object v) {
+        return v == null || v instanceof String || v instanceof Integer || v instanceof Long
+                || v instanceof Boolean || v instanceof Double || v instanceof Float
+                || v instanceof Character || v instanceof Byte || v instanceof Short;
+    }
+
+    static void write(Object v, DataOutputStream out) throws IOException {
+        if (v == null) {
+            out.writeByte('N');
+        } else if (v instanceof String s) {
+            out.writeByte('T');
+            out.writeUTF(s);
+        } else if (v instanceof Integer i) {
+            out.writeByte('I');
+            out.writeInt(i);
+        } else if (v instanceof Long l) {
+            out.writeByte('J');
+            out.writeLong(l);
+        } else if (v instanceof Boolean b) {
+            out.writeByte('Z');
+            out.writeBoolean(b);
+        } else if (v instanceof Double d) {
+            out.writeByte('D');
+            out.writeLong(Double.doubleToRawLongBits(d));
+        } else if (v instanceof Float f) {
+            out.writeByte('F');
+            out.writeInt(Float.floatToRawIntBits(f));
+        } else if (v instanceof Character c) {
+            out.writeByte('C');
+            out.writeChar(c);
+        } else if (v instanceof Byte b) {
+            out.writeByte('B');
+            out.writeByte(b);
+        } else if (v instanceof Short s) {
+            out.writeByte('S');
+            out.writeShort(s);
+        } else {
+            throw new IllegalArgumentException("not a plain value: " + v.getClass().getName());
+        }
+    }
+
+    /** Boxed by {@code valueOf}; Java serialization would make new boxes, equal to these. */
+    static Object read(DataInputStream in) throws IOException {
+        int tag = in.readUnsignedByte();
+        switch (tag) {
+            case 'N': return null;
+            case 'T': return in.readUTF();
+            case 'I': return in.readInt();
+            case 'J': return in.readLong();
+            case 'Z': return in.readBoolean();
+            case 'D': return Double.longBitsToDouble(in.readLong());
+            case 'F': return Float.intBitsToFloat(in.readInt());
+            case 'C': return in.readChar();
+            case 'B': return in.readByte();
+            case 'S': return in.readShort();
+            default: throw new StreamCorruptedException("unknown plain value tag " + tag);
+        }
+    }
+}

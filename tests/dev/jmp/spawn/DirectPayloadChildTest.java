@@ -1,0 +1,89 @@
+package dev.jmp.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.jmp.Multiprocessing;
+import dev.jmp.Process;
+import dev.jmp.Task;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Spawned children across real JVMs: a plain Process whose lambda captured plain values
+ * arrives as a direct payload (no Java serialization) and is the same Process; any
+ * other target still arrives, by Java serialization.
+ */
+class DirectPayloadChildTest {
+
+    @BeforeAll
+    static void spawn() {
+        Multiprocessing.setStartMethod("spawn");
+    }
+
+    private static void check(boolean ok, int exitcode) {
+        if (!ok) {
+            System.exit(exitcode);
+        }
+    }
+
+    private static int run(Process p) {
+        p.start();
+        p.join();
+        int code = p.exitcode();
+        p.close();
+        return code;
+    }
+
+    @Test
+    void aLambdaWithPlainCapturesArrivesDirectAndWhole() {
+        int n = 42;
+        String word = "\u00e9t\u00e9 \ud83d\ude00";
+        Long none = null;
+        double d = -0.5;
+        int parentPid = (int) ProcessHandle.current().pid();
+        Task target = () -> {
+            check(Bootstrap.readDirectPayload(), 3);
+            check(n == 42 && word.equals("\u00e9t\u00e9 \ud83d\ude00") && none == null && d == -0.5, 4);
+            Process me = Multiprocessing.currentProcess();
+            check(me.name().equals("direct-child") && me.daemon(), 5);
+            check(Multiprocessing.parentProcess().pid() == parentPid, 6);
+            try {
+                me.sentinel();
+                System.exit(7);
+            } catch (IllegalStateException notStarted) {
+                // as in Python: the child's own Process has no sentinel
+            }
+        };
+        Process p = new Process(target, "direct-child");
+        p.setDaemon(true);
+        assertEquals(0, run(p));
+    }
+
+    @Test
+    void aLambdaCapturingAnObjectStillArrivesBySerialization() {
+        List<String> items = new ArrayList<>(List.of("a", "b"));
+        Task target = () -> {
+            check(!Bootstrap.readDirectPayload(), 3);
+            check(items.equals(List.of("a", "b")), 4);
+        };
+        assertEquals(0, run(new Process(target)));
+    }
+
+    @Test
+    void aSubclassStillArrivesBySerialization() {
+        assertEquals(0, run(new Sub()));
+    }
+
+    static final class Sub extends Process {
+        private static final long serialVersionUID = 1L;
+        private final int field = Integer.parseInt("9");
+
+        @Override
+        public void run() {
+            check(!Bootstrap.readDirectPayload(), 3);
+            check(field == 9, 4);
+        }
+    }
+}
