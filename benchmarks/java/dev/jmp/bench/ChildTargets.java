@@ -19,7 +19,18 @@ final class ChildTargets {
         return () -> { };
     }
 
+    /**
+     * The usual shape of a target, a lambda that captured plain values (here the FIFO's
+     * path, a String), as Python's {@code Process(target=f, args=(path,))}: a spawned
+     * child gets it as a direct payload, without Java serialization.
+     */
     static Task firstLine(FirstLineFifo out) {
+        String path = out.path();
+        return () -> FirstLineFifo.signal(path);
+    }
+
+    /** The same, capturing the FirstLineFifo object: sent by Java serialization. */
+    static Task firstLineCapturingAnObject(FirstLineFifo out) {
         return () -> out.signal();
     }
 

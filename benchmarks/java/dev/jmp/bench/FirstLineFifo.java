@@ -43,8 +43,17 @@ final class FirstLineFifo implements Serializable {
         }
     }
 
+    String path() {
+        return path;
+    }
+
     /** In the child: one byte to the parent. */
     void signal() {
+        signal(path);
+    }
+
+    /** In the child: one byte to the parent through the FIFO at {@code path}. */
+    static void signal(String path) {
         try (FileOutputStream out = new FileOutputStream(path)) {
             out.write('x');
         } catch (IOException e) {

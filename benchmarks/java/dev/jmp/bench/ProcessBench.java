@@ -119,6 +119,20 @@ public class ProcessBench {
         return p;
     }
 
+    /**
+     * The same with a target that captured an object (the FirstLineFifo), which a
+     * spawned child must read with Java serialization: what a child pays for
+     * ObjectInputStream's first use.
+     */
+    @Benchmark
+    public Process startToFirstLineSerialized(Method m, FirstLine f) {
+        Process p = new Process(ChildTargets.firstLineCapturingAnObject(f.fifo));
+        m.started = p;
+        p.start();
+        f.fifo.awaitSignal();
+        return p;
+    }
+
     /** The JDK's floor: spawn {@code java -cp <same classpath> dev.jmp.bench.Hello} and wait. */
     @State(Scope.Benchmark)
     public static class HelloCommand {

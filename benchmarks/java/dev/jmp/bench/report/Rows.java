@@ -44,7 +44,13 @@ final class Rows {
                 .c("spawn.first_line").jmp("ProcessBench.startToFirstLine", "startMethod=spawn")
                 .py("proc.first_line.spawn")
                 .target(atMost(1.5, JAVA_HELLO, "9").shownAs("java Hello"))
-                .note("The child's first line writes a byte on an inherited pipe; the parent's clock stops when it reads it."));
+                .note("The child's first line writes a byte to a FIFO whose path the target captured (a plain "
+                        + "value: a direct payload, no Java serialization); the parent's clock stops when it reads it."));
+        rows.add(new Row(s, "Process() to first line, target capturing an object (spawn)", "any", Unit.MS)
+                .c("spawn.first_line").jmp("ProcessBench.startToFirstLineSerialized", "startMethod=spawn")
+                .py("proc.first_line.spawn")
+                .note("No target: the row above with a lambda that captured an object, which goes by Java "
+                        + "serialization, so the child pays for ObjectInputStream's first use."));
         rows.add(new Row(s, JAVA_HELLO, "any", Unit.MS)
                 .c("spawn.true").jmp("ProcessBench.javaHello").py("python.bare_start").reference()
                 .note("Yardstick, not jmp: a bare JVM (and a bare interpreter) spawned and waited for."));
