@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 
@@ -107,20 +108,27 @@ public final class Rehearsal {
         }
     }
 
-    private static final Set<Class<?>> LEARNED = Collections.synchronizedSet(
-            Collections.newSetFromMap(new WeakHashMap<>()));
+    /** The shape key each class was last learned under. */
+    private static final Map<Class<?>, String> LEARNED = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
-     * Notes the shape of {@code obj} (a pool's function, say) for warm children booted
-     * from now on, the first time its class is seen: the serialization is paid once.
+     * Notes the shape of {@code obj} (a pool's function, a target sent as a direct
+     * payload) for warm children booted from now on, the first time its class is seen,
+     * and again only if the shape has since left the warm starter's most recent ones:
+     * the serialization is paid once, and a class in use keeps its place among them.
      */
     public static void learnOnce(Object obj) {
-        if (obj == null || !LEARNED.add(obj.getClass())) {
+        if (obj == null || !WarmStarter.keepsShapes()) {
+            return;
+        }
+        String known = LEARNED.get(obj.getClass());
+        if (known != null && WarmStarter.touch(known)) {
             return;
         }
         try (Recorder r = new Recorder(OutputStream.nullOutputStream())) {
             r.writeObject(obj);
             WarmStarter.learn(r);
+            LEARNED.put(obj.getClass(), r.key());
         } catch (IOException | RuntimeException e) {
             ProcessLog.debug("no shape for {0}: {1}", obj.getClass().getName(), e);
         }

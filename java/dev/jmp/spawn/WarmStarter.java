@@ -165,6 +165,23 @@ public final class WarmStarter {
         }
     }
 
+    /** True while warm is selected and shapes are kept ({@code jmp.warm.shapes} > 0). */
+    static boolean keepsShapes() {
+        synchronized (LOCK) {
+            return java != null && SHAPES_KEPT > 0;
+        }
+    }
+
+    /**
+     * True if the shape {@code key} is among those kept (and now the most recent of
+     * them); false if it is not (never learned, evicted, or warm is off).
+     */
+    static boolean touch(String key) {
+        synchronized (LOCK) {
+            return java != null && SHAPES.get(key) != null;
+        }
+    }
+
     /** Pids of the idle warm children (for tests and diagnostics). */
     public static List<Integer> idlePids() {
         synchronized (LOCK) {

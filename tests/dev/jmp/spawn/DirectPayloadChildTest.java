@@ -1,10 +1,13 @@
 package dev.jmp.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
 import dev.jmp.Task;
+import dev.jmp.blocking.Deadline;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +62,28 @@ class DirectPayloadChildTest {
         Process p = new Process(target, "direct-child");
         p.setDaemon(true);
         assertEquals(0, run(p));
+    }
+
+    @Test
+    void aWarmChildGetsADirectPayloadToo() {
+        Multiprocessing.setStartMethod("warm");
+        try {
+            assertTrue(WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60))), "no warm child became ready");
+            int idle = WarmStarter.idlePids().get(0);
+            String word = "warm";
+            char c = 'w';
+            Process p = new Process(() -> {
+                check(Bootstrap.readDirectPayload(), 3);
+                check(word.equals("warm") && c == 'w', 4);
+            });
+            p.start();
+            assertEquals(idle, p.pid().intValue(), "not run by the warm child");
+            p.join();
+            assertEquals(0, p.exitcode());
+            p.close();
+        } finally {
+            Multiprocessing.setStartMethod("spawn");
+        }
     }
 
     @Test
