@@ -42,6 +42,9 @@ final class Channel implements Serializable {
 
     /** A handle on {@code name} that has not opened anything yet (opens at first use). */
     static Channel named(String name) {
+        if (!MessageQueue.validName(name)) {
+            throw new IllegalArgumentException("pool channel: bad message queue name");
+        }
         return new Channel(MessageQueue.attach(name));
     }
 

@@ -261,7 +261,7 @@ public final class Engine {
     /** Lock held. */
     private void startWorker(Slot slot) {
         long id = nextWorker++;
-        Process p = new Process(new WorkerLoop(id, slot.tasks, results, initializer, maxtasks));
+        Process p = new Process(WorkerLoop.target(id, slot.tasks, results, initializer, maxtasks));
         p.setName(p.name().replace("Process", "PoolWorker"));
         p.setDaemon(true);
         p.start();

@@ -2,8 +2,11 @@ package dev.jmp.pool;
 
 import dev.jmp.Call;
 import dev.jmp.Func;
+import dev.jmp.spawn.LambdaRef;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -34,6 +37,7 @@ public final class WarmUp {
         byte[] callBytes = Codec.encode(call, "warm-up");
         byte[] funcBytes = Codec.encode(func, "warm-up");
         byte[] args = Codec.encode(new Batch(List.of(1, 2, 3)), "warm-up");
+        linkWorkerTarget(unused);
         for (int i = 0; i < ROUNDS; i++) {
             // The target alone: a Process would advance the counter that names children.
             readBack(new WorkerLoop(i, unused, unused, null, 0));
@@ -41,6 +45,24 @@ public final class WarmUp {
             Outcome.remote(Frames.resultOk(r), Frames.payload(r), "warm-up").value();
             r = loop.run(Frames.readTask(Frames.task(i, 2L * i + 1, Frames.MAP, funcBytes, args)));
             Outcome.remote(Frames.resultOk(r), Frames.payload(r), "warm-up").value();
+        }
+    }
+
+    /**
+     * A worker's target without an initializer comes as a direct payload: sent by
+     * reference and rebuilt, once, here, so its lambda is linked before a pool needs it.
+     */
+    private static void linkWorkerTarget(Channel unused) {
+        Object target = WorkerLoop.target(0, unused, unused, null, 0);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (DataOutputStream out = new DataOutputStream(bytes)) {
+                LambdaRef.write(LambdaRef.of(target), out);
+            }
+            LambdaRef.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+                    WarmUp.class.getClassLoader());
+        } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("pool warm-up", e);
         }
     }
 

@@ -36,6 +36,26 @@ final class WorkerLoop implements Task {
     private transient Object func;
     private transient ProcessError funcError;
 
+    /**
+     * A worker's target. Without an initializer it is a lambda that captured only the
+     * worker's id, its channels' names and maxtasks: plain values, so the worker gets its
+     * Process as a direct payload (dev.jmp.spawn.LambdaRef), cheaper to write and to read
+     * than this object by Java serialization. With an initializer, this object.
+     */
+    static Task target(long id, Channel tasks, Channel results, Task initializer, int maxtasks) {
+        if (initializer != null) {
+            return new WorkerLoop(id, tasks, results, initializer, maxtasks);
+        }
+        String tasksName = tasks.name();
+        String resultsName = results.name();
+        return () -> serve(id, tasksName, resultsName, maxtasks);
+    }
+
+    /** In the worker: the loop over the channels the parent named. */
+    private static void serve(long id, String tasksName, String resultsName, int maxtasks) {
+        new WorkerLoop(id, Channel.named(tasksName), Channel.named(resultsName), null, maxtasks).run();
+    }
+
     WorkerLoop(long id, Channel tasks, Channel results, Task initializer, int maxtasks) {
         this.id = id;
         this.tasks = tasks;

@@ -166,6 +166,9 @@ public final class Bootstrap {
         // Pool workers are the commonest warm children: rehearse their code path too
         // (measured: a warm Pool(2) to its first result, 29 -> 14 ms). No kernel object.
         dev.jmp.pool.WarmUp.run();
+        // What only success paths load, from the archive rather than the jar.
+        Preload.jmpClasses();
+        java.io.InputStream.nullInputStream();      // a child's System.in (a JDK class of its own)
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.jmp.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmp.Call;
+import dev.jmp.Task;
+import dev.jmp.spawn.LambdaRef;
 import dev.jmp.blocking.Deadline;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,40 @@ import org.junit.jupiter.api.Test;
  * on real message queues: the race itself is a matter of timing, its outcome is not.
  */
 class WorkerLoopTest {
+
+    @Test
+    void aWorkerWithoutInitializerIsSentByReferenceAndServesTheNamedChannels() throws Exception {
+        Channel tasks = Channel.create(4);
+        Channel results = Channel.create(4);
+        try {
+            Task target = WorkerLoop.target(3, tasks, results, null, 1);
+            // Rebuilt from the reference, as a warm or spawned worker rebuilds it.
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                LambdaRef.write(LambdaRef.of(target), out);
+            }
+            Task rebuilt = (Task) LambdaRef.read(new java.io.DataInputStream(
+                    new java.io.ByteArrayInputStream(bytes.toByteArray())), getClass().getClassLoader());
+            Thread worker = new Thread(rebuilt::run, "test-worker");
+            worker.start();
+            Deadline soon = Deadline.after(Duration.ofSeconds(30));
+            byte[] ready = results.receive(soon, "test");
+            assertEquals(Frames.READY, Frames.kind(ready));
+            assertEquals(3, Frames.id(ready));
+            Call<Integer> answer = () -> 7;
+            tasks.send(Frames.task(1, 1, Frames.APPLY, Codec.encode(answer, "test"), null), soon, "test");
+            byte[] result = results.receive(soon, "test");
+            assertEquals(7, Codec.decode(Frames.payload(result)));
+            worker.join(30_000);    // maxtasks 1: it ends after one task
+            assertTrue(!worker.isAlive(), "the worker did not stop after maxtasks");
+        } finally {
+            tasks.unlink();
+            results.unlink();
+        }
+        // With an initializer, the worker is this object, by Java serialization.
+        Task init = () -> { };
+        assertNull(LambdaRef.of(WorkerLoop.target(4, tasks, results, init, 0)));
+    }
 
     @Test
     void aTaskWithoutItsFunctionIsSentBackNotFailed() throws Exception {
