@@ -108,7 +108,10 @@ public final class Rehearsal {
         }
     }
 
-    /** The shape key each class was last learned under. */
+    /** Said of a class whose shape cannot be rehearsed (too large, or not serializable): never tried again. */
+    private static final String NO_SHAPE = "";
+
+    /** The shape key each class was last learned under, or {@link #NO_SHAPE}. */
     private static final Map<Class<?>, String> LEARNED = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
@@ -122,14 +125,14 @@ public final class Rehearsal {
             return;
         }
         String known = LEARNED.get(obj.getClass());
-        if (known != null && WarmStarter.touch(known)) {
+        if (known != null && (known.equals(NO_SHAPE) || WarmStarter.touch(known))) {
             return;
         }
         try (Recorder r = new Recorder(OutputStream.nullOutputStream())) {
             r.writeObject(obj);
-            WarmStarter.learn(r);
-            LEARNED.put(obj.getClass(), r.key());
+            LEARNED.put(obj.getClass(), WarmStarter.learn(r) ? r.key() : NO_SHAPE);
         } catch (IOException | RuntimeException e) {
+            LEARNED.put(obj.getClass(), NO_SHAPE);
             ProcessLog.debug("no shape for {0}: {1}", obj.getClass().getName(), e);
         }
     }

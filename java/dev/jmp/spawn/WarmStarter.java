@@ -148,21 +148,24 @@ public final class WarmStarter {
      * on rehearse it (see {@link Rehearsal}). Children already idle are not sent it: an
      * idle child is one that said it is ready, and a rehearsal may run a user's static
      * initializer, which could block; only a child that has not yet said it is ready is
-     * given one, by the background thread that boots it.
+     * given one, by the background thread that boots it. False if this shape cannot be
+     * rehearsed (its script could not be made or is too big).
      */
-    public static void learn(Rehearsal.Recorder recorder) {
+    public static boolean learn(Rehearsal.Recorder recorder) {
         String key = recorder.key();
         synchronized (LOCK) {
             if (java == null || SHAPES_KEPT == 0 || SHAPES.get(key) != null) {
-                return;
+                return true;
             }
         }
         byte[] script = recorder.script();
-        if (script != null) {
-            synchronized (LOCK) {
-                SHAPES.put(key, script);
-            }
+        if (script == null) {
+            return false;
         }
+        synchronized (LOCK) {
+            SHAPES.put(key, script);
+        }
+        return true;
     }
 
     /** True while warm is selected and shapes are kept ({@code jmp.warm.shapes} > 0). */
