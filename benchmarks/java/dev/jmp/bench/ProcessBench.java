@@ -112,11 +112,7 @@ public class ProcessBench {
     /** From {@code new Process(...)} to the byte the target's first line writes. */
     @Benchmark
     public Process startToFirstLine(Method m, FirstLine f) {
-        Process p = new Process(ChildTargets.firstLine(f.fifo));
-        m.started = p;
-        p.start();
-        f.fifo.awaitSignal();
-        return p;
+        return startAndAwaitFirstLine(new Process(ChildTargets.firstLine(f.fifo)), m, f);
     }
 
     /**
@@ -126,7 +122,10 @@ public class ProcessBench {
      */
     @Benchmark
     public Process startToFirstLineSerialized(Method m, FirstLine f) {
-        Process p = new Process(ChildTargets.firstLineCapturingAnObject(f.fifo));
+        return startAndAwaitFirstLine(new Process(ChildTargets.firstLineCapturingAnObject(f.fifo)), m, f);
+    }
+
+    private static Process startAndAwaitFirstLine(Process p, Method m, FirstLine f) {
         m.started = p;
         p.start();
         f.fifo.awaitSignal();
