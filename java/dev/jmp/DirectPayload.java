@@ -81,6 +81,6 @@ final class DirectPayload {
         if (in.read() != -1) {
             throw new StreamCorruptedException("bytes left after a direct Process payload");
         }
-        return Process.received(target, name, daemon, identity, parentPid, parentName);
+        return new Process(target, name, daemon, identity, parentPid, parentName);
     }
 }

@@ -160,12 +160,7 @@ public class Process implements Serializable {
     }
 
     /** In a child, the Process its parent sent as a {@link DirectPayload}. */
-    static Process received(Task target, String name, boolean daemon, int[] identity, int parentPid,
-                            String parentName) {
-        return new Process(target, name, daemon, identity, parentPid, parentName);
-    }
-
-    private Process(Task target, String name, boolean daemon, int[] identity, int parentPid, String parentName) {
+    Process(Task target, String name, boolean daemon, int[] identity, int parentPid, String parentName) {
         this.target = target;
         this.name = name;
         this.daemon = daemon;

@@ -5,8 +5,6 @@ import dev.jmp.Func;
 import dev.jmp.spawn.LambdaRef;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
@@ -53,14 +51,8 @@ public final class WarmUp {
      * reference and rebuilt, once, here, so its lambda is linked before a pool needs it.
      */
     private static void linkWorkerTarget(Channel unused) {
-        Object target = WorkerLoop.target(0, unused, unused, null, 0);
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(bytes)) {
-                LambdaRef.write(LambdaRef.of(target), out);
-            }
-            LambdaRef.read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
-                    WarmUp.class.getClassLoader());
+            LambdaRef.copy(WorkerLoop.target(0, unused, unused, null, 0), WarmUp.class.getClassLoader());
         } catch (IOException | ReflectiveOperationException | RuntimeException e) {
             throw new IllegalStateException("pool warm-up", e);
         }

@@ -111,7 +111,9 @@ public final class Bootstrap {
         ClassLoader loader = Bootstrap.class.getClassLoader();
         Object process;
         if (ChildEntry.isDirect(payload)) {
-            Class.forName("dev.jmp.Process", true, loader);   // registers the ChildEntry
+            // Initializing Process registers the ChildEntry that decodes and runs it (a
+            // serialized payload initializes it by making the instance).
+            Class.forName("dev.jmp.Process", true, loader);
             process = ChildEntry.Registry.get().decode(payload, loader);
             direct = true;
             StartTrace.mark("decoded");
@@ -127,8 +129,6 @@ public final class Bootstrap {
             process = ois.readObject();
         }
         StartTrace.mark("readObject");
-        Class.forName("dev.jmp.Process", true, loader);
-        StartTrace.mark("processClass");
         return process;
     }
 

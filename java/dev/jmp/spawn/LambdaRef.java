@@ -1,5 +1,7 @@
 package dev.jmp.spawn;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -89,6 +91,22 @@ public final class LambdaRef {
         for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
             PlainValue.write(lambda.getCapturedArg(i), out);
         }
+    }
+
+    /**
+     * {@code fn} (a LambdaRef: see {@link #of}) written and read back, as a child would
+     * rebuild it: for warm-up, where rebuilding once links the lambda ahead of time.
+     */
+    public static Object copy(Object fn, ClassLoader loader) throws IOException, ReflectiveOperationException {
+        SerializedLambda lambda = of(fn);
+        if (lambda == null) {
+            throw new IllegalArgumentException("not a lambda sent by reference: " + fn);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            write(lambda, out);
+        }
+        return read(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), loader);
     }
 
     /**

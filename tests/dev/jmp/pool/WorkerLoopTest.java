@@ -26,12 +26,7 @@ class WorkerLoopTest {
         try {
             Task target = WorkerLoop.target(3, tasks, results, null, 1);
             // Rebuilt from the reference, as a warm or spawned worker rebuilds it.
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
-                LambdaRef.write(LambdaRef.of(target), out);
-            }
-            Task rebuilt = (Task) LambdaRef.read(new java.io.DataInputStream(
-                    new java.io.ByteArrayInputStream(bytes.toByteArray())), getClass().getClassLoader());
+            Task rebuilt = (Task) LambdaRef.copy(target, getClass().getClassLoader());
             Thread worker = new Thread(rebuilt::run, "test-worker");
             worker.start();
             Deadline soon = Deadline.after(Duration.ofSeconds(30));
