@@ -11,8 +11,10 @@ JAVA    ?= java
 CC      ?= gcc
 CFLAGS  ?= -O2 -Wall -Wextra
 
-# The demo runs from the jar: a JDK can archive (class-data sharing) only a classpath of jars.
+# The demo runs from jars: a JDK can archive (class-data sharing) only a classpath of jars.
+# The tutorial's programs (examples/) are a jar of their own, not part of the library.
 CP = $(wildcard target/jmp-*.jar):$(shell cat target/classpath.txt 2>/dev/null)
+DEMO_CP = $(wildcard target/examples/jmp-*-examples.jar):$(CP)
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
 
@@ -44,13 +46,13 @@ stress: native
 
 demo: build
 	@echo "== tutorial 1: threads vs processes =="
-	@$(JAVA) -cp "$(CP)" dev.jmp.examples.ThreadsVsProcesses
+	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.ThreadsVsProcesses
 	@echo "== tutorial 2: Pipe =="
-	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PipeDemo
+	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.PipeDemo
 	@echo "== tutorial 3: Queue =="
-	@$(JAVA) -cp "$(CP)" dev.jmp.examples.QueueDemo
+	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.QueueDemo
 	@echo "== tutorial 4: Pool =="
-	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PoolDemo
+	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.PoolDemo
 
 # bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
 # bench-quick: the same with fewer samples and forks (under 3 minutes).

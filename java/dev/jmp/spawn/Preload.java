@@ -29,8 +29,8 @@ final class Preload {
     private Preload() {
     }
 
-    /** Packages of jmp's jar a child never loads: the benchmarks and the tutorial programs. */
-    private static final List<String> SKIPPED = List.of("dev/jmp/bench/", "dev/jmp/examples/");
+    /** Packages of jmp's jar a child never loads: the benchmarks (the bench profile builds them into it). */
+    private static final List<String> SKIPPED = List.of("dev/jmp/bench/");
 
     /** Returns how many classes were loaded (for tests and diagnostics). */
     static int jmpClasses() {
