@@ -1,5 +1,7 @@
 # jmp — Python's multiprocessing for Java on Linux.
 #   make demo    build and run the tutorial programs
+#   make example NAME=PipeDemo   one tutorial program
+#   make docs    the tutorial (docs/tutorial): program blocks from examples/, pictures from real runs
 #   make test    build and run the test suite
 #   make stress  the heavy tests (tagged "stress") on top of the suite
 #   make bench   benchmarks: C baseline, JMH, CPython (make bench-quick: under 3 minutes)
@@ -18,7 +20,7 @@ DEMO_CP = $(wildcard target/examples/jmp-*-examples.jar):$(CP)
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
 
-.PHONY: build test stress demo bench clean native
+.PHONY: build test stress demo docs example bench clean native
 
 # One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped").
 SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' | \
@@ -53,6 +55,17 @@ demo: build
 	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.QueueDemo
 	@echo "== tutorial 4: Pool =="
 	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.PoolDemo
+
+# example: one tutorial program, e.g. make example NAME=PipeDemo
+example: build
+	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.$(NAME)
+
+# docs: the tutorial's included program blocks rewritten from examples/ (a test fails
+# when they differ), and its timeline picture drawn from a real run.
+DOCS_CP = target/test-classes:$(DEMO_CP)
+docs: build
+	@$(JAVA) -cp "$(DOCS_CP)" dev.jmp.examples.TutorialText .
+	@$(JAVA) -cp "$(DOCS_CP)" dev.jmp.examples.Timeline "$(DEMO_CP)" docs/tutorial/img/threads-vs-processes.svg
 
 # bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
 # bench-quick: the same with fewer samples and forks (under 3 minutes).
