@@ -1,6 +1,7 @@
 # jmp — Python's multiprocessing for Java on Linux.
 #   make demo    build and run the tutorial programs
 #   make example NAME=PipeDemo   one tutorial program
+#   make trace NAME=UnderTheHood   its system calls (strace)
 #   make docs    the tutorial (docs/tutorial): program blocks from examples/, pictures from real runs
 #   make test    build and run the test suite
 #   make stress  the heavy tests (tagged "stress") on top of the suite
@@ -20,7 +21,7 @@ DEMO_CP = $(wildcard target/examples/jmp-*-examples.jar):$(CP)
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
 
-.PHONY: build test stress demo docs example bench clean native
+.PHONY: build test stress demo docs example trace bench clean native
 
 # One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped").
 SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' | \
@@ -59,6 +60,13 @@ demo: build
 # example: one tutorial program, e.g. make example NAME=PipeDemo
 example: build
 	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.$(NAME)
+
+# trace: the system calls of one tutorial program (chapter 9), e.g. make trace NAME=UnderTheHood;
+# the whole trace goes to target/trace.txt, the lines without the JVM's own threads to stdout.
+TRACE_CALLS = pipe2,clone3,execve,dup2,close_range,write,mq_open,mq_timedsend,mq_timedreceive,mq_unlink,poll,wait4,exit_group
+trace: build
+	strace -f -e signal=none -s 48 -e trace=$(TRACE_CALLS) -o target/trace.txt $(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.$(NAME)
+	@grep -v -e CLONE_THREAD -e 'parent_tid=' target/trace.txt
 
 # docs: the tutorial's included program blocks rewritten from examples/ (a test fails
 # when they differ), and its timeline picture drawn from a real run.
