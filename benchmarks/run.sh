@@ -6,9 +6,9 @@
 #   benchmarks/run.sh [quick|full]
 #
 # Expects what the Makefile builds first: target/native/bench_* (gcc -O2) and
-# target/jmp-*.jar (with the benchmarks in it) + target/classpath.txt from
-# `mvn -Pbench -DskipTests package`. The jar, not target/classes: children run as
-# they do when deployed, with a class-data-sharing archive, which a JDK makes only for
+# target/jmp-*.jar, the benchmarks' own target/bench/jmp-*-bench.jar and
+# target/classpath.txt from `mvn -Pbench -DskipTests package`. Jars, not
+# target/classes: children run as they do when deployed, with a class-data-sharing archive, which a JDK makes only for
 # a classpath of jars (a directory costs a spawned child ~10 ms more).
 # The table and chart are made by dev.jmp.bench.report.Report (Java, no extra
 # dependency). python3 is only needed for the CPython column: without it that column
@@ -25,11 +25,12 @@ esac
 JAVA=${JAVA:-java}
 RUN=target/bench/run
 JAR=$(ls target/jmp-*.jar 2>/dev/null | head -1)
-if [ -z "$JAR" ] || ! "$JAVA" -cp "$JAR" dev.jmp.bench.Hello >/dev/null 2>&1; then
-  echo "run.sh: $JAR has no benchmarks in it: build it with mvn -Pbench -DskipTests package" >&2
+BENCH_JAR=$(ls target/bench/jmp-*-bench.jar 2>/dev/null | head -1)
+if [ -z "$JAR" ] || [ -z "$BENCH_JAR" ] || ! "$JAVA" -cp "$BENCH_JAR:$JAR" dev.jmp.bench.Hello >/dev/null 2>&1; then
+  echo "run.sh: no benchmark jar beside $JAR: build it with mvn -Pbench -DskipTests package" >&2
   exit 2
 fi
-CP="$JAR:$(cat target/classpath.txt)"
+CP="$BENCH_JAR:$JAR:$(cat target/classpath.txt)"
 
 # One run directory, emptied first: the report never mixes numbers from two runs.
 rm -rf "$RUN"

@@ -29,9 +29,6 @@ final class Preload {
     private Preload() {
     }
 
-    /** Packages of jmp's jar a child never loads: the benchmarks (the bench profile builds them into it). */
-    private static final List<String> SKIPPED = List.of("dev/jmp/bench/");
-
     /** Returns how many classes were loaded (for tests and diagnostics). */
     static int jmpClasses() {
         ClassLoader loader = Preload.class.getClassLoader();
@@ -77,11 +74,6 @@ final class Preload {
         if (!entry.startsWith("dev/jmp/") || !entry.endsWith(".class") || entry.endsWith("module-info.class")
                 || entry.endsWith("package-info.class")) {
             return;
-        }
-        for (String skipped : SKIPPED) {
-            if (entry.startsWith(skipped)) {
-                return;
-            }
         }
         names.add(entry.substring(0, entry.length() - ".class".length()).replace('/', '.'));
     }
