@@ -60,7 +60,7 @@ public final class Timeline {
         double scale = Math.pow(10, Math.floor(Math.log10(end)));
         double axis = Math.ceil(end / scale) * scale;
         int left = 190;
-        int width = 640;
+        int width = 700;
         int rowHeight = 30;
         int top = 40;
         int height = top + rows.size() * rowHeight + 50;
@@ -69,7 +69,7 @@ public final class Timeline {
                 + "font-family=\"monospace\" font-size=\"12\">%n", left + width + 30, height));
         out.append(String.format(Locale.ROOT, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n"));
         out.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"14\">ThreadsVsProcesses: which pid "
-                + "printed when (ms after the JVM was launched)</text>%n"));
+                + "printed when (ms after the JVM was launched; %s)</text>%n", machine()));
         int y = top;
         for (Map.Entry<Long, List<Stamp>> row : rows.entrySet()) {
             List<Stamp> lines = row.getValue();
@@ -112,6 +112,17 @@ public final class Timeline {
                 left, base + 38, left + 10, base + 42, left + 90, base + 38, left + 100, base + 42));
         out.append("</svg>\n");
         return out.toString();
+    }
+
+    /** How busy the machine was: a run on a loaded machine draws its processes far later. */
+    static String machine() {
+        String load = "?";
+        try {
+            load = Files.readAllLines(Path.of("/proc/loadavg")).get(0).split(" ")[0];
+        } catch (IOException | RuntimeException unknown) {
+            // Not Linux, or no procfs: say so with the question mark.
+        }
+        return Runtime.getRuntime().availableProcessors() + " CPUs, load average " + load;
     }
 
     public static void main(String[] args) throws Exception {
