@@ -62,14 +62,16 @@ public final class Timeline {
         int left = 190;
         int width = 700;
         int rowHeight = 30;
-        int top = 40;
+        int top = 62;
         int height = top + rows.size() * rowHeight + 50;
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"monospace\" font-size=\"12\">%n", left + width + 30, height));
         out.append(String.format(Locale.ROOT, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>%n"));
         out.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"20\" font-size=\"14\">ThreadsVsProcesses: which pid "
-                + "printed when (ms after the JVM was launched; %s)</text>%n", machine()));
+                + "printed when (ms after the JVM was launched)</text>%n"));
+        out.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"38\" fill=\"#555\">one real run: %s</text>%n",
+                machine()));
         int y = top;
         for (Map.Entry<Long, List<Stamp>> row : rows.entrySet()) {
             List<Stamp> lines = row.getValue();
