@@ -189,35 +189,6 @@ class PoolTest {
         assertTrue(pulled.get() >= 50);
     }
 
-    @Test
-    void imapRethrowsItsInputsException() {
-        IllegalStateException boom = new IllegalStateException("input broke");
-        Iterable<Integer> broken = () -> new Iterator<>() {
-            int i;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Integer next() {
-                if (i == 5) {
-                    throw boom;
-                }
-                return i++;
-            }
-        };
-        Iterator<Integer> it = pool.imap(PoolTest::square, broken, 2);
-        List<Integer> got = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            got.add(it.next());
-        }
-        assertEquals(List.of(0, 1, 4, 9, 16), got);
-        assertSame(boom, assertThrows(IllegalStateException.class, it::next));
-        assertFalse(it.hasNext());
-    }
-
     // ---- exceptions ---------------------------------------------------------------------
 
     @Test
@@ -508,6 +479,15 @@ class PoolTest {
         assertEquals(2, p.apply(() -> 2));     // a finished result does not keep it
         pids.addAll(p.workerPids());
         names.addAll(p.kernelNames());
+    }
+
+    /** As CPython's: 0, negative: refused; null (Python's None): no limit. */
+    @Test
+    void test_pool_maxtasksperchild_invalid() {
+        for (int value : new int[] {0, -1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pool(3, null, value));
+            assertTrue(e.getMessage().contains("maxtasksperchild must be a positive int or null"), e.getMessage());
+        }
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Everything behind {@code dev.jmp.Pool}: workers, their channels, the tasks each
@@ -66,7 +67,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Daemons: {@code jmp-pool-results-N} reads the result channel and does all the
  * bookkeeping that follows a result or an exit (including starting a replacement);
  * {@code jmp-pool-workers-N} watches the sentinels; {@code jmp-pool-feeder-N} reads
- * one imap's input. Callers send their own tasks (no hand-off to a thread): apply's
+ * one imap's input; {@code jmp-pool-callbacks-N}, started at the first callback, runs
+ * the callbacks of applyAsync and mapAsync, one at a time ({@link Callbacks}). Callers send their own tasks (no hand-off to a thread): apply's
  * round trip is the caller's send, the worker, and the result thread's wake-up.
  *
  * <h2>Who does what</h2>
@@ -117,6 +119,25 @@ public final class Engine {
     private int failedStarts;                                      // guarded by lock
     private final AtomicLong nextJob = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final Callbacks callbacks;
+    private final Result.Host host = new Result.Host() {
+        @Override
+        public boolean withdraw(Job job) {
+            lock.lock();
+            try {
+                boolean done = ledger.withdraw(job, Outcome.cancelled());
+                changed.signalAll();
+                return done;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void runCallback(Runnable r) {
+            callbacks.run(r);
+        }
+    };
     private final Watcher watcher;
     private final Thread resultThread;
     private final Thread watcherThread;
@@ -199,6 +220,7 @@ public final class Engine {
         this.initializer = initializer;
         this.maxtasks = maxtasks;
         this.ledger = new Ledger(processes, IN_FLIGHT, maxtasks);
+        this.callbacks = new Callbacks("jmp-pool-callbacks-" + number);
         List<Channel> made = new ArrayList<>();
         Slot[] s = new Slot[processes];
         try {
@@ -316,18 +338,23 @@ public final class Engine {
         return f;
     }
 
-    /** {@code owner} (the Pool) is kept reachable until the result is in, as CPython's ApplyResult keeps its pool. */
-    public <R> AsyncResult<R> apply(Call<R> func, Object owner) {
+    /**
+     * {@code owner} (the Pool) is kept reachable until the result is in, as CPython's
+     * ApplyResult keeps its pool. Either callback may be null.
+     */
+    public <R> AsyncResult<R> apply(Call<R> func, Consumer<? super R> callback,
+            Consumer<? super Throwable> errorCallback, Object owner) {
         Objects.requireNonNull(func, "func");
         checkRunning();
         byte[] f = encodeFunction(func);
-        ApplyJob<R> job = new ApplyJob<>(nextJob.getAndIncrement(), owner);
+        ApplyJob<R> job = new ApplyJob<>(nextJob.getAndIncrement(), host, owner, callback, errorCallback);
         enqueue(List.of(new Ledger.Chunk(job, 0, Frames.APPLY, f, null)));
         return job;
     }
 
     /** {@code chunksize} -1: CPython's default for map. {@code owner} as for apply. */
-    public <T, R> AsyncResult<List<R>> map(Func<T, R> func, Iterable<T> iterable, int chunksize, Object owner) {
+    public <T, R> AsyncResult<List<R>> map(Func<T, R> func, Iterable<T> iterable, int chunksize,
+            Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback, Object owner) {
         Objects.requireNonNull(func, "func");
         Objects.requireNonNull(iterable, "iterable");
         checkRunning();
@@ -339,7 +366,7 @@ public final class Engine {
         int size = chunksize == -1 ? Chunking.defaultChunksize(n, processes) : chunksize;
         byte[] f = encodeFunction(func);
         int count = n == 0 ? 0 : (n + size - 1) / size;
-        MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n, owner);
+        MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n, host, owner, callback, errorCallback);
         // Every chunk is serialized before the first is queued: a bad item fails the call, nothing runs.
         List<Ledger.Chunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -348,6 +375,8 @@ public final class Engine {
         }
         if (!chunks.isEmpty()) {
             enqueue(chunks);
+        } else {
+            job.settleIfEmpty();
         }
         return job;
     }
@@ -797,6 +826,7 @@ public final class Engine {
             channels.add(slot.tasks);
         }
         unlinkAll(channels);
+        callbacks.shutdown();
         finished.countDown();
         LOG.log(System.Logger.Level.DEBUG, "pool {0}: shut down", number);
     }

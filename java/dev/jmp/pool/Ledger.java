@@ -201,6 +201,24 @@ final class Ledger {
         pending.addFirst(c);
     }
 
+    /**
+     * Takes the job's tasks out of the queue, if none of them has been sent: they end
+     * with {@code o}. False (nothing changes) if one is running or none is queued.
+     */
+    boolean withdraw(Job job, Outcome o) {
+        for (Chunk c : running.values()) {
+            if (c.job == job) {
+                return false;
+            }
+        }
+        List<Chunk> mine = new ArrayList<>();
+        pending.removeIf(c -> c.job == job && mine.add(c));
+        for (Chunk c : mine) {
+            c.job.deliver(c.index, o);
+        }
+        return !mine.isEmpty();
+    }
+
     /** Every queued task fails with {@code o}. */
     void failPending(Outcome o) {
         for (Chunk c : pending) {

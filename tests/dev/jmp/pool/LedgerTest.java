@@ -238,6 +238,27 @@ class LedgerTest {
     }
 
     @Test
+    void aJobIsWithdrawnOnlyWhileNoneOfItsTasksHasBeenSent() {
+        Ledger ledger = new Ledger(1, 2, 0);
+        FakeLane a = new FakeLane(4);
+        ledger.open(0, "A", a);
+        Recording sent = new Recording(1);
+        Recording queued = new Recording(2);
+        ledger.queueAll(sent.chunks(3));
+        ledger.queueAll(queued.chunks(2));
+        ledger.dispatch();                      // two of the first job are sent, the rest wait
+        assertFalse(ledger.withdraw(sent, Outcome.cancelled()), "one of its tasks is running");
+        assertEquals(3, ledger.pendingCount());
+        assertTrue(ledger.withdraw(queued, Outcome.cancelled()));
+        assertEquals(1, ledger.pendingCount());
+        assertEquals(2, queued.got.size());
+        assertTrue(queued.got.get(0).isCancellation());
+        assertThrows(java.util.concurrent.CancellationException.class, () -> queued.got.get(1).value());
+        assertFalse(ledger.withdraw(queued, Outcome.cancelled()), "nothing left to withdraw");
+        assertTrue(sent.got.isEmpty());
+    }
+
+    @Test
     void aTaskThatCannotBeSentFailsAloneAndTerminateFailsTheRest() {
         Ledger ledger = new Ledger(1, 2, 0);
         FakeLane a = new FakeLane(4);
