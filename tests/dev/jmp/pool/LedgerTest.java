@@ -92,6 +92,14 @@ class LedgerTest {
         }
     }
 
+    /** {@code ledger} with worker "A" on {@code lane} in slot 0, sent what it can take of {@code tasks} tasks of {@code job}. */
+    static Ledger started(Ledger ledger, FakeLane lane, Recording job, int tasks) {
+        ledger.open(0, "A", lane);
+        ledger.queueAll(job.chunks(tasks));
+        ledger.dispatch();
+        return ledger;
+    }
+
     static int index(Frames.Task t) {
         return t.args()[0];
     }
@@ -127,13 +135,10 @@ class LedgerTest {
 
     @Test
     void anIdleWorkerStealsWhatABusyOneHasNotReceivedInOrder() {
-        Ledger ledger = new Ledger(2, 2, 0);
         FakeLane a = new FakeLane(4);
         FakeLane b = new FakeLane(4);
-        ledger.open(0, "A", a);
         Recording job = new Recording(1);
-        ledger.queueAll(job.chunks(2));
-        ledger.dispatch();
+        Ledger ledger = started(new Ledger(2, 2, 0), a, job, 2);
         Frames.Task running = a.receive();      // A runs task 0; task 1 waits in its lane
         ledger.open(1, "B", b);                 // B arrives idle: it takes task 1 from A's lane
         ledger.dispatch();
@@ -153,13 +158,10 @@ class LedgerTest {
 
     @Test
     void aTaskThatArrivedWithoutItsFunctionIsResentWithIt() {
-        Ledger ledger = new Ledger(2, 2, 0);
         FakeLane a = new FakeLane(4);
         FakeLane b = new FakeLane(4);
-        ledger.open(0, "A", a);
         Recording job = new Recording(1);
-        ledger.queueAll(job.chunks(2));
-        ledger.dispatch();
+        Ledger ledger = started(new Ledger(2, 2, 0), a, job, 2);
         // The race: the pool takes back task 0's frame (with the function) for an idle
         // worker while A is receiving task 1's frame (without it).
         byte[] withFunction = a.frames.poll();
@@ -222,12 +224,9 @@ class LedgerTest {
 
     @Test
     void aStopTakenBackGoesBackLast() {
-        Ledger ledger = new Ledger(2, 3, 0);
         FakeLane a = new FakeLane(4);
-        ledger.open(0, "A", a);
         Recording job = new Recording(1);
-        ledger.queueAll(job.chunks(2));
-        ledger.dispatch();
+        Ledger ledger = started(new Ledger(2, 3, 0), a, job, 2);
         a.stop();
         a.receive();
         ledger.open(1, "B", new FakeLane(4));
