@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.NotSerializableException;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -25,6 +28,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,24 +42,26 @@ import org.junit.jupiter.api.TestInstance;
  * {@code test_*} mirror the CPython test of that name in Lib/test/_test_multiprocessing.py.
  *
  * <p>The pool-specific cases (worker processes dying, recycling, kernel objects) stay in
- * {@link PoolTest}; this suite is about the API's behaviour. Most cases share one pool
+ * {@link PoolTest}; this suite is about the API's behaviour. Public, with protected
+ * hooks, so that an implementation in another package or module (from jmp's test jar)
+ * can extend it. Most cases share one pool
  * of two workers; those that end a pool make their own of one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class TaskPoolContract {
-    TaskPool pool;
+public abstract class TaskPoolContract {
+    protected TaskPool pool;
 
     /** A new, running pool of {@code processes} workers. */
-    abstract TaskPool newPool(int processes);
+    protected abstract TaskPool newPool(int processes);
 
     /**
      * How many blocked tasks a pool of {@code processes} workers holds sent before it
      * keeps the next one queued (and so cancellable).
      */
-    abstract int sentAhead(int processes);
+    protected abstract int sentAhead(int processes);
 
     /** The word a worker's description in an error message contains ("pid" for a process). */
-    abstract String workerWord();
+    protected abstract String workerWord();
 
     @BeforeAll
     void startPool() {
@@ -78,6 +85,44 @@ abstract class TaskPoolContract {
 
     static int checkedFailure() throws IOException {
         throw new IOException("checked");
+    }
+
+    static int failOn(int x, int bad) {
+        if (x == bad) {
+            throw new IllegalStateException("bad item " + x);
+        }
+        return x;
+    }
+
+    static int checked(int x) throws IOException {
+        throw new IOException("checked " + x);
+    }
+
+    static int sleep(int millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return millis;
+    }
+
+    static <T> List<T> drain(Iterator<T> it) {
+        List<T> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    static String frames(StackTraceElement[] trace) {
+        StringBuilder sb = new StringBuilder();
+        for (StackTraceElement f : trace) {
+            sb.append(f.getClassName().replaceAll(".*\\.", "")).append('.').append(f.getMethodName()).append(' ');
+        }
+        return sb.toString();
+    }
+
+    static final class Opaque {
+        final int v;
+
+        Opaque(int v) {
+            this.v = v;
+        }
     }
 
     static Object outOfMemory() {
@@ -118,6 +163,126 @@ abstract class TaskPoolContract {
                 return i++;
             }
         };
+    }
+
+    // ---- results and ordering ---------------------------------------------------------
+
+    @Test
+    void mapKeepsOrderWithAnyChunksize() {
+        List<Integer> in = IntStream.range(0, 100).boxed().collect(Collectors.toList());
+        List<Integer> squares = in.stream().map(TaskPoolContract::sqr).collect(Collectors.toList());
+        assertEquals(squares, pool.map(TaskPoolContract::sqr, in));
+        assertEquals(squares, pool.map(TaskPoolContract::sqr, in, 1));
+        assertEquals(squares, pool.map(TaskPoolContract::sqr, in, 7));
+        assertEquals(squares, pool.map(TaskPoolContract::sqr, in, 1000));
+        assertEquals(squares, pool.mapAsync(TaskPoolContract::sqr, in).get(Duration.ofSeconds(60)));
+        // Mixed types travel element by element; a non-collection iterable is read once.
+        List<Object> mixed = new ArrayList<>(List.of(1, "two", 3L, 4.0));
+        mixed.add(null);
+        assertEquals(mixed, pool.map(x -> x, mixed, 2));
+        Iterable<String> once = () -> List.of("a", "b", "c").iterator();
+        assertEquals(List.of("A", "B", "C"), pool.map(String::toUpperCase, once));
+        assertThrows(IllegalArgumentException.class, () -> pool.map(TaskPoolContract::sqr, in, 0));
+    }
+
+    @Test
+    void emptyInput() {
+        assertEquals(List.of(), pool.map(TaskPoolContract::sqr, List.<Integer>of()));
+        AsyncResult<List<Integer>> r = pool.mapAsync(TaskPoolContract::sqr, List.<Integer>of());
+        assertTrue(r.ready());
+        assertTrue(r.successful());
+        assertFalse(pool.imap(TaskPoolContract::sqr, List.<Integer>of()).hasNext());
+        Iterator<Integer> u = pool.imapUnordered(TaskPoolContract::sqr, List.<Integer>of(), 3);
+        assertFalse(u.hasNext());
+        assertThrows(NoSuchElementException.class, u::next);
+    }
+
+    @Test
+    void imapInOrderAndUnorderedAsCompleted() {
+        List<Integer> in = IntStream.range(0, 30).boxed().collect(Collectors.toList());
+        List<Integer> squares = in.stream().map(TaskPoolContract::sqr).collect(Collectors.toList());
+        assertEquals(squares, drain(pool.imap(TaskPoolContract::sqr, in)));
+        assertEquals(squares, drain(pool.imap(TaskPoolContract::sqr, in, 4)));
+        assertEquals(new HashSet<>(squares), new HashSet<>(drain(pool.imapUnordered(TaskPoolContract::sqr, in))));
+        assertEquals(new HashSet<>(squares), new HashSet<>(drain(pool.imapUnordered(TaskPoolContract::sqr, in, 7))));
+        // As completed: a slow first item comes last.
+        List<Integer> done = drain(pool.imapUnordered(TaskPoolContract::sleep, List.of(1500, 1, 1, 1)));
+        assertEquals(1500, done.get(done.size() - 1));
+        assertThrows(IllegalArgumentException.class, () -> pool.imap(TaskPoolContract::sqr, in, 0));
+    }
+
+    @Test
+    void checkedExceptionWrappedInProcessError() {
+        ProcessError e = assertThrows(ProcessError.class, () -> pool.apply(() -> checked(4)));
+        assertInstanceOf(IOException.class, e.getCause());
+        assertEquals("checked 4", e.getCause().getMessage());
+        assertTrue(frames(e.getCause().getStackTrace()).contains("TaskPoolContract.checked"));
+        assertTrue(frames(e.getStackTrace()).contains("TaskPoolContract.checkedExceptionWrappedInProcessError"));
+    }
+
+    @Test
+    void mapFailsWithTheFirstExceptionAfterAllChunks() {
+        List<Integer> in = IntStream.range(0, 20).boxed().collect(Collectors.toList());
+        AsyncResult<List<Integer>> r = pool.mapAsync(x -> failOn(x, 13), in, 3);
+        IllegalStateException e = assertThrows(IllegalStateException.class, r::get);
+        assertEquals("bad item 13", e.getMessage());
+        assertTrue(r.ready());
+        assertFalse(r.successful());
+        // imap: only the failed chunk throws, once per item, and the iterator goes on.
+        Iterator<Integer> it = pool.imap(x -> failOn(x, 2), List.of(0, 1, 2, 3));
+        assertEquals(0, it.next());
+        assertEquals(1, it.next());
+        assertThrows(IllegalStateException.class, it::next);
+        assertEquals(3, it.next());
+        assertFalse(it.hasNext());
+        it = pool.imap(x -> failOn(x, 4), IntStream.range(0, 9).boxed().collect(Collectors.toList()), 3);
+        for (int i = 0; i < 9; i++) {
+            if (i / 3 == 1) {
+                assertEquals("bad item 4", assertThrows(IllegalStateException.class, it::next).getMessage());
+            } else {
+                assertEquals(i, it.next());
+            }
+        }
+        assertFalse(it.hasNext());
+    }
+
+    @Test
+    void unserializableArgumentFailsTheCall() {
+        Opaque o = new Opaque(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pool.apply(() -> o.v));
+        assertInstanceOf(NotSerializableException.class, e.getCause());
+        List<Object> items = List.of(1, 2, new Opaque(3));
+        e = assertThrows(IllegalArgumentException.class, () -> pool.map(x -> x, items, 1));
+        assertInstanceOf(NotSerializableException.class, e.getCause());
+        // imap reads its input later: that item's position throws, the others arrive.
+        Iterator<Object> it = pool.imap(x -> x, items);
+        assertEquals(1, it.next());
+        assertEquals(2, it.next());
+        assertThrows(IllegalArgumentException.class, it::next);
+        assertFalse(it.hasNext());
+    }
+
+    @Test
+    void unserializableResultFailsThatTaskOnly() {
+        ProcessError e = assertThrows(ProcessError.class, () -> pool.apply(() -> new Opaque(2)));
+        assertTrue(e.getMessage().startsWith("Error sending result"), e.getMessage());
+        assertTrue(e.getMessage().contains("Opaque"), e.getMessage());
+        assertEquals(List.of(1, 4, 9), pool.map(TaskPoolContract::sqr, List.of(1, 2, 3)));
+    }
+
+    @Test
+    void timeoutError() {
+        AsyncResult<Integer> r = pool.applyAsync(() -> sleep(1000));
+        long t0 = System.nanoTime();
+        assertThrows(TimeoutError.class, () -> r.get(Duration.ofMillis(200)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 190 && ms < 5000, ms + " ms");
+        assertFalse(r.ready());
+        assertThrows(IllegalStateException.class, r::successful);
+        r.await(Duration.ofMillis(1));
+        r.await();
+        assertTrue(r.ready());
+        assertEquals(1000, r.get());
     }
 
     // ---- imap and its input ------------------------------------------------------------
@@ -241,7 +406,7 @@ abstract class TaskPoolContract {
         Event gate = new Event();
         AsyncResult<Integer> blocked = pool.applyAsync(() -> blockOn(gate, 5));
         assertThrows(TimeoutException.class, () -> blocked.get(10, TimeUnit.MILLISECONDS));
-        assertThrows(TimeoutError.class, () -> blocked.get(java.time.Duration.ofMillis(10)));
+        assertThrows(TimeoutError.class, () -> blocked.get(Duration.ofMillis(10)));
         gate.set();
         assertEquals(5, blocked.get(30, TimeUnit.SECONDS));
     }
