@@ -68,8 +68,9 @@ import java.util.function.Consumer;
  * bookkeeping that follows a result or an exit (including starting a replacement);
  * {@code jmp-pool-workers-N} watches the sentinels; {@code jmp-pool-feeder-N} reads
  * one imap's input; {@code jmp-pool-callbacks-N}, started at the first callback, runs
- * the callbacks of applyAsync and mapAsync, one at a time ({@link Callbacks}). Callers send their own tasks (no hand-off to a thread): apply's
- * round trip is the caller's send, the worker, and the result thread's wake-up.
+ * the callbacks of applyAsync and mapAsync, one at a time ({@link Callbacks}).
+ * Callers send their own tasks (no hand-off to a thread): apply's round trip is the
+ * caller's send, the worker, and the result thread's wake-up.
  *
  * <h2>Who does what</h2>
  * Which task is queued, which worker holds which, stealing and taking back are the
