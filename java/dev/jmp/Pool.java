@@ -1,9 +1,12 @@
 package dev.jmp;
 
 import dev.jmp.pool.Engine;
+import dev.jmp.pool.TaskPoolExecutor;
 import java.lang.ref.Cleaner;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 /**
  * A pool of worker processes: Python's {@code multiprocessing.Pool}.
@@ -39,9 +42,15 @@ import java.util.List;
  * consumer, so an endless input is fine as long as it is consumed. Closing the pool
  * stops the reading: an imap whose input was not read to its end throws
  * IllegalStateException after its last result (terminate: ProcessError).
+ *
+ * <p>Beyond Python: a Pool is a {@link TaskPool} (code written against that interface
+ * runs on a ClusterPool too), its results are {@link java.util.concurrent.Future}s
+ * ({@link AsyncResult#toCompletableFuture()}), and {@link #asExecutorService()} makes
+ * it a Java ExecutorService.
  */
-public class Pool implements AutoCloseable {
+public class Pool implements TaskPool {
     private final Engine engine;
+    private ExecutorService executor;   // guarded by this; made at the first asExecutorService()
 
     /** {@link Multiprocessing#cpuCount()} workers. */
     public Pool() {
@@ -54,15 +63,20 @@ public class Pool implements AutoCloseable {
 
     /** {@code initializer} (may be null) runs once in each worker before its first task. */
     public Pool(int processes, Task initializer) {
-        this(processes, initializer, 0);
+        this(processes, initializer, null);
     }
 
     /**
      * A worker exits after {@code maxtasksperchild} tasks (a map chunk is one task) and a
-     * new one takes its place; 0: no limit (Python's None).
+     * new one takes its place; null: no limit (Python's None). 0 or negative:
+     * IllegalArgumentException, as Python's ValueError.
      */
-    public Pool(int processes, Task initializer, int maxtasksperchild) {
-        this.engine = new Engine(processes, initializer, maxtasksperchild);
+    public Pool(int processes, Task initializer, Integer maxtasksperchild) {
+        if (maxtasksperchild != null && maxtasksperchild < 1) {
+            throw new IllegalArgumentException("maxtasksperchild must be a positive int or null, not "
+                    + maxtasksperchild);
+        }
+        this.engine = new Engine(processes, initializer, maxtasksperchild == null ? 0 : maxtasksperchild);
         Reaper.CLEANER.register(this, engine::abandoned);
     }
 
@@ -76,48 +90,84 @@ public class Pool implements AutoCloseable {
     }
 
     /** Runs {@code func} in a worker and returns its result. */
+    @Override
     public <R> R apply(Call<R> func) {
         return applyAsync(func).get();
     }
 
+    @Override
     public <R> AsyncResult<R> applyAsync(Call<R> func) {
-        return engine.apply(func, this);
+        return engine.apply(func, null, null, this);
+    }
+
+    /**
+     * As {@link #applyAsync(Call)}; {@code callback} gets the value, {@code errorCallback}
+     * the exception (either may be null), in this process, on the pool's one callback
+     * thread, before the result becomes ready (Python's {@code apply_async(func,
+     * callback=, error_callback=)}). A callback that throws is logged; the pool goes on.
+     * A callback must not wait for another result of this pool that has callbacks.
+     */
+    @Override
+    public <R> AsyncResult<R> applyAsync(Call<R> func, Consumer<? super R> callback,
+            Consumer<? super Throwable> errorCallback) {
+        return engine.apply(func, callback, errorCallback, this);
     }
 
     /** {@code func} applied to every item, in chunks (CPython's default size: about 4 per worker); results in order. */
+    @Override
     public <T, R> List<R> map(Func<T, R> func, Iterable<T> iterable) {
         return mapAsync(func, iterable).get();
     }
 
+    @Override
     public <T, R> List<R> map(Func<T, R> func, Iterable<T> iterable, int chunksize) {
         return mapAsync(func, iterable, chunksize).get();
     }
 
+    @Override
     public <T, R> AsyncResult<List<R>> mapAsync(Func<T, R> func, Iterable<T> iterable) {
-        return engine.map(func, iterable, -1, this);
+        return engine.map(func, iterable, -1, null, null, this);
     }
 
+    @Override
     public <T, R> AsyncResult<List<R>> mapAsync(Func<T, R> func, Iterable<T> iterable, int chunksize) {
+        return mapAsync(func, iterable, chunksize, null, null);
+    }
+
+    /** As {@link #mapAsync(Func, Iterable, int)}, with callbacks as {@link #applyAsync(Call, Consumer, Consumer)}'s. */
+    @Override
+    public <T, R> AsyncResult<List<R>> mapAsync(Func<T, R> func, Iterable<T> iterable, int chunksize,
+            Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback) {
         if (chunksize < 1) {
             throw new IllegalArgumentException("Chunksize must be 1+, not " + chunksize);
         }
-        return engine.map(func, iterable, chunksize, this);
+        return engine.map(func, iterable, chunksize, callback, errorCallback, this);
     }
 
     /** Lazily, one item per task; results in input order. */
+    @Override
     public <T, R> Iterator<R> imap(Func<T, R> func, Iterable<T> iterable) {
         return imap(func, iterable, 1);
     }
 
+    /**
+     * As {@link #imap(Func, Iterable)}, {@code chunksize} items per task. If the input
+     * throws, the chunk it was filling fails with that exception, as in CPython (the
+     * items read into it before are not run): the iterator yields every result of the
+     * chunks before it, then throws, then ends.
+     */
+    @Override
     public <T, R> Iterator<R> imap(Func<T, R> func, Iterable<T> iterable, int chunksize) {
         return new Owned<>(engine.imap(func, iterable, chunksize, true), this);
     }
 
     /** As {@link #imap}, results as they complete. */
+    @Override
     public <T, R> Iterator<R> imapUnordered(Func<T, R> func, Iterable<T> iterable) {
         return imapUnordered(func, iterable, 1);
     }
 
+    @Override
     public <T, R> Iterator<R> imapUnordered(Func<T, R> func, Iterable<T> iterable, int chunksize) {
         return new Owned<>(engine.imap(func, iterable, chunksize, false), this);
     }
@@ -132,13 +182,27 @@ public class Pool implements AutoCloseable {
     }
 
     /** Stops the workers now; unfinished tasks fail with a ProcessError. */
+    @Override
     public void terminate() {
         engine.terminate();
     }
 
     /** Waits for a close() or terminate() to finish; IllegalStateException while the pool runs. */
+    @Override
     public void join() {
         engine.join();
+    }
+
+    /**
+     * This pool as a Java ExecutorService (the same one at every call): see
+     * {@link TaskPool#asExecutorService()} and {@link TaskPoolExecutor}.
+     */
+    @Override
+    public synchronized ExecutorService asExecutorService() {
+        if (executor == null) {
+            executor = new TaskPoolExecutor(this);
+        }
+        return executor;
     }
 
     /** {@code <Pool state=RUN pool_size=4>}, as Python's repr. */

@@ -33,7 +33,9 @@ import java.nio.ByteOrder;
  * missing one: PosixException ENOENT) and maps all of it: {@link #size()} is then the
  * block's real size, whatever was asked, as in CPython. As in CPython the name is
  * given without a leading slash ({@code shm_open} gets {@code "/" + name}) and
- * {@link #name()} returns it that way.
+ * {@link #name()} returns it that way. A name that is not one file name under
+ * {@code /dev/shm} (empty, {@code "."}, {@code ".."}, with a {@code '/'}, longer than 255
+ * bytes of UTF-8) is an IllegalArgumentException that names it.
  *
  * <h2>buf()</h2>
  * Each call returns a new {@link ByteBuffer} over the whole block: position 0, limit
@@ -78,6 +80,9 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         if (size < 0) {
             throw new IllegalArgumentException("'size' must be a positive integer, not " + size);
         }
+        if (name != null) {
+            checkName(name);
+        }
         if (create) {
             if (size == 0) {
                 throw new IllegalArgumentException("'size' must be a positive number different from zero");
@@ -90,6 +95,34 @@ public final class SharedMemory implements AutoCloseable, Serializable {
                 throw new IllegalArgumentException("'name' can only be null if create is true");
             }
             segment = Segment.attach("/" + name);
+        }
+    }
+
+    /** Longest name: a file name under /dev/shm, in bytes of UTF-8 (NAME_MAX). */
+    private static final int NAME_MAX = 255;
+
+    /**
+     * The name must be a file name of /dev/shm: not empty, not "." or "..", no '/' and no
+     * NUL, at most {@value #NAME_MAX} bytes of UTF-8. Checked here so that a bad name is
+     * an IllegalArgumentException that names it and the rule, not an EINVAL of
+     * shm_open (or, for "..", an EEXIST of the directory above).
+     */
+    private static void checkName(String name) {
+        String rule = null;
+        if (name.isEmpty()) {
+            rule = "it is empty";
+        } else if (name.equals(".") || name.equals("..")) {
+            rule = "'.' and '..' are directories, not names";
+        } else if (name.indexOf('/') >= 0) {
+            rule = "it contains '/' (the name is one file name under /dev/shm; give it without a leading slash)";
+        } else if (name.indexOf('\0') >= 0) {
+            rule = "it contains a NUL character";
+        } else if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > NAME_MAX) {
+            rule = "it is longer than " + NAME_MAX + " bytes of UTF-8 (NAME_MAX)";
+        }
+        if (rule != null) {
+            String shown = name.length() > 40 ? name.substring(0, 40) + "... (" + name.length() + " characters)" : name;
+            throw new IllegalArgumentException("bad SharedMemory name '" + shown + "': " + rule);
         }
     }
 

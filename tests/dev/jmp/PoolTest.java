@@ -1,18 +1,20 @@
 package dev.jmp;
 
+import static dev.jmp.TaskPoolContract.drain;
+import static dev.jmp.TaskPoolContract.failOn;
+import static dev.jmp.TaskPoolContract.frames;
+import static dev.jmp.TaskPoolContract.sleep;
+import static dev.jmp.TaskPoolContract.sqr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
-import java.io.IOException;
-import java.io.NotSerializableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -31,9 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Pool across real worker JVMs. Most cases share one Pool(2) (a pool costs two JVM
- * starts); the cases about a pool's own life (workers dying, recycling, closing) make
- * their own. {@link WarmPoolTest} runs the same under the "warm" start method.
+ * Pool across real worker JVMs: what is particular to worker processes (their names,
+ * pids, deaths, recycling, kernel objects, the lazy reading of imap's input, closing).
+ * What any TaskPool must do is {@link TaskPoolContract}'s, run on Pool by
+ * {@link PoolContractTest}. Most cases share one Pool(2) (a pool costs two JVM
+ * starts); the cases about a pool's own life make their own. {@link WarmPoolTest} runs
+ * the same under the "warm" start method.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PoolTest {
@@ -64,26 +68,6 @@ class PoolTest {
 
     // ---- functions run in the workers (static: a lambda must not capture the test) ----
 
-    static int square(int x) {
-        return x * x;
-    }
-
-    static int failOn(int x, int bad) {
-        if (x == bad) {
-            throw new IllegalStateException("bad item " + x);
-        }
-        return x;
-    }
-
-    static int checked(int x) throws IOException {
-        throw new IOException("checked " + x);
-    }
-
-    static int sleep(int millis) throws InterruptedException {
-        Thread.sleep(millis);
-        return millis;
-    }
-
     /** Worker pids and channels are gone: no process, no message queue, no spill directory. */
     static void assertGone(List<Integer> pids, List<String> names) {
         for (int pid : pids) {
@@ -103,8 +87,8 @@ class PoolTest {
 
     @Test
     void applyAndApplyAsync() {
-        assertEquals(49, pool.apply(() -> square(7)));
-        AsyncResult<Integer> r = pool.applyAsync(() -> square(8));
+        assertEquals(49, pool.apply(() -> sqr(7)));
+        AsyncResult<Integer> r = pool.applyAsync(() -> sqr(8));
         assertEquals(64, r.get());
         assertTrue(r.ready());
         assertTrue(r.successful());
@@ -114,56 +98,6 @@ class PoolTest {
         assertTrue(name.matches("PoolWorker-\\d+"), name);
         assertTrue(pool.apply(() -> Multiprocessing.currentProcess().daemon()));
         assertNotEquals(ProcessHandle.current().pid(), (long) pool.apply(() -> ProcessHandle.current().pid()));
-    }
-
-    @Test
-    void mapKeepsOrderWithAnyChunksize() {
-        List<Integer> in = IntStream.range(0, 100).boxed().collect(Collectors.toList());
-        List<Integer> squares = in.stream().map(PoolTest::square).collect(Collectors.toList());
-        assertEquals(squares, pool.map(PoolTest::square, in));
-        assertEquals(squares, pool.map(PoolTest::square, in, 1));
-        assertEquals(squares, pool.map(PoolTest::square, in, 7));
-        assertEquals(squares, pool.map(PoolTest::square, in, 1000));
-        assertEquals(squares, pool.mapAsync(PoolTest::square, in).get(Duration.ofSeconds(60)));
-        // Mixed types travel element by element; a non-collection iterable is read once.
-        List<Object> mixed = new ArrayList<>(List.of(1, "two", 3L, 4.0));
-        mixed.add(null);
-        assertEquals(mixed, pool.map(x -> x, mixed, 2));
-        Iterable<String> once = () -> List.of("a", "b", "c").iterator();
-        assertEquals(List.of("A", "B", "C"), pool.map(String::toUpperCase, once));
-        assertThrows(IllegalArgumentException.class, () -> pool.map(PoolTest::square, in, 0));
-    }
-
-    @Test
-    void emptyInput() {
-        assertEquals(List.of(), pool.map(PoolTest::square, List.<Integer>of()));
-        AsyncResult<List<Integer>> r = pool.mapAsync(PoolTest::square, List.<Integer>of());
-        assertTrue(r.ready());
-        assertTrue(r.successful());
-        assertFalse(pool.imap(PoolTest::square, List.<Integer>of()).hasNext());
-        Iterator<Integer> u = pool.imapUnordered(PoolTest::square, List.<Integer>of(), 3);
-        assertFalse(u.hasNext());
-        assertThrows(NoSuchElementException.class, u::next);
-    }
-
-    @Test
-    void imapInOrderAndUnorderedAsCompleted() {
-        List<Integer> in = IntStream.range(0, 30).boxed().collect(Collectors.toList());
-        List<Integer> squares = in.stream().map(PoolTest::square).collect(Collectors.toList());
-        assertEquals(squares, drain(pool.imap(PoolTest::square, in)));
-        assertEquals(squares, drain(pool.imap(PoolTest::square, in, 4)));
-        assertEquals(new HashSet<>(squares), new HashSet<>(drain(pool.imapUnordered(PoolTest::square, in))));
-        assertEquals(new HashSet<>(squares), new HashSet<>(drain(pool.imapUnordered(PoolTest::square, in, 7))));
-        // As completed: a slow first item comes last.
-        List<Integer> done = drain(pool.imapUnordered(PoolTest::sleep, List.of(1500, 1, 1, 1)));
-        assertEquals(1500, done.get(done.size() - 1));
-        assertThrows(IllegalArgumentException.class, () -> pool.imap(PoolTest::square, in, 0));
-    }
-
-    static <T> List<T> drain(Iterator<T> it) {
-        List<T> out = new ArrayList<>();
-        it.forEachRemaining(out::add);
-        return out;
     }
 
     @Test
@@ -180,7 +114,7 @@ class PoolTest {
                 return pulled.getAndIncrement();
             }
         };
-        Iterator<Integer> results = pool.imap(PoolTest::square, () -> endless);
+        Iterator<Integer> results = pool.imap(TaskPoolContract::sqr, () -> endless);
         for (int i = 0; i < 50; i++) {
             assertEquals(i * i, results.next());
         }
@@ -189,137 +123,18 @@ class PoolTest {
         assertTrue(pulled.get() >= 50);
     }
 
-    @Test
-    void imapRethrowsItsInputsException() {
-        IllegalStateException boom = new IllegalStateException("input broke");
-        Iterable<Integer> broken = () -> new Iterator<>() {
-            int i;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Integer next() {
-                if (i == 5) {
-                    throw boom;
-                }
-                return i++;
-            }
-        };
-        Iterator<Integer> it = pool.imap(PoolTest::square, broken, 2);
-        List<Integer> got = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            got.add(it.next());
-        }
-        assertEquals(List.of(0, 1, 4, 9, 16), got);
-        assertSame(boom, assertThrows(IllegalStateException.class, it::next));
-        assertFalse(it.hasNext());
-    }
-
     // ---- exceptions ---------------------------------------------------------------------
 
     @Test
     void uncheckedExceptionAsItselfWithBothStackTraces() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.apply(() -> failOn(3, 3)));
         assertEquals("bad item 3", e.getMessage());
-        assertTrue(frames(e.getStackTrace()).contains("PoolTest.failOn"), "worker's stack: " + frames(e.getStackTrace()));
+        assertTrue(frames(e.getStackTrace()).contains("TaskPoolContract.failOn"), "worker's stack: " + frames(e.getStackTrace()));
         assertEquals(1, e.getSuppressed().length);
         Throwable site = e.getSuppressed()[0];
         assertInstanceOf(ProcessError.class, site);
         assertTrue(site.getMessage().contains("PoolWorker-"), site.getMessage());
         assertTrue(frames(site.getStackTrace()).contains("PoolTest.uncheckedExceptionAsItselfWithBothStackTraces"));
-    }
-
-    @Test
-    void checkedExceptionWrappedInProcessError() {
-        ProcessError e = assertThrows(ProcessError.class, () -> pool.apply(() -> checked(4)));
-        assertInstanceOf(IOException.class, e.getCause());
-        assertEquals("checked 4", e.getCause().getMessage());
-        assertTrue(frames(e.getCause().getStackTrace()).contains("PoolTest.checked"));
-        assertTrue(frames(e.getStackTrace()).contains("PoolTest.checkedExceptionWrappedInProcessError"));
-    }
-
-    @Test
-    void mapFailsWithTheFirstExceptionAfterAllChunks() {
-        List<Integer> in = IntStream.range(0, 20).boxed().collect(Collectors.toList());
-        AsyncResult<List<Integer>> r = pool.mapAsync(x -> failOn(x, 13), in, 3);
-        IllegalStateException e = assertThrows(IllegalStateException.class, r::get);
-        assertEquals("bad item 13", e.getMessage());
-        assertTrue(r.ready());
-        assertFalse(r.successful());
-        // imap: only the failed chunk throws, once per item, and the iterator goes on.
-        Iterator<Integer> it = pool.imap(x -> failOn(x, 2), List.of(0, 1, 2, 3));
-        assertEquals(0, it.next());
-        assertEquals(1, it.next());
-        assertThrows(IllegalStateException.class, it::next);
-        assertEquals(3, it.next());
-        assertFalse(it.hasNext());
-        it = pool.imap(x -> failOn(x, 4), IntStream.range(0, 9).boxed().collect(Collectors.toList()), 3);
-        for (int i = 0; i < 9; i++) {
-            if (i / 3 == 1) {
-                assertEquals("bad item 4", assertThrows(IllegalStateException.class, it::next).getMessage());
-            } else {
-                assertEquals(i, it.next());
-            }
-        }
-        assertFalse(it.hasNext());
-    }
-
-    static String frames(StackTraceElement[] trace) {
-        StringBuilder sb = new StringBuilder();
-        for (StackTraceElement f : trace) {
-            sb.append(f.getClassName().replaceAll(".*\\.", "")).append('.').append(f.getMethodName()).append(' ');
-        }
-        return sb.toString();
-    }
-
-    static final class Opaque {
-        final int v;
-
-        Opaque(int v) {
-            this.v = v;
-        }
-    }
-
-    @Test
-    void unserializableArgumentFailsTheCall() {
-        Opaque o = new Opaque(1);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pool.apply(() -> o.v));
-        assertInstanceOf(NotSerializableException.class, e.getCause());
-        List<Object> items = List.of(1, 2, new Opaque(3));
-        e = assertThrows(IllegalArgumentException.class, () -> pool.map(x -> x, items, 1));
-        assertInstanceOf(NotSerializableException.class, e.getCause());
-        // imap reads its input later: that item's position throws, the others arrive.
-        Iterator<Object> it = pool.imap(x -> x, items);
-        assertEquals(1, it.next());
-        assertEquals(2, it.next());
-        assertThrows(IllegalArgumentException.class, it::next);
-        assertFalse(it.hasNext());
-    }
-
-    @Test
-    void unserializableResultFailsThatTaskOnly() {
-        ProcessError e = assertThrows(ProcessError.class, () -> pool.apply(() -> new Opaque(2)));
-        assertTrue(e.getMessage().startsWith("Error sending result"), e.getMessage());
-        assertTrue(e.getMessage().contains("Opaque"), e.getMessage());
-        assertEquals(List.of(1, 4, 9), pool.map(PoolTest::square, List.of(1, 2, 3)));
-    }
-
-    @Test
-    void timeoutError() {
-        AsyncResult<Integer> r = pool.applyAsync(() -> sleep(1000));
-        long t0 = System.nanoTime();
-        assertThrows(TimeoutError.class, () -> r.get(Duration.ofMillis(200)));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms >= 190 && ms < 5000, ms + " ms");
-        assertFalse(r.ready());
-        assertThrows(IllegalStateException.class, r::successful);
-        r.await(Duration.ofMillis(1));
-        r.await();
-        assertTrue(r.ready());
-        assertEquals(1000, r.get());
     }
 
     // ---- a pool's own life ------------------------------------------------------------
@@ -362,7 +177,7 @@ class PoolTest {
             }
             e = assertThrows(ProcessError.class, () -> r.get(Duration.ofSeconds(30)));
             assertTrue(e.getMessage().contains("exitcode -9"), e.getMessage());
-            assertEquals(List.of(1, 4, 9), p.map(PoolTest::square, List.of(1, 2, 3)));
+            assertEquals(List.of(1, 4, 9), p.map(TaskPoolContract::sqr, List.of(1, 2, 3)));
             assertEquals(2, p.workerPids().size());
             for (int pid : before) {
                 assertFalse(p.workerPids().contains(pid));
@@ -433,15 +248,15 @@ class PoolTest {
         List<String> names = p.kernelNames();
         assertThrows(IllegalStateException.class, p::join);
         AsyncResult<Integer> slow = p.applyAsync(() -> sleep(300));
-        AsyncResult<List<Integer>> queued = p.mapAsync(PoolTest::square, List.of(1, 2, 3), 1);
+        AsyncResult<List<Integer>> queued = p.mapAsync(TaskPoolContract::sqr, List.of(1, 2, 3), 1);
         p.close();
         assertTrue(slow.ready());
         assertEquals(300, slow.get());
         assertEquals(List.of(1, 4, 9), queued.get());
         assertGone(pids, names);
         assertThrows(IllegalStateException.class, () -> p.apply(() -> 1));
-        assertThrows(IllegalStateException.class, () -> p.map(PoolTest::square, List.of(1)));
-        assertThrows(IllegalStateException.class, () -> p.imap(PoolTest::square, List.of(1)));
+        assertThrows(IllegalStateException.class, () -> p.map(TaskPoolContract::sqr, List.of(1)));
+        assertThrows(IllegalStateException.class, () -> p.imap(TaskPoolContract::sqr, List.of(1)));
         p.join();
         assertTrue(p.toString().contains("state=CLOSE"), p.toString());
         p.close();
@@ -510,11 +325,20 @@ class PoolTest {
         names.addAll(p.kernelNames());
     }
 
+    /** As CPython's: 0, negative: refused; null (Python's None): no limit. */
+    @Test
+    void test_pool_maxtasksperchild_invalid() {
+        for (int value : new int[] {0, -1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Pool(3, null, value));
+            assertTrue(e.getMessage().contains("maxtasksperchild must be a positive int or null"), e.getMessage());
+        }
+    }
+
     @Test
     void badArguments() {
         assertThrows(IllegalArgumentException.class, () -> new Pool(0));
         assertThrows(IllegalArgumentException.class, () -> new Pool(1, null, -1));
-        Opaque o = new Opaque(0);
+        TaskPoolContract.Opaque o = new TaskPoolContract.Opaque(0);
         assertThrows(IllegalArgumentException.class, () -> new Pool(1, () -> System.out.print(o.v)));
         assertThrows(NullPointerException.class, () -> pool.apply(null));
     }

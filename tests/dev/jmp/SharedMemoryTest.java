@@ -102,12 +102,42 @@ class SharedMemoryTest {
         } finally {
             s.unlink();
         }
-        assertEquals(Linux.EINVAL, assertThrows(PosixException.class, () -> new SharedMemory("a/b")).errno());
         assertThrows(IllegalArgumentException.class, () -> new SharedMemory(null, true, 0));
         assertThrows(IllegalArgumentException.class, () -> new SharedMemory("x", true, -1));
         assertThrows(IllegalArgumentException.class, () -> new SharedMemory("x", false, -1));
         assertThrows(IllegalArgumentException.class, () -> new SharedMemory(null, false, 8));
         assertThrows(IllegalArgumentException.class, () -> new SharedMemory("a\0b", true, 8));
+    }
+
+    /**
+     * Mirrors CPython's test_shared_memory_basics, whose bad arguments are ValueErrors:
+     * a name that is not one file name of /dev/shm is an IllegalArgumentException naming
+     * it and the rule, for create and attach alike (shm_open said EINVAL without the name,
+     * and for ".." EEXIST). 255 bytes is still a name.
+     */
+    @Test
+    void test_shared_memory_basics() {
+        String[][] bad = {
+            {"a/b", "'/'"}, {"/lead", "'/'"}, {"", "empty"}, {".", "directories"}, {"..", "directories"},
+            {"x".repeat(300), "255 bytes"}, {"é".repeat(128), "255 bytes"},
+        };
+        for (String[] b : bad) {
+            for (boolean create : new boolean[] {true, false}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> new SharedMemory(b[0], create, 8), b[0]);
+                String shown = b[0].length() > 40 ? b[0].substring(0, 40) : b[0];
+                assertTrue(e.getMessage().contains("'" + shown), e.getMessage());
+                assertTrue(e.getMessage().contains(b[1]), e.getMessage());
+            }
+        }
+        String longest = uniqueName("n");
+        longest = longest + "x".repeat(255 - longest.length());
+        SharedMemory s = new SharedMemory(longest, true, 8);
+        try {
+            assertEquals(longest, s.name());
+        } finally {
+            s.unlink();
+        }
     }
 
     @Test

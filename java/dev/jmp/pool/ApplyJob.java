@@ -1,76 +1,42 @@
 package dev.jmp.pool;
 
-import dev.jmp.AsyncResult;
-import dev.jmp.TimeoutError;
-import dev.jmp.blocking.Deadline;
-import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /** The AsyncResult of {@code applyAsync}: one task. */
-final class ApplyJob<R> extends Job implements AsyncResult<R> {
-    private final CountDownLatch done = new CountDownLatch(1);
+final class ApplyJob<R> extends Result<R> {
     private volatile Outcome outcome;
-    @SuppressWarnings("unused")     // only kept reachable
-    private volatile Object owner;
 
-    ApplyJob(long id, Object owner) {
-        super(id);
-        this.owner = owner;
+    ApplyJob(long id, Host host, Object owner, Consumer<? super R> callback,
+            Consumer<? super Throwable> errorCallback) {
+        super(id, host, owner, callback, errorCallback);
     }
 
     @Override
     void deliver(int index, Outcome o) {
         if (outcome == null) {
             outcome = o;
-            owner = null;
-            done.countDown();
+            settle();
         }
     }
 
     @Override
-    public R get() {
-        return get(Deadline.never());
-    }
-
-    @Override
-    public R get(Duration timeout) {
-        return get(Deadline.after(timeout));
-    }
-
     @SuppressWarnings("unchecked")
-    private R get(Deadline deadline) {
-        if (!await(done, deadline, "waiting for a pool result")) {
-            throw new TimeoutError("the result was not ready within the timeout");
-        }
+    R value() {
         return (R) outcome.value();
     }
 
     @Override
-    public void await() {
-        await(done, Deadline.never(), "waiting for a pool result");
+    Throwable error() {
+        return outcome.ok() ? null : outcome.error();
     }
 
     @Override
-    public void await(Duration timeout) {
-        await(done, Deadline.after(timeout), "waiting for a pool result");
-    }
-
-    @Override
-    public boolean ready() {
-        return outcome != null;
-    }
-
-    @Override
-    public boolean successful() {
-        Outcome o = outcome;
-        if (o == null) {
-            throw new IllegalStateException(this + " not ready");
-        }
-        return o.ok();
+    boolean succeeded() {
+        return outcome.ok();
     }
 
     @Override
     public String toString() {
-        return "<AsyncResult job=" + id + (outcome == null ? " pending" : " ready") + ">";
+        return "<AsyncResult job=" + id + (ready() ? " ready" : " pending") + ">";
     }
 }

@@ -11,7 +11,6 @@ import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.Interrupts;
 import dev.jmp.spawn.Rehearsal;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Everything behind {@code dev.jmp.Pool}: workers, their channels, the tasks each
@@ -67,12 +67,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * Daemons: {@code jmp-pool-results-N} reads the result channel and does all the
  * bookkeeping that follows a result or an exit (including starting a replacement);
  * {@code jmp-pool-workers-N} watches the sentinels; {@code jmp-pool-feeder-N} reads
- * one imap's input. Callers send their own tasks (no hand-off to a thread): apply's
- * round trip is the caller's send, the worker, and the result thread's wake-up.
+ * one imap's input; {@code jmp-pool-callbacks-N}, started at the first callback, runs
+ * the callbacks of applyAsync and mapAsync, one at a time ({@link Callbacks}).
+ * Callers send their own tasks (no hand-off to a thread): apply's round trip is the
+ * caller's send, the worker, and the result thread's wake-up.
+ *
+ * <h2>Who does what</h2>
+ * Which task is queued, which worker holds which, stealing and taking back are the
+ * {@link Ledger}'s (pure logic, tested without processes); this class owns the
+ * processes, the channels, the threads and the pool's life (run, close, terminate,
+ * broken).
  *
  * <h2>Locking</h2>
- * One lock guards the queue, the workers and their tasks. A job's own lock is only
- * ever taken inside it, never the other way round.
+ * One lock guards the ledger, the workers and the pool's state. A job's own lock is
+ * only ever taken inside it, never the other way round.
  */
 public final class Engine {
     private static final System.Logger LOG = System.getLogger("dev.jmp.pool");
@@ -105,15 +113,32 @@ public final class Engine {
     private ProcessError broken;                                   // guarded by lock
     private boolean stopSent;                                      // guarded by lock
     private boolean shutDown;                                      // guarded by lock
-    private final ArrayDeque<Chunk> pending = new ArrayDeque<>();  // guarded by lock
-    private final Map<Long, Chunk> running = new HashMap<>();      // guarded by lock; by seq
+    private final Ledger ledger;                                   // guarded by lock
     private final Map<Long, Worker> workers = new HashMap<>();     // guarded by lock; live, by id
     private final Set<IMapJob<?>> feeding = new HashSet<>();       // guarded by lock
-    private long nextSeq;                                          // guarded by lock
     private long nextWorker;                                       // guarded by lock
     private int failedStarts;                                      // guarded by lock
     private final AtomicLong nextJob = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final Callbacks callbacks;
+    private final Result.Host host = new Result.Host() {
+        @Override
+        public boolean withdraw(Job job) {
+            lock.lock();
+            try {
+                boolean done = ledger.withdraw(job, Outcome.cancelled());
+                changed.signalAll();
+                return done;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void runCallback(Runnable r) {
+            callbacks.run(r);
+        }
+    };
     private final Watcher watcher;
     private final Thread resultThread;
     private final Thread watcherThread;
@@ -121,7 +146,6 @@ public final class Engine {
     private static final class Slot {
         final int index;
         final Channel tasks;
-        Worker worker;
 
         Slot(int index, Channel tasks) {
             this.index = index;
@@ -129,19 +153,16 @@ public final class Engine {
         }
     }
 
-    /** One worker process in a slot (a slot gets a new one when it dies or retires). */
-    private static final class Worker {
+    /** One worker process in a slot (a slot gets a new one when it dies or retires); its lane is the slot's channel. */
+    private final class Worker implements Ledger.Lane {
         final long id;
         final Slot slot;
         final Process process;
         final int pid;
         final int sentinel;
         final String label;
-        final ArrayDeque<Chunk> held = new ArrayDeque<>();
-        int sent;
-        long lastJob = -1;      // the job whose function the worker has (it keeps one)
+        final Ledger.Account account;
         boolean ready;          // it said READY: its JVM runs and its initializer is done
-        boolean exitSeen;
 
         Worker(long id, Slot slot, Process process) {
             this.id = id;
@@ -150,25 +171,33 @@ public final class Engine {
             this.pid = process.pid();
             this.sentinel = process.sentinel();
             this.label = process.name() + " (pid " + pid + ")";
+            this.account = ledger.open(slot.index, label, this);
         }
-    }
 
-    /** One task: an apply, or one chunk of a map. */
-    private static final class Chunk {
-        final Job job;
-        final int index;
-        final byte mode;
-        final byte[] func;
-        final byte[] args;
-        long seq;
-        Worker worker;
+        @Override
+        public boolean offer(byte[] frame) {
+            // Never waits: a worker's channel holds at most IN_FLIGHT tasks and a STOP.
+            return slot.tasks.send(frame, Deadline.after(Duration.ZERO), "sending a task");
+        }
 
-        Chunk(Job job, int index, byte mode, byte[] func, byte[] args) {
-            this.job = job;
-            this.index = index;
-            this.mode = mode;
-            this.func = func;
-            this.args = args;
+        @Override
+        public byte[] poll() {
+            try {
+                return slot.tasks.tryReceive();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "pool " + number + ": taking back the tasks of " + label, e);
+                return null;
+            }
+        }
+
+        @Override
+        public void stop() {
+            try {
+                slot.tasks.send(Frames.marker(Frames.STOP), Deadline.after(Duration.ZERO), "stopping a worker");
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "pool " + number + ": could not stop " + label + "; killing it", e);
+                process.kill();
+            }
         }
     }
 
@@ -191,6 +220,8 @@ public final class Engine {
         this.processes = processes;
         this.initializer = initializer;
         this.maxtasks = maxtasks;
+        this.ledger = new Ledger(processes, IN_FLIGHT, maxtasks);
+        this.callbacks = new Callbacks("jmp-pool-callbacks-" + number);
         List<Channel> made = new ArrayList<>();
         Slot[] s = new Slot[processes];
         try {
@@ -266,14 +297,13 @@ public final class Engine {
         p.setDaemon(true);
         p.start();
         Worker w = new Worker(id, slot, p);
-        slot.worker = w;
         workers.put(id, w);
         LOG.log(System.Logger.Level.DEBUG, "pool {0}: started {1} in slot {2}", number, w.label, slot.index);
     }
 
     /** Lock held. Work may still need workers: the pool runs, or is closing with tasks queued. */
     private boolean needsWorkers() {
-        return broken == null && (state == State.RUN || state == State.CLOSE && !pending.isEmpty());
+        return broken == null && (state == State.RUN || state == State.CLOSE && ledger.hasPending());
     }
 
     /** Lock held. Starts workers in empty slots; if none can be started and none runs, the queue fails. */
@@ -283,7 +313,7 @@ public final class Engine {
         }
         RuntimeException failure = null;
         for (Slot slot : slots) {
-            if (slot.worker == null) {
+            if (ledger.vacant(slot.index)) {
                 try {
                     startWorker(slot);
                 } catch (RuntimeException e) {
@@ -293,11 +323,7 @@ public final class Engine {
             }
         }
         if (failure != null && workers.isEmpty()) {
-            Outcome o = Outcome.processError("no pool worker could be started: " + failure, failure);
-            for (Chunk c : pending) {
-                c.job.deliver(c.index, o);
-            }
-            pending.clear();
+            ledger.failPending(Outcome.processError("no pool worker could be started: " + failure, failure));
             changed.signalAll();
         }
     }
@@ -313,18 +339,23 @@ public final class Engine {
         return f;
     }
 
-    /** {@code owner} (the Pool) is kept reachable until the result is in, as CPython's ApplyResult keeps its pool. */
-    public <R> AsyncResult<R> apply(Call<R> func, Object owner) {
+    /**
+     * {@code owner} (the Pool) is kept reachable until the result is in, as CPython's
+     * ApplyResult keeps its pool. Either callback may be null.
+     */
+    public <R> AsyncResult<R> apply(Call<R> func, Consumer<? super R> callback,
+            Consumer<? super Throwable> errorCallback, Object owner) {
         Objects.requireNonNull(func, "func");
         checkRunning();
         byte[] f = encodeFunction(func);
-        ApplyJob<R> job = new ApplyJob<>(nextJob.getAndIncrement(), owner);
-        enqueue(List.of(new Chunk(job, 0, Frames.APPLY, f, null)));
+        ApplyJob<R> job = new ApplyJob<>(nextJob.getAndIncrement(), host, owner, callback, errorCallback);
+        enqueue(List.of(new Ledger.Chunk(job, 0, Frames.APPLY, f, null)));
         return job;
     }
 
     /** {@code chunksize} -1: CPython's default for map. {@code owner} as for apply. */
-    public <T, R> AsyncResult<List<R>> map(Func<T, R> func, Iterable<T> iterable, int chunksize, Object owner) {
+    public <T, R> AsyncResult<List<R>> map(Func<T, R> func, Iterable<T> iterable, int chunksize,
+            Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback, Object owner) {
         Objects.requireNonNull(func, "func");
         Objects.requireNonNull(iterable, "iterable");
         checkRunning();
@@ -336,15 +367,17 @@ public final class Engine {
         int size = chunksize == -1 ? Chunking.defaultChunksize(n, processes) : chunksize;
         byte[] f = encodeFunction(func);
         int count = n == 0 ? 0 : (n + size - 1) / size;
-        MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n, owner);
+        MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n, host, owner, callback, errorCallback);
         // Every chunk is serialized before the first is queued: a bad item fails the call, nothing runs.
-        List<Chunk> chunks = new ArrayList<>(count);
+        List<Ledger.Chunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             List<T> part = items.subList(i * size, Math.min(n, (i + 1) * size));
-            chunks.add(new Chunk(job, i, Frames.MAP, f, Codec.encode(new Batch(part), "an item of the iterable")));
+            chunks.add(new Ledger.Chunk(job, i, Frames.MAP, f, Codec.encode(new Batch(part), "an item of the iterable")));
         }
         if (!chunks.isEmpty()) {
             enqueue(chunks);
+        } else {
+            job.settleIfEmpty();
         }
         return job;
     }
@@ -378,7 +411,7 @@ public final class Engine {
             if (index < 0) {
                 return false;
             }
-            pending.add(new Chunk(job, index, Frames.MAP, func, args));
+            ledger.queue(new Ledger.Chunk(job, index, Frames.MAP, func, args));
             refill();
             dispatch();
             return true;
@@ -396,11 +429,11 @@ public final class Engine {
         }
     }
 
-    private void enqueue(List<Chunk> chunks) {
+    private void enqueue(List<Ledger.Chunk> chunks) {
         lock.lock();
         try {
             checkRunningLocked();
-            pending.addAll(chunks);
+            ledger.queueAll(chunks);
             refill();
             dispatch();
         } finally {
@@ -428,119 +461,10 @@ public final class Engine {
 
     // ---- dispatching --------------------------------------------------------------------
 
-    /**
-     * Lock held. Sends queued tasks to the workers with room, the least busy first; then
-     * lets idle workers take the tasks waiting behind another worker's running one.
-     */
+    /** Lock held. Sends what can be sent; wakes whoever waits for the ledger to change. */
     private void dispatch() {
-        while (true) {
-            while (!pending.isEmpty()) {
-                Worker best = null;
-                for (Slot slot : slots) {
-                    Worker w = slot.worker;
-                    if (!canTake(w)) {
-                        continue;
-                    }
-                    if (best == null || w.held.size() < best.held.size()) {
-                        best = w;
-                    }
-                }
-                if (best == null) {
-                    return;
-                }
-                send(best, pending.poll());
-            }
-            if (!steal()) {
-                return;
-            }
-        }
-    }
-
-    private boolean canTake(Worker w) {
-        return w != null && !w.exitSeen && w.held.size() < IN_FLIGHT && (maxtasks == 0 || w.sent < maxtasks);
-    }
-
-    /**
-     * Lock held, queue empty. A task sent to a busy worker waits behind its running one,
-     * maybe for long, while another worker may be idle (the price of sending ahead). If a
-     * worker is idle, the tasks a busy worker has not received yet are taken back from
-     * its channel, to go to the idle one. A message queue hands each frame to exactly
-     * one receiver, so a frame is either taken back or already in the busy worker's
-     * hands (then it stays held by it): nothing is lost or run twice. Everything not yet
-     * received is taken, and the busy worker is sent its function again with its next
-     * task, since a frame taken back may have been the one that carried it. The worker
-     * may meanwhile have received the frame after that one, without its function: it
-     * asks for it again ({@link #onResend}).
-     */
-    private boolean steal() {
-        boolean idle = false;
-        for (Slot slot : slots) {
-            Worker w = slot.worker;
-            if (canTake(w) && w.held.isEmpty()) {
-                idle = true;
-                break;
-            }
-        }
-        if (!idle) {
-            return false;
-        }
-        for (Slot slot : slots) {
-            Worker w = slot.worker;
-            if (w != null && !w.exitSeen && w.held.size() > 1 && takeBackUnreceived(w) > 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Lock held. Puts the tasks still in w's channel back at the front of the queue; how many. */
-    private int takeBackUnreceived(Worker w) {
-        List<Chunk> back = new ArrayList<>();
-        byte[] f;
-        while ((f = takeBack(w)) != null) {
-            if (Frames.kind(f) == Frames.TASK) {
-                Chunk c = running.remove(Frames.id(f));
-                if (c != null) {
-                    w.held.remove(c);
-                    w.sent--;
-                    back.add(c);
-                }
-            } else {
-                sendStop(w);    // a STOP goes back where it was: last
-            }
-        }
-        back.sort((a, b) -> Long.compare(a.seq, b.seq));
-        for (int i = back.size() - 1; i >= 0; i--) {
-            pending.addFirst(back.get(i));
-        }
-        w.lastJob = -1;
-        return back.size();
-    }
-
-    /** Lock held. The frame carries the function only when the worker does not have it yet. */
-    private void send(Worker w, Chunk c) {
-        long seq = nextSeq++;
-        byte[] frame = Frames.task(seq, c.job.id, c.mode, w.lastJob == c.job.id ? null : c.func, c.args);
-        RuntimeException failure = null;
-        boolean sent = false;
-        try {
-            // Never waits: a worker's channel holds at most IN_FLIGHT tasks and a STOP.
-            sent = w.slot.tasks.send(frame, Deadline.after(Duration.ZERO), "sending a task");
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        if (!sent) {
-            c.job.deliver(c.index, Outcome.processError("the task could not be sent to " + w.label + ": "
-                    + (failure != null ? failure : "its channel is full"), failure));
-            changed.signalAll();
-            return;
-        }
-        c.seq = seq;
-        c.worker = w;
-        w.lastJob = c.job.id;
-        w.sent++;
-        w.held.add(c);
-        running.put(seq, c);
+        ledger.dispatch();
+        changed.signalAll();
     }
 
     // ---- the result thread ------------------------------------------------------------------
@@ -612,38 +536,20 @@ public final class Engine {
         byte[] value = Frames.payload(frame);
         lock.lock();
         try {
-            Chunk c = running.remove(seq);
-            if (c == null) {
-                return;     // failed already (terminate, a broken pool)
+            if (ledger.complete(seq, ok, value)) {
+                dispatch();
             }
-            c.worker.held.remove(c);
-            c.job.deliver(c.index, Outcome.remote(ok, value, c.worker.label));
-            dispatch();
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * A worker received a task whose function it does not have: {@link #steal} took back
-     * the frame that carried it while the worker was receiving the next one. The task
-     * goes back to the front of the queue, and the worker's next task carries the function.
-     */
+    /** A worker received a task without its function: see {@link Ledger#resend}. */
     private void onResend(long seq) {
         lock.lock();
         try {
-            Chunk c = running.remove(seq);
-            if (c == null) {
-                return;
-            }
-            Worker w = c.worker;
-            w.held.remove(c);
-            w.sent--;
-            w.lastJob = -1;
-            pending.addFirst(c);
+            ledger.resend(seq);
             dispatch();
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
@@ -671,28 +577,8 @@ public final class Engine {
                 return;
             }
             Integer code = exitcode(w.process);
-            List<Chunk> back = new ArrayList<>();
-            byte[] f;
-            while ((f = takeBack(w)) != null) {
-                if (Frames.kind(f) == Frames.TASK) {
-                    Chunk c = running.remove(Frames.id(f));
-                    if (c != null) {
-                        w.held.remove(c);
-                        back.add(c);
-                    }
-                }
-            }
-            back.sort((a, b) -> Long.compare(a.seq, b.seq));
-            for (Chunk c : w.held) {
-                running.remove(c.seq);
-                c.job.deliver(c.index, Outcome.processError("worker " + w.label + " exited with exitcode " + code
-                        + " while running this task", null));
-            }
-            w.held.clear();
-            for (int i = back.size() - 1; i >= 0; i--) {
-                pending.addFirst(back.get(i));
-            }
-            w.slot.worker = null;
+            ledger.close(w.account, Outcome.processError("worker " + w.label + " exited with exitcode " + code
+                    + " while running this task", null));
             try {
                 w.process.close();
             } catch (RuntimeException e) {
@@ -710,19 +596,8 @@ public final class Engine {
             }
             refill();
             dispatch();
-            changed.signalAll();
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** A frame still in the dead worker's channel, or null. */
-    private byte[] takeBack(Worker w) {
-        try {
-            return w.slot.tasks.tryReceive();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "pool " + number + ": taking back the tasks of " + w.label, e);
-            return null;
         }
     }
 
@@ -765,25 +640,12 @@ public final class Engine {
     private void breakPool(ProcessError why) {
         broken = why;
         Outcome o = Outcome.processError(why.getMessage(), why.getCause());
-        failAll(o);
+        ledger.failAll(o);
         cutFeeders(o);
         for (Worker each : workers.values()) {
             each.process.kill();
         }
         changed.signalAll();
-    }
-
-    /** Lock held. Every queued and running task fails with {@code o}. */
-    private void failAll(Outcome o) {
-        for (Chunk c : pending) {
-            c.job.deliver(c.index, o);
-        }
-        pending.clear();
-        for (Chunk c : running.values()) {
-            c.job.deliver(c.index, o);
-            c.worker.held.remove(c);
-        }
-        running.clear();
     }
 
     /** Lock held. imaps read no more input; their iterators end with {@code o}. */
@@ -800,7 +662,7 @@ public final class Engine {
         try {
             List<Watcher.Watched> list = new ArrayList<>();
             for (Worker w : workers.values()) {
-                if (!w.exitSeen) {
+                if (!w.account.exitSeen) {
                     list.add(new Watcher.Watched(w.id, w.sentinel));
                 }
             }
@@ -819,7 +681,7 @@ public final class Engine {
             if (w == null) {
                 return;
             }
-            w.exitSeen = true;
+            w.account.exitSeen = true;
             label = w.label;
         } finally {
             lock.unlock();
@@ -846,15 +708,13 @@ public final class Engine {
                         "the pool was closed before imap had read all of its input"));
                 changed.signalAll();
             }
-            while (state == State.CLOSE && !(pending.isEmpty() && running.isEmpty())) {
+            while (state == State.CLOSE && !ledger.idle()) {
                 awaitChanged("closing the pool");
             }
             if (state == State.CLOSE && !stopSent) {
                 stopSent = true;
-                for (Slot slot : slots) {
-                    if (slot.worker != null) {
-                        sendStop(slot.worker);
-                    }
+                for (Worker w : workers.values()) {
+                    w.stop();
                 }
             }
             while (!workers.isEmpty()) {
@@ -866,16 +726,6 @@ public final class Engine {
         finish();
     }
 
-    /** Lock held. */
-    private void sendStop(Worker w) {
-        try {
-            w.slot.tasks.send(Frames.marker(Frames.STOP), Deadline.after(Duration.ZERO), "stopping a worker");
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "pool " + number + ": could not stop " + w.label + "; killing it", e);
-            w.process.kill();
-        }
-    }
-
     /** Stops at once: workers are terminated, every unfinished task fails with a ProcessError. */
     public void terminate() {
         List<Worker> victims;
@@ -883,7 +733,7 @@ public final class Engine {
         try {
             if (state != State.TERMINATE) {
                 state = State.TERMINATE;
-                failAll(Outcome.processError("the pool was terminated before this task completed", null));
+                ledger.failAll(Outcome.processError("the pool was terminated before this task completed", null));
                 cutFeeders(Outcome.processError("the pool was terminated before imap had read all of its input", null));
                 changed.signalAll();
             }
@@ -977,6 +827,7 @@ public final class Engine {
             channels.add(slot.tasks);
         }
         unlinkAll(channels);
+        callbacks.shutdown();
         finished.countDown();
         LOG.log(System.Logger.Level.DEBUG, "pool {0}: shut down", number);
     }

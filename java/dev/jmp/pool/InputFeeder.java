@@ -45,17 +45,15 @@ final class InputFeeder implements Runnable {
         }
         while (job.awaitRoom()) {
             List<Object> items = new ArrayList<>(Math.min(chunksize, 1024));
-            Throwable inputError = null;
             try {
                 Chunking.next(it, chunksize, items);
             } catch (RuntimeException | Error e) {
-                inputError = e;     // as CPython: the items read before it still run
-            }
-            if (!items.isEmpty() && !submit(items)) {
+                // As CPython: the chunk being filled fails as a whole, with the input's
+                // exception; the items read into it are not run.
+                job.stopInput(Outcome.thrown(e));
                 return;
             }
-            if (inputError != null) {
-                job.stopInput(Outcome.thrown(inputError));
+            if (!items.isEmpty() && !submit(items)) {
                 return;
             }
             if (items.size() < chunksize) {

@@ -1,12 +1,8 @@
 package dev.jmp.pool;
 
-import dev.jmp.AsyncResult;
-import dev.jmp.TimeoutError;
-import dev.jmp.blocking.Deadline;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 /**
  * The AsyncResult of {@code mapAsync}: one task per chunk, results in input order, as
@@ -16,57 +12,53 @@ import java.util.concurrent.CountDownLatch;
  * failed (so that when get() throws, no task of the call is still running), and the
  * exception thrown is that of the first chunk to fail.
  */
-final class MapJob<R> extends Job implements AsyncResult<List<R>> {
+final class MapJob<R> extends Result<List<R>> {
     private final int length;
-    private final CountDownLatch done = new CountDownLatch(1);
     private final Outcome[] outcomes;   // guarded by this
     private int arrived;                // guarded by this
     private int firstFailed = -1;       // guarded by this
-    private volatile boolean ready;
+    private boolean settled;            // guarded by this
     private List<R> list;               // guarded by this; built at the first get()
-    @SuppressWarnings("unused")         // only kept reachable until ready
-    private volatile Object owner;
 
-    MapJob(long id, int chunks, int length, Object owner) {
-        super(id);
+    MapJob(long id, int chunks, int length, Host host, Object owner, Consumer<? super List<R>> callback,
+            Consumer<? super Throwable> errorCallback) {
+        super(id, host, chunks == 0 ? null : owner, callback, errorCallback);
         this.length = length;
-        this.owner = chunks == 0 ? null : owner;
         this.outcomes = new Outcome[chunks];
-        if (chunks == 0) {
-            ready = true;
-            done.countDown();
+    }
+
+    /** An empty input: ready at once (its callback runs on the pool's callback thread). */
+    void settleIfEmpty() {
+        if (outcomes.length == 0) {
+            synchronized (this) {
+                settled = true;
+            }
+            settle();
         }
     }
 
     @Override
-    synchronized void deliver(int index, Outcome o) {
-        if (outcomes[index] != null || ready) {
-            return;
+    void deliver(int index, Outcome o) {
+        synchronized (this) {
+            if (outcomes[index] != null || settled) {
+                return;
+            }
+            outcomes[index] = o;
+            arrived++;
+            if (!o.ok() && firstFailed < 0) {
+                firstFailed = index;
+            }
+            if (arrived < outcomes.length) {
+                return;
+            }
+            settled = true;
         }
-        outcomes[index] = o;
-        arrived++;
-        if (!o.ok() && firstFailed < 0) {
-            firstFailed = index;
-        }
-        if (arrived == outcomes.length) {
-            owner = null;
-            ready = true;
-            done.countDown();
-        }
+        settle();
     }
 
     @Override
-    public List<R> get() {
-        return get(Deadline.never());
-    }
-
-    @Override
-    public List<R> get(Duration timeout) {
-        return get(Deadline.after(timeout));
-    }
-
     @SuppressWarnings("unchecked")
-    private synchronized List<R> collect() {
+    synchronized List<R> value() {
         if (list != null) {
             return list;
         }
@@ -87,38 +79,18 @@ final class MapJob<R> extends Job implements AsyncResult<List<R>> {
         return list;
     }
 
-    private List<R> get(Deadline deadline) {
-        if (!await(done, deadline, "waiting for a pool map")) {
-            throw new TimeoutError("the map's results were not ready within the timeout");
-        }
-        return collect();
+    @Override
+    synchronized Throwable error() {
+        return firstFailed < 0 ? null : outcomes[firstFailed].error();
     }
 
     @Override
-    public void await() {
-        await(done, Deadline.never(), "waiting for a pool map");
-    }
-
-    @Override
-    public void await(Duration timeout) {
-        await(done, Deadline.after(timeout), "waiting for a pool map");
-    }
-
-    @Override
-    public boolean ready() {
-        return ready;
-    }
-
-    @Override
-    public synchronized boolean successful() {
-        if (!ready) {
-            throw new IllegalStateException(this + " not ready");
-        }
+    synchronized boolean succeeded() {
         return firstFailed < 0;
     }
 
     @Override
     public String toString() {
-        return "<MapResult job=" + id + " tasks=" + outcomes.length + (ready ? " ready" : " pending") + ">";
+        return "<MapResult job=" + id + " tasks=" + outcomes.length + (ready() ? " ready" : " pending") + ">";
     }
 }

@@ -19,11 +19,14 @@ import java.util.function.Function;
  *     iterator threw).</li>
  * </ul>
  *
- * <p>The rule for a task's own exception (API.md): an unchecked one is thrown as
+ * <p>The rule for a task's own exception (API.md): a RuntimeException is thrown as
  * itself, with the stack trace it had in the worker, and a suppressed ProcessError
  * whose stack trace is where the caller asked for the result (added once: the
  * same exception object is thrown to every later caller); a checked one is wrapped in
- * a new ProcessError each time, the worker's exception as its cause.
+ * a new ProcessError each time, the worker's exception as its cause. So is an Error
+ * (an OutOfMemoryError, a StackOverflowError): thrown as itself it would say that
+ * this process is out of memory, when it was the worker; the ProcessError names the
+ * worker.
  */
 final class Outcome {
     private final boolean ok;
@@ -32,6 +35,7 @@ final class Outcome {
     private final Function<String, RuntimeException> failure;
     private final String message;
     private final Throwable thrown;
+    private final boolean cancelled;
 
     private boolean decoded;        // guarded by this
     private Object value;           // guarded by this
@@ -40,6 +44,12 @@ final class Outcome {
 
     private Outcome(boolean ok, byte[] bytes, String worker, Function<String, RuntimeException> failure,
             String message, Throwable thrown) {
+        this(ok, bytes, worker, failure, message, thrown, false);
+    }
+
+    private Outcome(boolean ok, byte[] bytes, String worker, Function<String, RuntimeException> failure,
+            String message, Throwable thrown, boolean cancelled) {
+        this.cancelled = cancelled;
         this.ok = ok;
         this.bytes = bytes;
         this.worker = worker;
@@ -67,6 +77,16 @@ final class Outcome {
         return new Outcome(false, null, null, null, null, t);
     }
 
+    /** The task was cancelled before it was sent to a worker: each throw is a new CancellationException. */
+    static Outcome cancelled() {
+        return new Outcome(false, null, null, java.util.concurrent.CancellationException::new,
+                "the task was cancelled before it ran", null, true);
+    }
+
+    boolean isCancellation() {
+        return cancelled;
+    }
+
     /** True if the task completed without an exception (as the worker reported it). */
     boolean ok() {
         return ok;
@@ -86,7 +106,7 @@ final class Outcome {
         if (error == null) {
             return value;
         }
-        if (error instanceof RuntimeException || error instanceof Error) {
+        if (error instanceof RuntimeException) {
             if (!marked) {
                 marked = true;
                 error.addSuppressed(new ProcessError("the exception above was raised by the task in " + worker
@@ -94,7 +114,29 @@ final class Outcome {
             }
             throw sneaky(error);
         }
+        if (error instanceof Error) {
+            throw new ProcessError("the task raised " + error + " in " + worker
+                    + " (an Error of that worker, not of this process)", error);
+        }
         throw new ProcessError("the task raised " + error, error);
+    }
+
+    /**
+     * The exception the task ended with, unwrapped (what a Future's ExecutionException
+     * holds as its cause): the worker's own exception, checked or not, or the one made
+     * here; null if the task succeeded.
+     */
+    synchronized Throwable error() {
+        if (thrown != null) {
+            return thrown;
+        }
+        if (failure != null) {
+            return failure.apply(message);
+        }
+        if (!decoded) {
+            decode();
+        }
+        return error;
     }
 
     private void decode() {
