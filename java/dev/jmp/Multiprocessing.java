@@ -1,5 +1,6 @@
 package dev.jmp;
 
+import dev.jmp.resource.AtExit;
 import dev.jmp.spawn.Bootstrap;
 import dev.jmp.spawn.JavaCommand;
 import dev.jmp.spawn.ProcessLog;
@@ -18,8 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Also the process-wide state behind them, as {@code multiprocessing.process}
  * keeps it: the current Process, the counter that names new children
- * ({@code Process-N}), the set of started children not yet reaped, and the exit hook
- * that ends them when this JVM exits (daemons terminated, the others joined).
+ * ({@code Process-N}), the set of started children not yet reaped, and the first
+ * step of the exit sequence ({@link AtExit}), which ends them when this JVM exits
+ * (daemons terminated, the others joined).
  */
 public final class Multiprocessing {
     private Multiprocessing() {
@@ -129,7 +131,7 @@ public final class Multiprocessing {
     static void addChild(Process p) {
         CHILDREN.add(p);
         if (EXIT_HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Multiprocessing::exitFunction, "jmp-exit"));
+            AtExit.register(AtExit.Phase.CHILDREN, Multiprocessing::exitFunction);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.jmp;
 
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.FdWait;
+import dev.jmp.resource.AtExit;
 import dev.jmp.spawn.ChildEntry;
 import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
@@ -501,7 +502,8 @@ public class Process implements Serializable {
         Process parentView = new Process("_ParentProcess", self.parentName, self.parentPid, FdHandover.PAYLOAD_FD);
         Multiprocessing.becomeChild(self, parentView);
         System.setIn(InputStream.nullInputStream());    // as Python: a child's stdin is /dev/null
-        Runtime.getRuntime().addShutdownHook(new FlushHook());
+        AtExit.register(AtExit.Phase.STREAMS, new FlushStd());
+        AtExit.watchParent(new ParentGone(parentView));
         if (self.daemon) {
             ParentWatch.start(parentPipe, self.name);
         }
@@ -522,14 +524,24 @@ public class Process implements Serializable {
     }
 
     /** For System.exit(n) in the target: output written so far still reaches the parent. */
-    private static final class FlushHook extends Thread {
-        FlushHook() {
-            super("jmp-flush");
-        }
-
+    private static final class FlushStd implements Runnable {
         @Override
         public void run() {
             flushStd();
+        }
+    }
+
+    /** For the exit sequence: a feeder stops waiting for room once nobody can read. */
+    private static final class ParentGone implements java.util.function.BooleanSupplier {
+        private final Process parent;
+
+        ParentGone(Process parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return !parent.isAlive();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.jmp.spawn;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.AtExit;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class WarmStarter {
             failures = 0;
             if (!hooked) {
                 hooked = true;
-                Runtime.getRuntime().addShutdownHook(new Thread(WarmStarter::atExit, "jmp-warm-exit"));
+                AtExit.register(AtExit.Phase.WARM_CHILDREN, WarmStarter::atExit);
             }
         }
         discard(stale);
