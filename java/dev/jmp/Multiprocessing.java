@@ -4,7 +4,7 @@ import dev.jmp.resource.AtExit;
 import dev.jmp.spawn.Bootstrap;
 import dev.jmp.spawn.JavaCommand;
 import dev.jmp.spawn.ProcessLog;
-import dev.jmp.spawn.WarmStarter;
+import dev.jmp.spawn.StartMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,19 +34,20 @@ public final class Multiprocessing {
     private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean EXIT_HOOK = new AtomicBoolean();
     private static volatile String executable = System.getProperty("jmp.java", JavaCommand.defaultJava());
-    private static volatile String startMethod = "spawn";
+    private static volatile StartMethod startMethod = StartMethod.SPAWN;
 
     static {
-        String method = System.getProperty("jmp.startMethod");
-        if (method != null && !method.isEmpty()) {
-            if (!getAllStartMethods().contains(method)) {
-                throw new IllegalArgumentException("jmp.startMethod: cannot find context for '" + method + "'");
+        String name = System.getProperty("jmp.startMethod");
+        if (name != null && !name.isEmpty()) {
+            StartMethod method = StartMethod.named(name);
+            if (method == null) {
+                throw new IllegalArgumentException("jmp.startMethod: cannot find context for '" + name + "'");
             }
             startMethod = method;
             // A child JVM inherits the property: its warm children boot only at the first
             // start() that needs them, so a child that starts none boots none.
-            if (method.equals("warm") && !Bootstrap.isChild()) {
-                WarmStarter.enable(executable);
+            if (method.bootsAhead() && !Bootstrap.isChild()) {
+                method.select(executable);
             }
         }
     }
@@ -73,21 +74,20 @@ public final class Multiprocessing {
     }
 
     public static String getStartMethod() {
-        return startMethod;
+        return startMethod.name();
     }
 
     public static void setStartMethod(String method) {
         Objects.requireNonNull(method, "method");
-        if (!getAllStartMethods().contains(method)) {
+        StartMethod chosen = StartMethod.named(method);
+        if (chosen == null) {
             throw new IllegalArgumentException("cannot find context for '" + method + "' (available: "
                     + getAllStartMethods() + ")");
         }
-        startMethod = method;
-        if (method.equals("warm")) {
-            WarmStarter.enable(executable);
+        startMethod = chosen;
+        chosen.select(executable);
+        if (chosen.bootsAhead()) {
             Process.warmUpParent();
-        } else {
-            WarmStarter.disable();
         }
     }
 
@@ -96,15 +96,15 @@ public final class Multiprocessing {
      * ({@code jmp.warm.size} of them, default 2), each running one Process.
      */
     public static List<String> getAllStartMethods() {
-        return List.of("spawn", "warm");
+        return StartMethod.names();
     }
 
     /** The java binary children run; by default the one running this JVM ({@code jmp.java}). */
     public static void setExecutable(String javaBinary) {
         Objects.requireNonNull(javaBinary, "javaBinary");
         executable = javaBinary;
-        if (startMethod.equals("warm")) {
-            WarmStarter.enable(javaBinary);
+        if (startMethod.bootsAhead()) {
+            startMethod.select(javaBinary);
         }
     }
 
@@ -112,6 +112,10 @@ public final class Multiprocessing {
 
     static String executable() {
         return executable;
+    }
+
+    static StartMethod startMethod() {
+        return startMethod;
     }
 
     static int nextCount() {

@@ -8,7 +8,6 @@ import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
 import dev.jmp.spawn.ProcessLog;
 import dev.jmp.spawn.Rehearsal;
-import dev.jmp.spawn.WarmStarter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -244,20 +243,11 @@ public class Process implements Serializable {
             }
             Multiprocessing.cleanup();
             parentName = Multiprocessing.currentProcess().name;
-            byte[] payload;
             Popen started;
-            String java = Multiprocessing.executable();
             try (FdHandover handover = FdHandover.begin()) {
-                boolean warm = Multiprocessing.getStartMethod().equals("warm");
-                payload = payload(this, warm);
-                List<Integer> fds = handover.parentFds();
-                started = fds.isEmpty() && warm ? WarmStarter.take(java) : null;
-                if (started != null) {
-                    started.send(payload);
-                    WarmStarter.handedOut();
-                } else {
-                    started = Popen.spawn(java, payload, fds);
-                }
+                byte[] payload = payload(this);
+                started = Multiprocessing.startMethod().start(Multiprocessing.executable(), payload,
+                        handover.parentFds());
             }
             popen = started;
             sentinel = started.sentinel();
@@ -269,19 +259,17 @@ public class Process implements Serializable {
 
     /**
      * What start() sends: a {@link DirectPayload} when the Process allows one, else Java
-     * serialization. Under warm, the shape of the target is learned for the warm children
-     * booted later: at every start for a serialized Process, once per lambda for a
-     * direct one (a direct payload is cheaper to write and to read, ~0.2-0.3 ms less in
-     * all, only if the parent does not serialize the target anyway).
+     * serialization. While warm children are booted ahead, the shape of the target is
+     * learned for those booted later: at every start for a serialized Process, once per
+     * lambda for a direct one (a direct payload is cheaper to write and to read only if
+     * the parent does not serialize the target anyway).
      */
-    private static byte[] payload(Process p, boolean warm) {
+    private static byte[] payload(Process p) {
         byte[] direct = DirectPayload.encode(p, p.target, p.name, p.daemon, p.identity, p.parentPid, p.parentName);
         if (direct == null) {
-            return serialize(p, warm);
+            return serialize(p, Rehearsal.keepsShapes());
         }
-        if (warm) {
-            Rehearsal.learnOnce(p.target);
-        }
+        Rehearsal.learnOnce(p.target);
         return direct;
     }
 
@@ -291,7 +279,7 @@ public class Process implements Serializable {
         try (ObjectOutputStream out = learnShape ? new Rehearsal.Recorder(bytes) : new ObjectOutputStream(bytes)) {
             out.writeObject(p);
             if (out instanceof Rehearsal.Recorder shape) {
-                WarmStarter.learn(shape);
+                Rehearsal.learn(shape);
             }
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("process target cannot be serialized: " + e.getMessage()
