@@ -37,6 +37,8 @@ public final class Multiprocessing {
     private static volatile StartMethod startMethod = StartMethod.SPAWN;
 
     static {
+        // Children start at the composition root, which the spawn layer could not name.
+        JavaCommand.mainClass(ChildMain.class);
         String name = System.getProperty("jmp.startMethod");
         if (name != null && !name.isEmpty()) {
             StartMethod method = StartMethod.named(name);

@@ -2,8 +2,6 @@ package dev.jmp;
 
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.FdWait;
-import dev.jmp.resource.AtExit;
-import dev.jmp.spawn.ChildEntry;
 import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
 import dev.jmp.spawn.ProcessLog;
@@ -56,61 +54,6 @@ public class Process implements Serializable {
             return Integer.parseInt(new java.io.File("/proc/self").getCanonicalFile().getName());
         } catch (IOException | NumberFormatException e) {
             return (int) ProcessHandle.current().pid();
-        }
-    }
-
-    static {
-        // A named class, not a method reference: the first lambda a JVM links costs it
-        // ~20 ms of bootstrap, and every child runs this.
-        ChildEntry.Registry.register(new Entry());
-    }
-
-    private static final class Entry implements ChildEntry {
-        @Override
-        public int bootstrap(Object process, InputStream parentPipe) {
-            return bootstrapChild(process, parentPipe);
-        }
-
-        @Override
-        public Object decode(byte[] payload, ClassLoader loader) throws IOException, ReflectiveOperationException {
-            return DirectPayload.decode(payload, loader);
-        }
-
-        @Override
-        public void prepare() {
-            Task noop = () -> { };
-            for (int i = 0; i < 50; i++) {
-                byte[] bytes = serialize(new Process(noop), false);
-                try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-                        new java.io.ByteArrayInputStream(bytes))) {
-                    in.readObject();
-                } catch (IOException | ClassNotFoundException e) {
-                    throw new IllegalStateException("warm child could not prepare", e);
-                }
-            }
-            // The direct payload's path too, with a value of every plain kind (so the
-            // class-data archive, made by a child that prepares, holds its classes:
-            // measured, a warm child's first captured String cost 0.56 ms without).
-            String word = "warm-up";
-            int n = 1;
-            long big = 2L;
-            double real = 3.0;
-            float ratio = 4.0f;
-            boolean flag = true;
-            char letter = 'c';
-            byte small = 5;
-            short half = 6;
-            Integer nothing = null;
-            Task plain = () -> java.util.Objects.hash(word, n, big, real, ratio, flag, letter, small, half, nothing);
-            Process p = new Process(plain);
-            byte[] direct = DirectPayload.encode(p, plain, p.name, false, p.identity, OWN_PID, "warm-up");
-            try {
-                DirectPayload.decode(direct, Process.class.getClassLoader());
-            } catch (IOException | ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalStateException("warm child could not prepare", e);
-            }
-            Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
-            ParentWatch.prestart();
         }
     }
 
@@ -265,7 +208,7 @@ public class Process implements Serializable {
      * the parent does not serialize the target anyway).
      */
     private static byte[] payload(Process p) {
-        byte[] direct = DirectPayload.encode(p, p.target, p.name, p.daemon, p.identity, p.parentPid, p.parentName);
+        byte[] direct = DirectPayload.encode(p);
         if (direct == null) {
             return serialize(p, Rehearsal.keepsShapes());
         }
@@ -274,7 +217,7 @@ public class Process implements Serializable {
     }
 
     /** With {@code learnShape}, warm children booted later rehearse this target's shape. */
-    private static byte[] serialize(Process p, boolean learnShape) {
+    static byte[] serialize(Process p, boolean learnShape) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = learnShape ? new Rehearsal.Recorder(bytes) : new ObjectOutputStream(bytes)) {
             out.writeObject(p);
@@ -480,84 +423,25 @@ public class Process implements Serializable {
         return p == null ? Integer.valueOf(0) : p.poll();
     }
 
-    /**
-     * The child side, Python's {@code BaseProcess._bootstrap}: become the current
-     * process, run, report an uncaught exception, wait for non-daemon threads, flush.
-     */
-    private static int bootstrapChild(Object obj, InputStream parentPipe) {
-        Process self = (Process) obj;
+    /** In a child, as it starts: the view of its parent, {@link Multiprocessing#parentProcess()}. */
+    static Process parentOf(Process self) {
         self.sentinel = -1;     // Java serialization leaves a transient int 0: "not started" in a child
-        Process parentView = new Process("_ParentProcess", self.parentName, self.parentPid, FdHandover.PAYLOAD_FD);
-        Multiprocessing.becomeChild(self, parentView);
-        System.setIn(InputStream.nullInputStream());    // as Python: a child's stdin is /dev/null
-        AtExit.register(AtExit.Phase.STREAMS, new FlushStd());
-        AtExit.watchParent(new ParentGone(parentView));
-        if (self.daemon) {
-            ParentWatch.start(parentPipe, self.name);
-        }
-        int code;
-        try {
-            self.run();
-            code = 0;
-        } catch (Throwable t) {
-            synchronized (System.err) {
-                System.err.println("Process " + self.name + ":");
-                t.printStackTrace();
-            }
-            code = 1;
-        }
-        joinNonDaemonThreads();
-        flushStd();
-        return code;
+        return new Process("_ParentProcess", self.parentName, self.parentPid, FdHandover.PAYLOAD_FD);
     }
 
-    /** For System.exit(n) in the target: output written so far still reaches the parent. */
-    private static final class FlushStd implements Runnable {
-        @Override
-        public void run() {
-            flushStd();
-        }
+    Task target() {
+        return target;
     }
 
-    /** For the exit sequence: a feeder stops waiting for room once nobody can read. */
-    private static final class ParentGone implements java.util.function.BooleanSupplier {
-        private final Process parent;
-
-        ParentGone(Process parent) {
-            this.parent = parent;
-        }
-
-        @Override
-        public boolean getAsBoolean() {
-            return !parent.isAlive();
-        }
+    int[] identity() {
+        return identity;
     }
 
-    private static void flushStd() {
-        System.out.flush();
-        System.err.flush();
+    int parentPid() {
+        return parentPid;
     }
 
-    /** As Python's threading._shutdown() in a child: the process ends when its threads do. */
-    private static void joinNonDaemonThreads() {
-        Thread me = Thread.currentThread();
-        while (true) {
-            Thread other = null;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {   // no lambda: see Entry
-                if (t != me && !t.isDaemon() && t.isAlive()) {
-                    other = t;
-                    break;
-                }
-            }
-            if (other == null) {
-                return;
-            }
-            try {
-                other.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    String parentName() {
+        return parentName;
     }
 }
