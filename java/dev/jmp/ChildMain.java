@@ -63,7 +63,7 @@ final class ChildMain implements ChildEntry {
             // classes, caches the descriptors, links the lambda machinery, warms the code.
             Task noop = () -> { };
             for (int i = 0; i < 50; i++) {
-                byte[] bytes = Process.serialize(new Process(noop), false);
+                byte[] bytes = ProcessPayload.serialize(new Process(noop), false);
                 try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
                     in.readObject();
                 } catch (IOException | ClassNotFoundException e) {

@@ -28,7 +28,7 @@ public final class Multiprocessing {
     }
 
 
-    private static volatile Process current = Process.mainProcess();
+    private static volatile Process current = new MainProcess();
     private static volatile Process parent;
     private static final AtomicInteger COUNTER = new AtomicInteger(1);
     private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
@@ -89,7 +89,7 @@ public final class Multiprocessing {
         startMethod = chosen;
         chosen.select(executable);
         if (chosen.bootsAhead()) {
-            Process.warmUpParent();
+            ProcessPayload.warmUpParent();
         }
     }
 

@@ -1,21 +1,14 @@
 package dev.jmp;
 
 import dev.jmp.blocking.Deadline;
-import dev.jmp.blocking.FdWait;
 import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
 import dev.jmp.spawn.ProcessLog;
-import dev.jmp.spawn.Rehearsal;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -64,8 +57,6 @@ public class Process implements Serializable {
     private final Integer parentPid;   // the pid that created this object; null for MainProcess
     private String parentName;         // set by start(), for the child's parentProcess()
 
-    /** Python's class name in repr for the two special instances; null otherwise. */
-    private final transient String role;
     private transient volatile Popen popen;
     private transient volatile boolean closed;
     private transient Cleaner.Cleanable cleanable;
@@ -90,15 +81,14 @@ public class Process implements Serializable {
                 .mapToObj(Integer::toString).collect(Collectors.joining(":"));
         this.daemon = cur.daemon;
         this.parentPid = OWN_PID;
-        this.role = null;
     }
 
-    private Process(String role, String name, Integer parentPid, int sentinel) {
+    /** For {@link MainProcess} and {@link ParentProcess}: no target, no identity of their own. */
+    Process(String name, Integer parentPid, int sentinel) {
         this.target = null;
         this.name = name;
         this.identity = new int[0];
         this.parentPid = parentPid;
-        this.role = role;
         this.sentinel = sentinel;
     }
 
@@ -110,53 +100,6 @@ public class Process implements Serializable {
         this.identity = identity;
         this.parentPid = parentPid;
         this.parentName = parentName;
-        this.role = null;
-    }
-
-    /** Never started, only serialized: see {@link #warmUpParent}. */
-    private Process(Task target, String name, int[] identity, String role) {
-        this.target = target;
-        this.name = name;
-        this.identity = identity;
-        this.parentPid = OWN_PID;
-        this.role = role;
-    }
-
-    /**
-     * Under the warm start method, once children are ready, start() is where the time
-     * goes, and most of it is serializing the Process, interpreted in a program that has
-     * started few (measured: 110-200 us per start() over the first 25, ~10 us once
-     * compiled). So when warm is selected, a background thread serializes a throwaway
-     * Process with a lambda target 2000 times (~0.1 s of CPU, once per JVM): the same
-     * code path, compiled before the first start() needs it. It creates no name, no
-     * count and no kernel object.
-     */
-    static void warmUpParent() {
-        if (!PARENT_WARMED.compareAndSet(false, true)) {
-            return;
-        }
-        Thread t = new Thread(() -> {
-            Process throwaway = new Process(() -> { }, "warm-up", new int[] {0}, "warm-up");
-            for (int i = 0; i < 2000; i++) {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                try (Rehearsal.Recorder out = new Rehearsal.Recorder(bytes)) {
-                    out.writeObject(throwaway);
-                    out.key();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "jmp-warm-parent");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
-
-    private static final java.util.concurrent.atomic.AtomicBoolean PARENT_WARMED =
-            new java.util.concurrent.atomic.AtomicBoolean();
-
-    static Process mainProcess() {
-        return new Process("_MainProcess", "MainProcess", null, -1);
     }
 
     // ---- the Python API ---------------------------------------------------------
@@ -178,7 +121,7 @@ public class Process implements Serializable {
             if (popen != null) {
                 throw new IllegalStateException("cannot start a process twice");
             }
-            if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+            if (!createdHere()) {
                 throw new IllegalStateException("can only start a process object created by current process");
             }
             if (Multiprocessing.currentProcess().daemon) {
@@ -188,7 +131,7 @@ public class Process implements Serializable {
             parentName = Multiprocessing.currentProcess().name;
             Popen started;
             try (FdHandover handover = FdHandover.begin()) {
-                byte[] payload = payload(this);
+                byte[] payload = ProcessPayload.of(this);
                 started = Multiprocessing.startMethod().start(Multiprocessing.executable(), payload,
                         handover.parentFds());
             }
@@ -200,40 +143,6 @@ public class Process implements Serializable {
         }
     }
 
-    /**
-     * What start() sends: a {@link DirectPayload} when the Process allows one, else Java
-     * serialization. While warm children are booted ahead, the shape of the target is
-     * learned for those booted later: at every start for a serialized Process, once per
-     * lambda for a direct one (a direct payload is cheaper to write and to read only if
-     * the parent does not serialize the target anyway).
-     */
-    private static byte[] payload(Process p) {
-        byte[] direct = DirectPayload.encode(p);
-        if (direct == null) {
-            return serialize(p, Rehearsal.keepsShapes());
-        }
-        Rehearsal.learnOnce(p.target);
-        return direct;
-    }
-
-    /** With {@code learnShape}, warm children booted later rehearse this target's shape. */
-    static byte[] serialize(Process p, boolean learnShape) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = learnShape ? new Rehearsal.Recorder(bytes) : new ObjectOutputStream(bytes)) {
-            out.writeObject(p);
-            if (out instanceof Rehearsal.Recorder shape) {
-                Rehearsal.learn(shape);
-            }
-        } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("process target cannot be serialized: " + e.getMessage()
-                    + " is not Serializable (a lambda captures every variable it uses, and 'this' "
-                    + "when it calls an instance method)", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("process target cannot be serialized: " + e, e);
-        }
-        return bytes.toByteArray();
-    }
-
     /** Waits until the child ends. */
     public void join() {
         join(null);
@@ -243,11 +152,7 @@ public class Process implements Serializable {
     public void join(Duration timeout) {
         checkClosed();
         Deadline deadline = Deadline.after(timeout);
-        if ("_ParentProcess".equals(role)) {
-            FdWait.readable(sentinel, deadline, "joining the parent process");
-            return;
-        }
-        if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+        if (!createdHere()) {
             throw new IllegalStateException("can only join a child process");
         }
         Popen p = popen;
@@ -264,10 +169,7 @@ public class Process implements Serializable {
         if (this == Multiprocessing.currentProcess()) {
             return true;
         }
-        if ("_ParentProcess".equals(role)) {
-            return !FdWait.readable(sentinel, Deadline.after(Duration.ZERO), "polling the parent process");
-        }
-        if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+        if (!createdHere()) {
             throw new IllegalStateException("can only test a child process");
         }
         Popen p = popen;
@@ -298,9 +200,6 @@ public class Process implements Serializable {
         if (popen != null) {
             throw new IllegalStateException("process has already started");
         }
-        if (role != null) {
-            throw new IllegalStateException("cannot change the daemon flag of " + name);
-        }
         this.daemon = daemon;
     }
 
@@ -309,9 +208,6 @@ public class Process implements Serializable {
         checkClosed();
         if (this == Multiprocessing.currentProcess()) {
             return OWN_PID;
-        }
-        if ("_ParentProcess".equals(role)) {
-            return parentPid;
         }
         Popen p = popen;
         return p == null ? null : p.pid();
@@ -370,7 +266,7 @@ public class Process implements Serializable {
             status = "started";
         } else if (closed) {
             status = "closed";
-        } else if (!Objects.equals(parentPid, OWN_PID) || role != null) {
+        } else if (!createdHere()) {
             status = "unknown";
         } else if (p == null) {
             status = "initial";
@@ -392,17 +288,23 @@ public class Process implements Serializable {
         return sb.append('>').toString();
     }
 
-    private String label() {
-        if (role != null) {
-            return role;
-        }
+    /** The class name repr shows: Python's {@code _MainProcess} and {@code _ParentProcess} for those two. */
+    String label() {
         String simple = getClass().getSimpleName();
         return simple.isEmpty() ? "Process" : simple;
     }
 
     // ---- internals -------------------------------------------------------------
 
-    private void checkClosed() {
+    /**
+     * True for a Process this JVM created to start as its child; false for the main
+     * process, a child's view of its parent, and a Process received from another JVM.
+     */
+    boolean createdHere() {
+        return Objects.equals(parentPid, OWN_PID);
+    }
+
+    void checkClosed() {
         if (closed) {
             throw new IllegalStateException("process object is closed");
         }
@@ -426,7 +328,7 @@ public class Process implements Serializable {
     /** In a child, as it starts: the view of its parent, {@link Multiprocessing#parentProcess()}. */
     static Process parentOf(Process self) {
         self.sentinel = -1;     // Java serialization leaves a transient int 0: "not started" in a child
-        return new Process("_ParentProcess", self.parentName, self.parentPid, FdHandover.PAYLOAD_FD);
+        return new ParentProcess(self.parentName, self.parentPid);
     }
 
     Task target() {
