@@ -9,10 +9,33 @@ import java.util.function.BooleanSupplier;
  * A Process's life inside its child JVM, Python's {@code BaseProcess._bootstrap}:
  * become the current process, run, report an uncaught exception, wait for non-daemon
  * threads, and end the JVM with the exit code.
+ *
+ * <h2>How a child ends: as CPython's, with {@code os._exit}</h2>
+ * After the target, CPython's child runs multiprocessing's own finalizers, flushes
+ * stdio and calls {@code os._exit(code)}: the program's exit handlers ({@code atexit})
+ * are the parent program's business, not the child's. A JVM's orderly shutdown runs
+ * every shutdown hook the program (or a library it loaded) registered, and costs a
+ * child time between its target's end and its parent's join(). So here, after the
+ * target: the non-daemon threads are joined (as {@code threading._shutdown}), jmp's
+ * exit sequence runs ({@link AtExit}: the child's own children, its queue feeders
+ * flushed, its names unlinked, System.out and System.err flushed), and the JVM
+ * halts with the code ({@link Runtime#halt}): no shutdown hook runs.
+ * {@code -Djmp.childShutdownHooks=true} ends it with System.exit instead, for
+ * programs whose children need their hooks.
+ *
+ * <p>A target that calls {@code System.exit(n)} gets the JVM's ordinary shutdown with
+ * code n, hooks included: Java has no way to keep n and skip the other hooks. jmp's
+ * exit sequence is then one of those hooks, so what the child printed or queued still
+ * goes out. A daemon child whose parent is gone ends like a finished one, with code 1
+ * ({@link ParentWatch}). Exit codes are those of spawn: 0, 1 after an uncaught
+ * exception (with its trace), n after System.exit(n), -N after signal N.
  */
 final class ChildSide {
     private ChildSide() {
     }
+
+    /** {@code jmp.childShutdownHooks}: end a child with System.exit, running the program's hooks. */
+    private static final boolean SHUTDOWN_HOOKS = Boolean.getBoolean("jmp.childShutdownHooks");
 
     /** Runs {@code self} in this child JVM; returns its exit code (0, or 1 after an uncaught exception). */
     static int run(Process self, InputStream parentPipe) {
@@ -43,10 +66,14 @@ final class ChildSide {
         return code;
     }
 
-    /** Ends this JVM with {@code code}. */
+    /** Ends this JVM with {@code code}: jmp's exit sequence, then a halt (see the class comment). */
     static void exit(int code) {
-        flushStd();
-        System.exit(code);
+        AtExit.run();
+        flushStd();     // also when the Process could not even be read, and nothing was registered
+        if (SHUTDOWN_HOOKS) {
+            System.exit(code);
+        }
+        Runtime.getRuntime().halt(code);
     }
 
     /** For System.exit(n) in the target: output written so far still reaches the parent. */
