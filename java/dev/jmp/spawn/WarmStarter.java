@@ -18,7 +18,7 @@ import java.util.List;
  * <p>Why not a fork server: a JVM cannot fork (see {@link ChildSpawn}), so there is no
  * warm image to copy. What is slow about a child is everything before the target's
  * first line: JVM boot, class loading, Java serialization's first use, jnr-ffi's
- * bindings. A warm child does all of that while idle ({@link Bootstrap#main} with
+ * bindings. A warm child does all of that while idle ({@link Bootstrap#run} with
  * {@code warm}), says so by writing one byte on its sentinel pipe, then blocks on
  * fd 3 like any spawned child. start() hands the serialized Process to a ready one
  * and a replacement boots in the background.
