@@ -11,8 +11,8 @@ import java.io.ObjectInputStream;
 /**
  * The start of every child JVM, called by its main class (the composition root in
  * {@code dev.jmp}, which passes itself as the {@link ChildEntry}). Reads the Process
- * payload from fd 3 ({@link PayloadPipe}), has the entry decode and run it, and exits
- * with its exit code.
+ * payload from fd 3 ({@link PayloadPipe}), has the entry decode and run it, and has
+ * the entry end the JVM with its exit code.
  *
  * <p>It binds nothing native: fd 3 is opened as {@code /proc/self/fd/3}, a second fd
  * on the same pipe, so a child whose target only computes never loads jnr-ffi.
