@@ -1,9 +1,10 @@
 package dev.jmp;
 
+import dev.jmp.resource.AtExit;
 import dev.jmp.spawn.Bootstrap;
 import dev.jmp.spawn.JavaCommand;
 import dev.jmp.spawn.ProcessLog;
-import dev.jmp.spawn.WarmStarter;
+import dev.jmp.spawn.StartMethod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -18,33 +19,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Also the process-wide state behind them, as {@code multiprocessing.process}
  * keeps it: the current Process, the counter that names new children
- * ({@code Process-N}), the set of started children not yet reaped, and the exit hook
- * that ends them when this JVM exits (daemons terminated, the others joined).
+ * ({@code Process-N}), the set of started children not yet reaped, and the first
+ * step of the exit sequence ({@link AtExit}), which ends them when this JVM exits
+ * (daemons terminated, the others joined).
  */
 public final class Multiprocessing {
     private Multiprocessing() {
     }
 
 
-    private static volatile Process current = Process.mainProcess();
+    private static volatile Process current = new MainProcess();
     private static volatile Process parent;
     private static final AtomicInteger COUNTER = new AtomicInteger(1);
     private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean EXIT_HOOK = new AtomicBoolean();
     private static volatile String executable = System.getProperty("jmp.java", JavaCommand.defaultJava());
-    private static volatile String startMethod = "spawn";
+    private static volatile StartMethod startMethod = StartMethod.SPAWN;
 
     static {
-        String method = System.getProperty("jmp.startMethod");
-        if (method != null && !method.isEmpty()) {
-            if (!getAllStartMethods().contains(method)) {
-                throw new IllegalArgumentException("jmp.startMethod: cannot find context for '" + method + "'");
+        // Children start at the composition root, which the spawn layer could not name.
+        JavaCommand.mainClass(ChildMain.class);
+        String name = System.getProperty("jmp.startMethod");
+        if (name != null && !name.isEmpty()) {
+            StartMethod method = StartMethod.named(name);
+            if (method == null) {
+                throw new IllegalArgumentException("jmp.startMethod: cannot find context for '" + name + "'");
             }
             startMethod = method;
             // A child JVM inherits the property: its warm children boot only at the first
             // start() that needs them, so a child that starts none boots none.
-            if (method.equals("warm") && !Bootstrap.isChild()) {
-                WarmStarter.enable(executable);
+            if (method.bootsAhead() && !Bootstrap.isChild()) {
+                method.select(executable);
             }
         }
     }
@@ -71,21 +76,20 @@ public final class Multiprocessing {
     }
 
     public static String getStartMethod() {
-        return startMethod;
+        return startMethod.name();
     }
 
     public static void setStartMethod(String method) {
         Objects.requireNonNull(method, "method");
-        if (!getAllStartMethods().contains(method)) {
+        StartMethod chosen = StartMethod.named(method);
+        if (chosen == null) {
             throw new IllegalArgumentException("cannot find context for '" + method + "' (available: "
                     + getAllStartMethods() + ")");
         }
-        startMethod = method;
-        if (method.equals("warm")) {
-            WarmStarter.enable(executable);
-            Process.warmUpParent();
-        } else {
-            WarmStarter.disable();
+        startMethod = chosen;
+        chosen.select(executable);
+        if (chosen.bootsAhead()) {
+            ProcessPayload.warmUpParent();
         }
     }
 
@@ -94,15 +98,15 @@ public final class Multiprocessing {
      * ({@code jmp.warm.size} of them, default 2), each running one Process.
      */
     public static List<String> getAllStartMethods() {
-        return List.of("spawn", "warm");
+        return StartMethod.names();
     }
 
     /** The java binary children run; by default the one running this JVM ({@code jmp.java}). */
     public static void setExecutable(String javaBinary) {
         Objects.requireNonNull(javaBinary, "javaBinary");
         executable = javaBinary;
-        if (startMethod.equals("warm")) {
-            WarmStarter.enable(javaBinary);
+        if (startMethod.bootsAhead()) {
+            startMethod.select(javaBinary);
         }
     }
 
@@ -110,6 +114,10 @@ public final class Multiprocessing {
 
     static String executable() {
         return executable;
+    }
+
+    static StartMethod startMethod() {
+        return startMethod;
     }
 
     static int nextCount() {
@@ -129,7 +137,7 @@ public final class Multiprocessing {
     static void addChild(Process p) {
         CHILDREN.add(p);
         if (EXIT_HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Multiprocessing::exitFunction, "jmp-exit"));
+            AtExit.register(AtExit.Phase.CHILDREN, Multiprocessing::exitFunction);
         }
     }
 

@@ -82,7 +82,7 @@ final class ParentWatch {
                 // A broken pipe means the same: the parent is gone.
             }
             dev.jmp.spawn.ProcessLog.debug("daemon {0}: parent exited, exiting too", name);
-            System.exit(1);
+            ChildSide.exit(1);
         }
     }
 }

@@ -1,23 +1,14 @@
 package dev.jmp;
 
 import dev.jmp.blocking.Deadline;
-import dev.jmp.blocking.FdWait;
-import dev.jmp.spawn.ChildEntry;
 import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
 import dev.jmp.spawn.ProcessLog;
-import dev.jmp.spawn.Rehearsal;
-import dev.jmp.spawn.WarmStarter;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -59,61 +50,6 @@ public class Process implements Serializable {
         }
     }
 
-    static {
-        // A named class, not a method reference: the first lambda a JVM links costs it
-        // ~20 ms of bootstrap, and every child runs this.
-        ChildEntry.Registry.register(new Entry());
-    }
-
-    private static final class Entry implements ChildEntry {
-        @Override
-        public int bootstrap(Object process, InputStream parentPipe) {
-            return bootstrapChild(process, parentPipe);
-        }
-
-        @Override
-        public Object decode(byte[] payload, ClassLoader loader) throws IOException, ReflectiveOperationException {
-            return DirectPayload.decode(payload, loader);
-        }
-
-        @Override
-        public void prepare() {
-            Task noop = () -> { };
-            for (int i = 0; i < 50; i++) {
-                byte[] bytes = serialize(new Process(noop), false);
-                try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
-                        new java.io.ByteArrayInputStream(bytes))) {
-                    in.readObject();
-                } catch (IOException | ClassNotFoundException e) {
-                    throw new IllegalStateException("warm child could not prepare", e);
-                }
-            }
-            // The direct payload's path too, with a value of every plain kind (so the
-            // class-data archive, made by a child that prepares, holds its classes:
-            // measured, a warm child's first captured String cost 0.56 ms without).
-            String word = "warm-up";
-            int n = 1;
-            long big = 2L;
-            double real = 3.0;
-            float ratio = 4.0f;
-            boolean flag = true;
-            char letter = 'c';
-            byte small = 5;
-            short half = 6;
-            Integer nothing = null;
-            Task plain = () -> java.util.Objects.hash(word, n, big, real, ratio, flag, letter, small, half, nothing);
-            Process p = new Process(plain);
-            byte[] direct = DirectPayload.encode(p, plain, p.name, false, p.identity, OWN_PID, "warm-up");
-            try {
-                DirectPayload.decode(direct, Process.class.getClassLoader());
-            } catch (IOException | ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalStateException("warm child could not prepare", e);
-            }
-            Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
-            ParentWatch.prestart();
-        }
-    }
-
     private final Task target;
     private String name;
     private boolean daemon;
@@ -121,8 +57,6 @@ public class Process implements Serializable {
     private final Integer parentPid;   // the pid that created this object; null for MainProcess
     private String parentName;         // set by start(), for the child's parentProcess()
 
-    /** Python's class name in repr for the two special instances; null otherwise. */
-    private final transient String role;
     private transient volatile Popen popen;
     private transient volatile boolean closed;
     private transient Cleaner.Cleanable cleanable;
@@ -147,15 +81,14 @@ public class Process implements Serializable {
                 .mapToObj(Integer::toString).collect(Collectors.joining(":"));
         this.daemon = cur.daemon;
         this.parentPid = OWN_PID;
-        this.role = null;
     }
 
-    private Process(String role, String name, Integer parentPid, int sentinel) {
+    /** For {@link MainProcess} and {@link ParentProcess}: no target, no identity of their own. */
+    Process(String name, Integer parentPid, int sentinel) {
         this.target = null;
         this.name = name;
         this.identity = new int[0];
         this.parentPid = parentPid;
-        this.role = role;
         this.sentinel = sentinel;
     }
 
@@ -167,53 +100,6 @@ public class Process implements Serializable {
         this.identity = identity;
         this.parentPid = parentPid;
         this.parentName = parentName;
-        this.role = null;
-    }
-
-    /** Never started, only serialized: see {@link #warmUpParent}. */
-    private Process(Task target, String name, int[] identity, String role) {
-        this.target = target;
-        this.name = name;
-        this.identity = identity;
-        this.parentPid = OWN_PID;
-        this.role = role;
-    }
-
-    /**
-     * Under the warm start method, once children are ready, start() is where the time
-     * goes, and most of it is serializing the Process, interpreted in a program that has
-     * started few (measured: 110-200 us per start() over the first 25, ~10 us once
-     * compiled). So when warm is selected, a background thread serializes a throwaway
-     * Process with a lambda target 2000 times (~0.1 s of CPU, once per JVM): the same
-     * code path, compiled before the first start() needs it. It creates no name, no
-     * count and no kernel object.
-     */
-    static void warmUpParent() {
-        if (!PARENT_WARMED.compareAndSet(false, true)) {
-            return;
-        }
-        Thread t = new Thread(() -> {
-            Process throwaway = new Process(() -> { }, "warm-up", new int[] {0}, "warm-up");
-            for (int i = 0; i < 2000; i++) {
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                try (Rehearsal.Recorder out = new Rehearsal.Recorder(bytes)) {
-                    out.writeObject(throwaway);
-                    out.key();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "jmp-warm-parent");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
-
-    private static final java.util.concurrent.atomic.AtomicBoolean PARENT_WARMED =
-            new java.util.concurrent.atomic.AtomicBoolean();
-
-    static Process mainProcess() {
-        return new Process("_MainProcess", "MainProcess", null, -1);
     }
 
     // ---- the Python API ---------------------------------------------------------
@@ -235,7 +121,7 @@ public class Process implements Serializable {
             if (popen != null) {
                 throw new IllegalStateException("cannot start a process twice");
             }
-            if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+            if (!createdHere()) {
                 throw new IllegalStateException("can only start a process object created by current process");
             }
             if (Multiprocessing.currentProcess().daemon) {
@@ -243,20 +129,11 @@ public class Process implements Serializable {
             }
             Multiprocessing.cleanup();
             parentName = Multiprocessing.currentProcess().name;
-            byte[] payload;
             Popen started;
-            String java = Multiprocessing.executable();
             try (FdHandover handover = FdHandover.begin()) {
-                boolean warm = Multiprocessing.getStartMethod().equals("warm");
-                payload = payload(this, warm);
-                List<Integer> fds = handover.parentFds();
-                started = fds.isEmpty() && warm ? WarmStarter.take(java) : null;
-                if (started != null) {
-                    started.send(payload);
-                    WarmStarter.handedOut();
-                } else {
-                    started = Popen.spawn(java, payload, fds);
-                }
+                byte[] payload = ProcessPayload.of(this);
+                started = Multiprocessing.startMethod().start(Multiprocessing.executable(), payload,
+                        handover.parentFds());
             }
             popen = started;
             sentinel = started.sentinel();
@@ -264,42 +141,6 @@ public class Process implements Serializable {
             Multiprocessing.addChild(this);
             ProcessLog.debug("started {0} as pid {1}", name, started.pid());
         }
-    }
-
-    /**
-     * What start() sends: a {@link DirectPayload} when the Process allows one, else Java
-     * serialization. Under warm, the shape of the target is learned for the warm children
-     * booted later: at every start for a serialized Process, once per lambda for a
-     * direct one (a direct payload is cheaper to write and to read, ~0.2-0.3 ms less in
-     * all, only if the parent does not serialize the target anyway).
-     */
-    private static byte[] payload(Process p, boolean warm) {
-        byte[] direct = DirectPayload.encode(p, p.target, p.name, p.daemon, p.identity, p.parentPid, p.parentName);
-        if (direct == null) {
-            return serialize(p, warm);
-        }
-        if (warm) {
-            Rehearsal.learnOnce(p.target);
-        }
-        return direct;
-    }
-
-    /** With {@code learnShape}, warm children booted later rehearse this target's shape. */
-    private static byte[] serialize(Process p, boolean learnShape) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = learnShape ? new Rehearsal.Recorder(bytes) : new ObjectOutputStream(bytes)) {
-            out.writeObject(p);
-            if (out instanceof Rehearsal.Recorder shape) {
-                WarmStarter.learn(shape);
-            }
-        } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("process target cannot be serialized: " + e.getMessage()
-                    + " is not Serializable (a lambda captures every variable it uses, and 'this' "
-                    + "when it calls an instance method)", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("process target cannot be serialized: " + e, e);
-        }
-        return bytes.toByteArray();
     }
 
     /** Waits until the child ends. */
@@ -311,11 +152,7 @@ public class Process implements Serializable {
     public void join(Duration timeout) {
         checkClosed();
         Deadline deadline = Deadline.after(timeout);
-        if ("_ParentProcess".equals(role)) {
-            FdWait.readable(sentinel, deadline, "joining the parent process");
-            return;
-        }
-        if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+        if (!createdHere()) {
             throw new IllegalStateException("can only join a child process");
         }
         Popen p = popen;
@@ -332,10 +169,7 @@ public class Process implements Serializable {
         if (this == Multiprocessing.currentProcess()) {
             return true;
         }
-        if ("_ParentProcess".equals(role)) {
-            return !FdWait.readable(sentinel, Deadline.after(Duration.ZERO), "polling the parent process");
-        }
-        if (role != null || !Objects.equals(parentPid, OWN_PID)) {
+        if (!createdHere()) {
             throw new IllegalStateException("can only test a child process");
         }
         Popen p = popen;
@@ -366,9 +200,6 @@ public class Process implements Serializable {
         if (popen != null) {
             throw new IllegalStateException("process has already started");
         }
-        if (role != null) {
-            throw new IllegalStateException("cannot change the daemon flag of " + name);
-        }
         this.daemon = daemon;
     }
 
@@ -377,9 +208,6 @@ public class Process implements Serializable {
         checkClosed();
         if (this == Multiprocessing.currentProcess()) {
             return OWN_PID;
-        }
-        if ("_ParentProcess".equals(role)) {
-            return parentPid;
         }
         Popen p = popen;
         return p == null ? null : p.pid();
@@ -438,7 +266,7 @@ public class Process implements Serializable {
             status = "started";
         } else if (closed) {
             status = "closed";
-        } else if (!Objects.equals(parentPid, OWN_PID) || role != null) {
+        } else if (!createdHere()) {
             status = "unknown";
         } else if (p == null) {
             status = "initial";
@@ -460,17 +288,23 @@ public class Process implements Serializable {
         return sb.append('>').toString();
     }
 
-    private String label() {
-        if (role != null) {
-            return role;
-        }
+    /** The class name repr shows: Python's {@code _MainProcess} and {@code _ParentProcess} for those two. */
+    String label() {
         String simple = getClass().getSimpleName();
         return simple.isEmpty() ? "Process" : simple;
     }
 
     // ---- internals -------------------------------------------------------------
 
-    private void checkClosed() {
+    /**
+     * True for a Process this JVM created to start as its child; false for the main
+     * process, a child's view of its parent, and a Process received from another JVM.
+     */
+    boolean createdHere() {
+        return Objects.equals(parentPid, OWN_PID);
+    }
+
+    void checkClosed() {
         if (closed) {
             throw new IllegalStateException("process object is closed");
         }
@@ -491,73 +325,25 @@ public class Process implements Serializable {
         return p == null ? Integer.valueOf(0) : p.poll();
     }
 
-    /**
-     * The child side, Python's {@code BaseProcess._bootstrap}: become the current
-     * process, run, report an uncaught exception, wait for non-daemon threads, flush.
-     */
-    private static int bootstrapChild(Object obj, InputStream parentPipe) {
-        Process self = (Process) obj;
+    /** In a child, as it starts: the view of its parent, {@link Multiprocessing#parentProcess()}. */
+    static Process parentOf(Process self) {
         self.sentinel = -1;     // Java serialization leaves a transient int 0: "not started" in a child
-        Process parentView = new Process("_ParentProcess", self.parentName, self.parentPid, FdHandover.PAYLOAD_FD);
-        Multiprocessing.becomeChild(self, parentView);
-        System.setIn(InputStream.nullInputStream());    // as Python: a child's stdin is /dev/null
-        Runtime.getRuntime().addShutdownHook(new FlushHook());
-        if (self.daemon) {
-            ParentWatch.start(parentPipe, self.name);
-        }
-        int code;
-        try {
-            self.run();
-            code = 0;
-        } catch (Throwable t) {
-            synchronized (System.err) {
-                System.err.println("Process " + self.name + ":");
-                t.printStackTrace();
-            }
-            code = 1;
-        }
-        joinNonDaemonThreads();
-        flushStd();
-        return code;
+        return new ParentProcess(self.parentName, self.parentPid);
     }
 
-    /** For System.exit(n) in the target: output written so far still reaches the parent. */
-    private static final class FlushHook extends Thread {
-        FlushHook() {
-            super("jmp-flush");
-        }
-
-        @Override
-        public void run() {
-            flushStd();
-        }
+    Task target() {
+        return target;
     }
 
-    private static void flushStd() {
-        System.out.flush();
-        System.err.flush();
+    int[] identity() {
+        return identity;
     }
 
-    /** As Python's threading._shutdown() in a child: the process ends when its threads do. */
-    private static void joinNonDaemonThreads() {
-        Thread me = Thread.currentThread();
-        while (true) {
-            Thread other = null;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {   // no lambda: see Entry
-                if (t != me && !t.isDaemon() && t.isAlive()) {
-                    other = t;
-                    break;
-                }
-            }
-            if (other == null) {
-                return;
-            }
-            try {
-                other.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+    int parentPid() {
+        return parentPid;
+    }
+
+    String parentName() {
+        return parentName;
     }
 }

@@ -26,9 +26,14 @@ class ProcessExitTest {
     Path dir;
 
     private static ProcessBuilder scenario(String method, String... args) {
+        return scenario(List.of("-Djmp.startMethod=" + method), args);
+    }
+
+    private static ProcessBuilder scenario(List<String> options, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Djmp.startMethod=" + method,
-                "-cp", System.getProperty("java.class.path"), "dev.jmp.programs.ExitScenario"));
+        List<String> cmd = new java.util.ArrayList<>(List.of(java));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.jmp.programs.ExitScenario"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }
@@ -55,6 +60,46 @@ class ProcessExitTest {
         assertTrue(stdout.contains("partial-line-from-child"), "unflushed child output lost: " + stdout);
         assertTrue(stdout.contains("exitcodes 0 1 7"), stdout);
         assertTrue(stderr.contains("Process Raiser:\njava.lang.IllegalStateException: boom from child\n\tat "), stderr);
+    }
+
+    /**
+     * A child ends as CPython's (its exit sequence, then a halt without the program's
+     * shutdown hooks): nothing it printed or queued is lost on any way out, and the
+     * exit codes are those of spawn.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"spawn", "warm"})
+    void childExitsLoseNothingAndRunNoProgramHooks(String method) throws Exception {
+        String stdout = childExits("-Djmp.startMethod=" + method);
+        for (String partial : List.of("normal", "raiser", "exiter", "nulled", "hooked", "feeder")) {
+            assertTrue(stdout.contains(partial + "-partial "), partial + " output lost: " + stdout);
+        }
+        assertTrue(stdout.contains("exitcodes 0 1 7 0 0 0 -15\n"), stdout);
+        assertTrue(stdout.contains("queued [exiter, hooked, normal, nulled, raiser, victim] fed-sum 44850\n"), stdout);
+        assertFalse(stdout.contains("child-hook-ran"), "a child ran the program's shutdown hook: " + stdout);
+        String stderr = Files.readString(dir.resolve("err"));
+        assertTrue(stderr.contains("Process Raiser:\njava.lang.IllegalStateException: raiser boom\n"), stderr);
+    }
+
+    @org.junit.jupiter.api.Test
+    void childShutdownHooksOnRequest() throws Exception {
+        String stdout = childExits("-Djmp.childShutdownHooks=true");
+        assertTrue(stdout.contains("child-hook-ran "), stdout);
+        assertTrue(stdout.contains("exitcodes 0 1 7 0 0 0 -15\n"), stdout);
+    }
+
+    private String childExits(String option) throws Exception {
+        File out = dir.resolve("out").toFile();
+        java.lang.Process p = scenario(List.of(option), "child-exits").redirectOutput(out)
+                .redirectError(dir.resolve("err").toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("scenario hung: " + Files.readString(out.toPath()));
+        }
+        String stdout = Files.readString(out.toPath());
+        assertEquals(0, p.exitValue(), stdout + Files.readString(dir.resolve("err")));
+        return stdout;
     }
 
     @ParameterizedTest

@@ -33,7 +33,7 @@ class WarmProcessTest extends ProcessTest {
         // The pid handed out is that of a child booted ahead of time, with the warm argument.
         assertEquals(idle, p.pid().intValue());
         String cmdline = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline"));
-        assertTrue(cmdline.endsWith("dev.jmp.spawn.Bootstrap\0warm\0"), cmdline.replace('\0', ' '));
+        assertTrue(cmdline.endsWith("dev.jmp.ChildMain\0warm\0"), cmdline.replace('\0', ' '));
         p.join();
         assertEquals(0, p.exitcode());
         p.close();

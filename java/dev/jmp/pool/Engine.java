@@ -333,9 +333,7 @@ public final class Engine {
     /** The function of a job; under the warm start method its shape is noted for later warm workers. */
     private static byte[] encodeFunction(Object func) {
         byte[] f = Codec.encode(func, "the function");
-        if ("warm".equals(dev.jmp.Multiprocessing.getStartMethod())) {
-            Rehearsal.learnOnce(func);
-        }
+        Rehearsal.learnOnce(func);     // noted only while warm children are booted ahead
         return f;
     }
 

@@ -19,7 +19,7 @@ import java.util.List;
  *
  * <p>It touches no kernel object (the channels are never opened: a Channel opens its
  * queue at first use) and leaves no state a later Process could see. Meant to be
- * called from {@code dev.jmp.spawn.Bootstrap}'s preparation of a warm child.
+ * called from the preparation of a warm child (dev.jmp's ChildMain).
  */
 public final class WarmUp {
     private WarmUp() {

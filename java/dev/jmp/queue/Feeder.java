@@ -1,9 +1,8 @@
 package dev.jmp.queue;
 
 import dev.jmp.InterruptedError;
-import dev.jmp.Multiprocessing;
-import dev.jmp.Process;
 import dev.jmp.blocking.Deadline;
+import dev.jmp.resource.AtExit;
 import dev.jmp.resource.Lifetime;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -35,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * in the process that created the queue the buffer is then dropped instead of
  * flushed (see {@link #ownerDropped()}).
  *
- * <p><b>At exit</b> (a step of {@link Lifetime}'s exit hook: after the children have
+ * <p><b>At exit</b> (the {@link AtExit.Phase#FEEDERS} phase: after the children have
  * ended, before any name is unlinked, so a spilled item's file still exists when its
  * reference is sent) each feeder is waited for until it has flushed, as CPython's
  * finalizer joins its feeder thread, so that a child's items reach the queue before
@@ -203,7 +202,7 @@ public final class Feeder {
      */
     private void start(Object owner) {
         if (EXIT_STEP.compareAndSet(false, true)) {
-            Lifetime.beforeUnlinkAtExit(Feeder::flushAllAtExit);
+            AtExit.register(AtExit.Phase.FEEDERS, Feeder::flushAllAtExit);
         }
         Lifetime.onUnreachable(owner, this::ownerDropped);
         Thread t = new Thread(this::run, "jmp-queue-feeder-" + mq.name().substring(1));
@@ -296,16 +295,7 @@ public final class Feeder {
     // ---- at exit ------------------------------------------------------------------
 
     private boolean giveUpAtExit() {
-        return cancelled || mq.creator() || parentGone();
-    }
-
-    private static boolean parentGone() {
-        try {
-            Process parent = Multiprocessing.parentProcess();
-            return parent != null && !parent.isAlive();
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return cancelled || mq.creator() || AtExit.parentGone();
     }
 
     /** The exit step (see the class comment). */

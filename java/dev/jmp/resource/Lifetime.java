@@ -1,13 +1,9 @@
 package dev.jmp.resource;
 
-import dev.jmp.Multiprocessing;
-import dev.jmp.Process;
 import java.lang.ref.Cleaner;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -37,12 +33,12 @@ import java.util.function.Consumer;
  *     nothing, not even the native binding), so a receiver may open the name long
  *     after it was sent. A {@link Process} keeps its target, and so every object the
  *     target captured, reachable until the child is reaped; a started child stays in
- *     {@link Multiprocessing#activeChildren()} until then. So a creator's
+ *     {@code Multiprocessing.activeChildren()} until then. So a creator's
  *     unreachable-unlink never strikes a child that could still open the name.</li>
- * <li>At exit, {@code Multiprocessing}'s exit hook joins the children (daemons
- *     terminated first, as Python's {@code _exit_function}), but shutdown hooks run
- *     concurrently: this class's hook therefore waits for the same children before
- *     it unlinks, or a non-daemon child still starting would find its Lock gone.</li>
+ * <li>At exit, names are unlinked in the {@link AtExit.Phase#NAMES} phase of the one
+ *     exit sequence, after the children have been joined (daemons terminated first,
+ *     as Python's {@code _exit_function}): a non-daemon child still starting finds
+ *     its Lock.</li>
  * </ul>
  * The classic trick of unlinking right after creation (CPython does it under
  * {@code fork}) is not open to us: spawned children must open the object by name.
@@ -51,9 +47,8 @@ import java.util.function.Consumer;
  * {@link #own} registers a name with the action that unlinks it. The action runs at
  * most once, by whichever comes first: an explicit {@link OwnedName#unlink()} (as
  * {@code SharedMemory.unlink()}), the {@link Cleaner} once the owner object is
- * unreachable, or the single shutdown hook that unlinks every name still registered.
- * One hook for all names, not one per object: a hook is a thread, and a program may
- * create thousands of locks. A Cleaner action must not refer to its owner (the owner
+ * unreachable, or the exit sequence ({@link AtExit}), which unlinks every name still
+ * registered. A Cleaner action must not refer to its owner (the owner
  * would then never become unreachable), so the registry holds only the name and the
  * unlink action. Closing a process's own handle (sem_close, munmap, mq_close) is
  * {@link #onUnreachable}'s job and is never done at exit: the kernel closes
@@ -67,10 +62,8 @@ import java.util.function.Consumer;
  *
  * <p>Some objects must finish work before any name goes: a queue's feeder thread
  * still holds items that must reach the message queue (and spilled messages whose
- * shared memory must still exist when they are received). {@link #beforeUnlinkAtExit}
- * registers such a step; the hook runs them after the children have ended and
- * before it unlinks anything, in one thread, so "flushed, then unlinked" holds
- * within this process although the JVM runs shutdown hooks concurrently.
+ * shared memory must still exist when they are received). Such a step registers in
+ * an earlier phase of {@link AtExit}, which runs its phases in order, in one thread.
  *
  * <p>A SIGKILLed creator runs no hook: its names stay until a later clean-up (a
  * separate issue, like CPython's resource tracker) removes them.
@@ -89,9 +82,7 @@ public final class Lifetime {
 
     /** Names this process created and has not unlinked yet. */
     private static final Set<OwnedName> LIVE = ConcurrentHashMap.newKeySet();
-    private static final AtomicBoolean HOOK = new AtomicBoolean();
-    /** Steps the exit hook runs before it unlinks (see the class comment). */
-    private static final List<Runnable> BEFORE_UNLINK = new CopyOnWriteArrayList<>();
+    private static final AtomicBoolean AT_EXIT = new AtomicBoolean();
 
     /**
      * Makes this process responsible for unlinking {@code name}, which it has just
@@ -132,21 +123,9 @@ public final class Lifetime {
         return CLEANER.register(owner, action);
     }
 
-    /**
-     * Runs {@code step} at exit, after this process's children have ended and before
-     * any name is unlinked (a queue flushing its buffered items). Installs the exit
-     * hook if no name has done so yet. A step that throws is logged; the others and
-     * the unlinking still run.
-     */
-    public static void beforeUnlinkAtExit(Runnable step) {
-        Objects.requireNonNull(step, "step");
-        BEFORE_UNLINK.add(step);
-        installHook();
-    }
-
     private static void installHook() {
-        if (HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(Lifetime::atExit, "jmp-exit-unlink"));
+        if (AT_EXIT.compareAndSet(false, true)) {
+            AtExit.register(AtExit.Phase.NAMES, Lifetime::unlinkAll);
         }
     }
 
@@ -158,29 +137,9 @@ public final class Lifetime {
         LOG.log(System.Logger.Level.WARNING, "could not unlink " + name, e);
     }
 
-    private static void atExit() {
-        awaitChildren();
-        for (Runnable step : BEFORE_UNLINK) {
-            try {
-                step.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(System.Logger.Level.WARNING, "exit step failed", e);
-            }
-        }
+    private static void unlinkAll() {
         for (OwnedName owned : LIVE) {
             owned.unlink();
-        }
-    }
-
-    /** See the class comment: a child still running may not have opened its names yet. */
-    private static void awaitChildren() {
-        for (Process p : Multiprocessing.activeChildren()) {
-            try {
-                p.join();
-            } catch (RuntimeException e) {
-                // Closed meanwhile, or this hook was interrupted: unlink anyway.
-                LOG.log(System.Logger.Level.DEBUG, "while waiting for " + p.name() + " at exit", e);
-            }
         }
     }
 }

@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 
 /**
- * The main class of every child JVM. Reads the serialized Process from fd 3, hands it
- * to dev.jmp.Process to run, and exits with its exit code.
+ * The start of every child JVM, called by its main class (the composition root in
+ * {@code dev.jmp}, which passes itself as the {@link ChildEntry}). Reads the Process
+ * payload from fd 3 ({@link PayloadPipe}), has the entry decode and run it, and has
+ * the entry end the JVM with its exit code.
  *
  * <p>It binds nothing native: fd 3 is opened as {@code /proc/self/fd/3}, a second fd
  * on the same pipe, so a child whose target only computes never loads jnr-ffi.
@@ -52,18 +54,19 @@ public final class Bootstrap {
         return child;
     }
 
-    public static void main(String[] args) {
+    /** The child's main: {@code args} as the JVM got them, {@code entry} what knows Processes. */
+    public static void run(String[] args, ChildEntry entry) {
         child = true;
         StartTrace.mark("main");
         String mode = args.length > 0 ? args[0] : "";
         int code;
         try {
             if (mode.equals(ClassDataSharing.TRAIN)) {
-                prepare();      // what every child loads: exactly what the archive should hold
+                prepare(entry);     // what every child loads: exactly what the archive should hold
                 System.exit(0);
             }
             if (mode.equals(WARM)) {
-                prepare();
+                prepare(entry);
                 signalParent();     // "prepared": the parent now sends rehearsals, then asks for "ready"
             }
             DataInputStream in = new DataInputStream(
@@ -83,8 +86,8 @@ public final class Bootstrap {
                 ClassDataSharing.archiverMain(payload);
                 System.exit(0);
             }
-            Object process = readProcess(payload, mode.equals(WARM));
-            code = ChildEntry.Registry.get().bootstrap(process, in);
+            Object process = readProcess(payload, mode.equals(WARM), entry);
+            code = entry.run(process, in);
             StartTrace.mark("ran");
         } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
             // The target could not even be read (a class missing from the classpath, a
@@ -93,11 +96,9 @@ public final class Bootstrap {
             e.printStackTrace();
             code = 1;
         }
-        System.out.flush();
-        System.err.flush();
         StartTrace.mark("exit");
         StartTrace.print();
-        System.exit(code);
+        entry.exit(code);
     }
 
     /**
@@ -107,21 +108,23 @@ public final class Bootstrap {
      * initializes ObjectInputStream; one sent a serialized payload in a fresh JVM starts
      * {@link Preinit} and primes while Preinit runs.
      */
-    private static Object readProcess(byte[] payload, boolean warm) throws IOException, ReflectiveOperationException {
+    private static Object readProcess(byte[] payload, boolean warm, ChildEntry entry)
+            throws IOException, ReflectiveOperationException {
         ClassLoader loader = Bootstrap.class.getClassLoader();
         Object process;
-        if (ChildEntry.isDirect(payload)) {
-            // Initializing Process registers the ChildEntry that decodes and runs it (a
-            // serialized payload initializes it by making the instance).
-            Class.forName("dev.jmp.Process", true, loader);
-            process = ChildEntry.Registry.get().decode(payload, loader);
+        if (PayloadPipe.isDirect(payload)) {
+            process = entry.decode(payload, loader);
             direct = true;
             StartTrace.mark("decoded");
             return process;
         }
         if (!warm) {
+            // While Preinit initializes the filter configuration: what reading any Process
+            // needs that needs no ObjectInputStream (start() to the first line sooner).
             new Preinit().start();
-            primeReading();
+            Class.forName("java.io.ObjectInputStream", true, null);
+            entry.primeReading();
+            java.io.ObjectStreamClass.lookup(java.lang.invoke.SerializedLambda.class);
             StartTrace.mark("primed");
         }
         try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(payload))) {
@@ -132,41 +135,9 @@ public final class Bootstrap {
         return process;
     }
 
-    /**
-     * While {@link Preinit} initializes the filter configuration, what reading any
-     * Process needs that needs no ObjectInputStream: Process's class and stream
-     * descriptor (with the constructor accessor the JDK generates for it) and the
-     * descriptor of SerializedLambda. Measured: start() to the first line 2-5 ms sooner
-     * (JDK 17, 2 vCPUs); linking a serializable lambda here as well gained nothing more.
-     */
-    private static void primeReading() throws ClassNotFoundException {
-        ClassLoader loader = Bootstrap.class.getClassLoader();
-        Class.forName("java.io.ObjectInputStream", true, null);
-        java.io.ObjectStreamClass.lookup(Class.forName("dev.jmp.Process", true, loader));
-        java.io.ObjectStreamClass.lookup(java.lang.invoke.SerializedLambda.class);
-    }
-
-    /** Pays every start-up cost now. */
-    private static void prepare() throws IOException, ClassNotFoundException {
-        ClassLoader loader = Bootstrap.class.getClassLoader();
-        // A Process with a lambda target, serialized and read back 50 times: loads the
-        // classes, caches the descriptors, links the lambda machinery, warms the code.
-        Class.forName("dev.jmp.Process", true, loader);
-        ChildEntry.Registry.get().prepare();
-        for (String name : new String[] {"dev.jmp.Lock", "dev.jmp.RLock", "dev.jmp.Semaphore", "dev.jmp.Condition",
-            "dev.jmp.Event", "dev.jmp.Queue", "dev.jmp.Connection", "dev.jmp.SharedMemory", "dev.jmp.Value"}) {
-            try {
-                Class.forName(name, true, loader);
-            } catch (ClassNotFoundException notYetInThisVersion) {
-                // Nothing to prepare.
-            }
-        }
-        dev.jmp.posix.Posix.bindAll();
-        dev.jmp.queue.Items.warmUp(dev.jmp.queue.MessageQueue.attach("/jmp.0.warmup"));
-        // Pool workers are the commonest warm children: rehearse their code path too
-        // (measured: a warm Pool(2) to its first result, 29 -> 14 ms). No kernel object.
-        dev.jmp.pool.WarmUp.run();
-        // What only success paths load, from the archive rather than the jar.
+    /** Pays every start-up cost now (see {@link ChildEntry#prepare}); then what only success paths load. */
+    private static void prepare(ChildEntry entry) {
+        entry.prepare();
         Preload.jmpClasses();
         java.io.InputStream.nullInputStream();      // a child's System.in (a JDK class of its own)
     }
@@ -179,10 +150,10 @@ public final class Bootstrap {
     private static int awaitProcess(DataInputStream in) throws IOException {
         while (true) {
             int header = in.readInt();
-            if (header == Popen.FRAME_READY) {
+            if (header == PayloadPipe.READY) {
                 awaitQuietCompiler();
                 signalParent();
-            } else if (header == Popen.FRAME_REHEARSAL) {
+            } else if (header == PayloadPipe.REHEARSAL) {
                 byte[] script = new byte[in.readInt()];
                 in.readFully(script);
                 Rehearsal.perform(script);

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The command line of a child JVM: the same java binary as the parent (or
  * {@code jmp.java}), the parent's classpath made absolute, the {@code jmp.*} system
- * properties, {@code jmp.childJvmOptions}, and {@link Bootstrap} as main class.
+ * properties, {@code jmp.childJvmOptions}, and the child's main class (which calls
+ * {@link Bootstrap#run}), registered by the layer above with {@link #mainClass}.
  *
  * <p>Why -Xrs: without it the child JVM turns SIGTERM into an orderly shutdown that
  * exits with status 143, a normal exit as waitpid sees it. Python's terminate() kills
@@ -44,6 +45,13 @@ public final class JavaCommand {
     static final List<String> LATE_C2 = List.of("-XX:Tier4InvocationThreshold=50000",
             "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=60000",
             "-XX:Tier4BackEdgeThreshold=400000");
+
+    private static volatile String mainClass;
+
+    /** The main class of every child JVM: a class whose main calls {@link Bootstrap#run}. */
+    public static void mainClass(Class<?> main) {
+        mainClass = main.getName();
+    }
 
     /** The java binary of the running JVM. */
     public static String defaultJava() {
@@ -88,7 +96,11 @@ public final class JavaCommand {
         String classpath = absoluteClasspath();
         argv.add("-cp");
         argv.add(classpath);
-        argv.add(Bootstrap.class.getName());
+        String main = mainClass;
+        if (main == null) {
+            throw new IllegalStateException("no main class for child JVMs registered");
+        }
+        argv.add(main);
         argv.addAll(1, ClassDataSharing.options(java, argv, classpath));
         return argv;
     }

@@ -81,18 +81,9 @@ public final class Popen {
         return new Popen(pid, sentinelPipe[0], payloadPipe[1]);
     }
 
-    /**
-     * The frames on the payload pipe: a length and that many bytes of serialized Process
-     * (the only frame a spawned child gets), or, to an idle warm child only, a negative
-     * kind: {@link #FRAME_REHEARSAL} (a length and a {@link Rehearsal} script) or
-     * {@link #FRAME_READY} (write the ready byte on the sentinel pipe now).
-     */
-    static final int FRAME_READY = -1;
-    static final int FRAME_REHEARSAL = -2;
-
-    /** Length-prefixed, so the child knows where the payload ends and the silence starts. */
+    /** Length-prefixed ({@link PayloadPipe}), so the child knows where the payload ends and the silence starts. */
     public void send(byte[] payload) {
-        if (!write(frame(payload, payload.length))) {
+        if (!write(PayloadPipe.processFrame(payload))) {
             // The child died before reading its task (a bad JVM option, say); its exit
             // code tells the story, as it does when the whole payload fit in the pipe.
             ProcessLog.debug("child pid {0} exited before reading its task", pid);
@@ -101,30 +92,12 @@ public final class Popen {
 
     /** To an idle warm child: rehearse this shape. False if the child is gone. */
     boolean sendRehearsal(byte[] script) {
-        return write(frame(script, FRAME_REHEARSAL, script.length));
+        return write(PayloadPipe.rehearsalFrame(script));
     }
 
     /** To a booting warm child: say ready once everything sent before is done. */
     boolean requestReady() {
-        return write(frame(new byte[0], FRAME_READY));
-    }
-
-    /** The header ints, big-endian, then the body. */
-    private static byte[] frame(byte[] body, int... header) {
-        int prefix = 4 * header.length;
-        byte[] frame = new byte[prefix + body.length];
-        for (int i = 0; i < header.length; i++) {
-            putInt(frame, 4 * i, header[i]);
-        }
-        System.arraycopy(body, 0, frame, prefix, body.length);
-        return frame;
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
+        return write(PayloadPipe.readyFrame());
     }
 
     /** The whole frame, or false on EPIPE (the child is gone). */

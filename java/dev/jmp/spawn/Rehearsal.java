@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.lang.invoke.SerializedLambda;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,19 @@ public final class Rehearsal {
 
     /** Bigger scripts are not kept: a shape is a few hundred bytes to a few KiB. */
     static final int MAX_SCRIPT = 16 * 1024;
+
+    /** How many target shapes to remember for new warm children ({@code jmp.warm.shapes}). */
+    static final int SHAPES_KEPT = Math.max(0, Integer.getInteger("jmp.warm.shapes", 16));
+
+    private static final Object LOCK = new Object();
+    /** Recent shapes, least recently started first: key to script. */
+    private static final Map<String, byte[]> SHAPES = new LinkedHashMap<>(16, 0.75f, true) {  // guarded by LOCK
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+            return size() > SHAPES_KEPT;
+        }
+    };
+    private static boolean keeping;     // guarded by LOCK: the warm method is selected
 
     /**
      * An ObjectOutputStream that writes exactly what a plain one writes, and notes the
@@ -117,23 +131,79 @@ public final class Rehearsal {
     /**
      * Notes the shape of {@code obj} (a pool's function, a target sent as a direct
      * payload) for warm children booted from now on, the first time its class is seen,
-     * and again only if the shape has since left the warm starter's most recent ones:
+     * and again only if the shape has since left the most recent ones kept:
      * the serialization is paid once, and a class in use keeps its place among them.
      */
     public static void learnOnce(Object obj) {
-        if (obj == null || !WarmStarter.keepsShapes()) {
+        if (obj == null || !keepsShapes()) {
             return;
         }
         String known = LEARNED.get(obj.getClass());
-        if (known != null && (known.equals(NO_SHAPE) || WarmStarter.touch(known))) {
+        if (known != null && (known.equals(NO_SHAPE) || touch(known))) {
             return;
         }
         try (Recorder r = new Recorder(OutputStream.nullOutputStream())) {
             r.writeObject(obj);
-            LEARNED.put(obj.getClass(), WarmStarter.learn(r) ? r.key() : NO_SHAPE);
+            LEARNED.put(obj.getClass(), learn(r) ? r.key() : NO_SHAPE);
         } catch (IOException | RuntimeException e) {
             LEARNED.put(obj.getClass(), NO_SHAPE);
             ProcessLog.debug("no shape for {0}: {1}", obj.getClass().getName(), e);
+        }
+    }
+
+    /** On while the warm method is selected ({@link WarmStarter} says so); off, shapes are not noted. */
+    static void keepShapes(boolean on) {
+        synchronized (LOCK) {
+            keeping = on;
+        }
+    }
+
+    /** True while shapes are noted: warm is selected and {@code jmp.warm.shapes} > 0. */
+    public static boolean keepsShapes() {
+        synchronized (LOCK) {
+            return keeping && SHAPES_KEPT > 0;
+        }
+    }
+
+    /**
+     * Notes the shape of a target just serialized, so that warm children booted from now
+     * on rehearse it. Children already idle are not sent it: an idle child is one that
+     * said it is ready, and a rehearsal may run a user's static initializer, which could
+     * block; only a child that has not yet said it is ready is given one, by the
+     * background thread that boots it. False if this shape cannot be rehearsed (its
+     * script could not be made or is too big).
+     */
+    public static boolean learn(Recorder recorder) {
+        String key = recorder.key();
+        synchronized (LOCK) {
+            if (!keeping || SHAPES_KEPT == 0 || SHAPES.get(key) != null) {
+                return true;
+            }
+        }
+        byte[] script = recorder.script();
+        if (script == null) {
+            return false;
+        }
+        synchronized (LOCK) {
+            SHAPES.put(key, script);
+        }
+        return true;
+    }
+
+    /**
+     * True if the shape {@code key} is among those kept (and now the most recent of
+     * them); false if it is not (never learned, evicted, or warm is off).
+     */
+    private static boolean touch(String key) {
+        synchronized (LOCK) {
+            return keeping && SHAPES.get(key) != null;
+        }
+    }
+
+    /** The scripts of the shapes kept, least recently started first: for a booting warm child. */
+    static List<byte[]> scripts() {
+        synchronized (LOCK) {
+            return new ArrayList<>(SHAPES.values());
         }
     }
 

@@ -3,14 +3,13 @@ package dev.jmp.spawn;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.AtExit;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The "warm" start method, jmp's answer to CPython's forkserver: child JVMs booted
@@ -19,7 +18,7 @@ import java.util.Map;
  * <p>Why not a fork server: a JVM cannot fork (see {@link ChildSpawn}), so there is no
  * warm image to copy. What is slow about a child is everything before the target's
  * first line: JVM boot, class loading, Java serialization's first use, jnr-ffi's
- * bindings. A warm child does all of that while idle ({@link Bootstrap#main} with
+ * bindings. A warm child does all of that while idle ({@link Bootstrap#run} with
  * {@code warm}), says so by writing one byte on its sentinel pipe, then blocks on
  * fd 3 like any spawned child. start() hands the serialized Process to a ready one
  * and a replacement boots in the background.
@@ -49,17 +48,7 @@ public final class WarmStarter {
     private record Idle(Popen popen, String java) {
     }
 
-    /** How many target shapes to remember for new warm children ({@code jmp.warm.shapes}). */
-    static final int SHAPES_KEPT = Math.max(0, Integer.getInteger("jmp.warm.shapes", 16));
-
     private static final Object LOCK = new Object();
-    /** Recent shapes, least recently started first: key to {@link Rehearsal} script. */
-    private static final Map<String, byte[]> SHAPES = new LinkedHashMap<>(16, 0.75f, true) {  // guarded by LOCK
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-            return size() > SHAPES_KEPT;
-        }
-    };
     private static final Deque<Idle> IDLE = new ArrayDeque<>();    // guarded by LOCK
     private static String java;                                     // guarded by LOCK; null: disabled
     private static int booting;                                     // guarded by LOCK
@@ -73,9 +62,10 @@ public final class WarmStarter {
             stale = javaBinary.equals(java) ? List.of() : drainLocked();
             java = javaBinary;
             failures = 0;
+            Rehearsal.keepShapes(true);
             if (!hooked) {
                 hooked = true;
-                Runtime.getRuntime().addShutdownHook(new Thread(WarmStarter::atExit, "jmp-warm-exit"));
+                AtExit.register(AtExit.Phase.WARM_CHILDREN, WarmStarter::atExit);
             }
         }
         discard(stale);
@@ -89,6 +79,7 @@ public final class WarmStarter {
             java = null;
             stale = drainLocked();
         }
+        Rehearsal.keepShapes(false);
         discard(stale);
     }
 
@@ -141,48 +132,6 @@ public final class WarmStarter {
      */
     public static void handedOut() {
         refillAfter(REFILL_DELAY_MILLIS);
-    }
-
-    /**
-     * Notes the shape of a target just serialized, so that warm children booted from now
-     * on rehearse it (see {@link Rehearsal}). Children already idle are not sent it: an
-     * idle child is one that said it is ready, and a rehearsal may run a user's static
-     * initializer, which could block; only a child that has not yet said it is ready is
-     * given one, by the background thread that boots it. False if this shape cannot be
-     * rehearsed (its script could not be made or is too big).
-     */
-    public static boolean learn(Rehearsal.Recorder recorder) {
-        String key = recorder.key();
-        synchronized (LOCK) {
-            if (java == null || SHAPES_KEPT == 0 || SHAPES.get(key) != null) {
-                return true;
-            }
-        }
-        byte[] script = recorder.script();
-        if (script == null) {
-            return false;
-        }
-        synchronized (LOCK) {
-            SHAPES.put(key, script);
-        }
-        return true;
-    }
-
-    /** True while warm is selected and shapes are kept ({@code jmp.warm.shapes} > 0). */
-    static boolean keepsShapes() {
-        synchronized (LOCK) {
-            return java != null && SHAPES_KEPT > 0;
-        }
-    }
-
-    /**
-     * True if the shape {@code key} is among those kept (and now the most recent of
-     * them); false if it is not (never learned, evicted, or warm is off).
-     */
-    static boolean touch(String key) {
-        synchronized (LOCK) {
-            return java != null && SHAPES.get(key) != null;
-        }
     }
 
     /** Pids of the idle warm children (for tests and diagnostics). */
@@ -350,10 +299,7 @@ public final class WarmStarter {
         if (!awaitSentinel(popen, prepared) || readyState(popen) <= 0) {
             return false;
         }
-        List<byte[]> scripts;
-        synchronized (LOCK) {
-            scripts = new ArrayList<>(SHAPES.values());
-        }
+        List<byte[]> scripts = Rehearsal.scripts();
         try {
             for (byte[] script : scripts) {
                 if (!popen.sendRehearsal(script)) {
@@ -411,6 +357,7 @@ public final class WarmStarter {
 
     /** At the parent's exit: idle children see end of file and exit by themselves. */
     private static void atExit() {
+        Rehearsal.keepShapes(false);
         synchronized (LOCK) {
             java = null;
             for (Idle idle : drainLocked()) {

@@ -18,6 +18,7 @@ public final class ExitScenario {
             case "parent-killed" -> parentKilled();
             case "warm-idle" -> warmIdle(args[1].equals("killed"));
             case "cds" -> cds();
+            case "child-exits" -> childExits();
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -34,6 +35,73 @@ public final class ExitScenario {
         all.forEach(Process::join);
         System.out.println();
         System.out.println("exitcodes " + printer.exitcode() + " " + raiser.exitcode() + " " + exiter.exitcode());
+    }
+
+    /**
+     * One child per way a child ends, each printing without a newline (left in
+     * System.out's buffer) and queueing before it ends: normal end, uncaught exception,
+     * System.exit(7), SIGTERM, a feeder with more items buffered than the message queue
+     * holds, a target that set System.out and System.err to null, and one that
+     * registered a shutdown hook (which runs only with jmp.childShutdownHooks=true).
+     */
+    private static void childExits() {
+        dev.jmp.Queue<String> q = new dev.jmp.Queue<>();
+        dev.jmp.Queue<Integer> fed = new dev.jmp.Queue<>();
+        Process normal = new Process(() -> {
+            q.put("normal");
+            System.out.print("normal-partial ");
+        });
+        Process raiser = new Process(() -> {
+            q.put("raiser");
+            System.out.print("raiser-partial ");
+            throw new IllegalStateException("raiser boom");
+        }, "Raiser");
+        Process exiter = new Process(() -> {
+            q.put("exiter");
+            System.out.print("exiter-partial ");
+            System.exit(7);
+        });
+        Process nulled = new Process(() -> {
+            q.put("nulled");
+            System.out.print("nulled-partial ");
+            System.out.flush();
+            System.setOut(null);
+            System.setErr(null);
+        });
+        Process hooked = new Process(() -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.print("child-hook-ran ")));
+            q.put("hooked");
+            System.out.print("hooked-partial ");
+        });
+        Process feeder = new Process(() -> {
+            for (int i = 0; i < 300; i++) {
+                fed.put(i);
+            }
+            System.out.print("feeder-partial ");
+        });
+        Process victim = new Process(() -> {
+            q.put("victim");
+            blockForever();
+        });
+        victim.setDaemon(true);     // should a get below fail, the exit does not wait for it
+        List<Process> all = List.of(normal, raiser, exiter, nulled, hooked, feeder, victim);
+        all.forEach(Process::start);
+        long sum = 0;
+        java.time.Duration patience = java.time.Duration.ofSeconds(60);
+        for (int i = 0; i < 300; i++) {
+            sum += fed.get(patience);
+        }
+        java.util.Set<String> got = new java.util.TreeSet<>();
+        for (int i = 0; i < 6; i++) {
+            got.add(q.get(patience));
+        }
+        victim.terminate();
+        all.forEach(Process::join);
+        System.out.println();
+        StringBuilder codes = new StringBuilder("exitcodes");
+        all.forEach(p -> codes.append(' ').append(p.exitcode()));
+        System.out.println(codes);
+        System.out.println("queued " + got + " fed-sum " + sum);
     }
 
     /** main returns (or throws) with a daemon and a working child: terminate one, join the other. */

@@ -1,0 +1,116 @@
+package dev.jmp;
+
+import dev.jmp.spawn.Bootstrap;
+import dev.jmp.spawn.ChildEntry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * The main class of every child JVM, and its composition root: the one place that
+ * knows everything a child is made of. {@link Bootstrap} (below it) reads the payload
+ * pipe; this class tells it how to decode a Process, how to run one
+ * ({@link ChildSide}), and what an idle warm child loads and rehearses, from the
+ * public API down to the pool's worker loop and the native bindings. Nothing below
+ * {@code dev.jmp} names a class above it: the parent passes this class to the spawn
+ * layer as the child's main class ({@link Multiprocessing}).
+ */
+final class ChildMain implements ChildEntry {
+
+    public static void main(String[] args) {
+        Bootstrap.run(args, new ChildMain());
+    }
+
+    @Override
+    public Object decode(byte[] payload, ClassLoader loader) throws IOException, ReflectiveOperationException {
+        return DirectPayload.decode(payload, loader);
+    }
+
+    @Override
+    public void primeReading() {
+        // Process's stream descriptor, with the constructor accessor the JDK generates for it.
+        ObjectStreamClass.lookup(Process.class);
+    }
+
+    @Override
+    public int run(Object process, InputStream parentPipe) {
+        return ChildSide.run((Process) process, parentPipe);
+    }
+
+    @Override
+    public void prepare() {
+        Preparation.run();
+    }
+
+    @Override
+    public void exit(int code) {
+        ChildSide.exit(code);
+    }
+
+    /**
+     * What a preparing child does, in a class of its own so that a spawned child, which
+     * never prepares, does not even verify it.
+     */
+    private static final class Preparation {
+        /** The classes of the public API a target most often uses. */
+        private static final Class<?>[] API = {Lock.class, RLock.class, Semaphore.class, Condition.class,
+            Event.class, Queue.class, Connection.class, SharedMemory.class, Value.class};
+
+        static void run() {
+            // A Process with a lambda target, serialized and read back 50 times: loads the
+            // classes, caches the descriptors, links the lambda machinery, warms the code.
+            Task noop = () -> { };
+            for (int i = 0; i < 50; i++) {
+                byte[] bytes = ProcessPayload.serialize(new Process(noop), false);
+                try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+                    in.readObject();
+                } catch (IOException | ClassNotFoundException e) {
+                    throw new IllegalStateException("warm child could not prepare", e);
+                }
+            }
+            directPayload();
+            Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
+            ParentWatch.prestart();
+            ClassLoader loader = ChildMain.class.getClassLoader();
+            for (Class<?> c : API) {
+                try {
+                    Class.forName(c.getName(), true, loader);
+                } catch (ClassNotFoundException cannotBe) {
+                    throw new IllegalStateException(cannotBe);
+                }
+            }
+            dev.jmp.posix.Posix.bindAll();
+            dev.jmp.queue.Items.warmUp(dev.jmp.queue.MessageQueue.attach("/jmp.0.warmup"));
+            // Pool workers are the commonest warm children: rehearse their code path too.
+            // No kernel object.
+            dev.jmp.pool.WarmUp.run();
+        }
+
+        /**
+         * The direct payload's path too, with a value of every plain kind (so the
+         * class-data archive, made by a child that prepares, holds its classes: without,
+         * a warm child's first captured String cost it visibly more).
+         */
+        private static void directPayload() {
+            String word = "warm-up";
+            int n = 1;
+            long big = 2L;
+            double real = 3.0;
+            float ratio = 4.0f;
+            boolean flag = true;
+            char letter = 'c';
+            byte small = 5;
+            short half = 6;
+            Integer nothing = null;
+            Task plain = () -> java.util.Objects.hash(word, n, big, real, ratio, flag, letter, small, half, nothing);
+            Process p = new Process(plain, "warm-up", false, new int[] {1}, Process.OWN_PID, "warm-up");
+            try {
+                DirectPayload.decode(DirectPayload.encode(p), ChildMain.class.getClassLoader());
+            } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalStateException("warm child could not prepare", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.jmp;
+
+import dev.jmp.resource.AtExit;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A Process's life inside its child JVM, Python's {@code BaseProcess._bootstrap}:
+ * become the current process, run, report an uncaught exception, wait for non-daemon
+ * threads, and end the JVM with the exit code.
+ *
+ * <h2>How a child ends: as CPython's, with {@code os._exit}</h2>
+ * After the target, CPython's child runs multiprocessing's own finalizers, flushes
+ * stdio and calls {@code os._exit(code)}: the program's exit handlers ({@code atexit})
+ * are the parent program's business, not the child's. A JVM's orderly shutdown runs
+ * every shutdown hook the program (or a library it loaded) registered, and costs a
+ * child time between its target's end and its parent's join(). So here, after the
+ * target: the non-daemon threads are joined (as {@code threading._shutdown}), jmp's
+ * exit sequence runs ({@link AtExit}: the child's own children, its queue feeders
+ * flushed, its names unlinked, System.out and System.err flushed), and the JVM
+ * halts with the code ({@link Runtime#halt}): no shutdown hook runs.
+ * {@code -Djmp.childShutdownHooks=true} ends it with System.exit instead, for
+ * programs whose children need their hooks.
+ *
+ * <p>A target that calls {@code System.exit(n)} gets the JVM's ordinary shutdown with
+ * code n, hooks included: Java has no way to keep n and skip the other hooks. jmp's
+ * exit sequence is then one of those hooks, so what the child printed or queued still
+ * goes out. A daemon child whose parent is gone ends like a finished one, with code 1
+ * ({@link ParentWatch}). Exit codes are those of spawn: 0, 1 after an uncaught
+ * exception (with its trace), n after System.exit(n), -N after signal N.
+ */
+final class ChildSide {
+    private ChildSide() {
+    }
+
+    /** {@code jmp.childShutdownHooks}: end a child with System.exit, running the program's hooks. */
+    private static final boolean SHUTDOWN_HOOKS = Boolean.getBoolean("jmp.childShutdownHooks");
+
+    /** Runs {@code self} in this child JVM; returns its exit code (0, or 1 after an uncaught exception). */
+    static int run(Process self, InputStream parentPipe) {
+        Process parentView = Process.parentOf(self);
+        Multiprocessing.becomeChild(self, parentView);
+        System.setIn(InputStream.nullInputStream());    // as Python: a child's stdin is /dev/null
+        AtExit.register(AtExit.Phase.STREAMS, new FlushStd());
+        AtExit.watchParent(new ParentGone(parentView));
+        if (self.daemon()) {
+            ParentWatch.start(parentPipe, self.name());
+        }
+        int code;
+        try {
+            self.run();
+            code = 0;
+        } catch (Throwable t) {
+            PrintStream err = System.err;
+            if (err != null) {
+                synchronized (err) {
+                    err.println("Process " + self.name() + ":");
+                    t.printStackTrace(err);
+                }
+            }
+            code = 1;
+        }
+        joinNonDaemonThreads();
+        flushStd();
+        return code;
+    }
+
+    /** Ends this JVM with {@code code}: jmp's exit sequence, then a halt (see the class comment). */
+    static void exit(int code) {
+        AtExit.run();
+        flushStd();     // also when the Process could not even be read, and nothing was registered
+        if (SHUTDOWN_HOOKS) {
+            System.exit(code);
+        }
+        Runtime.getRuntime().halt(code);
+    }
+
+    /** For System.exit(n) in the target: output written so far still reaches the parent. */
+    private static final class FlushStd implements Runnable {
+        @Override
+        public void run() {
+            flushStd();
+        }
+    }
+
+    /** For the exit sequence: a feeder stops waiting for room once nobody can read. */
+    private static final class ParentGone implements BooleanSupplier {
+        private final Process parent;
+
+        ParentGone(Process parent) {
+            this.parent = parent;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return !parent.isAlive();
+        }
+    }
+
+    /** A target may have set System.out or System.err to null: nothing to flush then. */
+    private static void flushStd() {
+        PrintStream out = System.out;
+        if (out != null) {
+            out.flush();
+        }
+        PrintStream err = System.err;
+        if (err != null) {
+            err.flush();
+        }
+    }
+
+    /** As Python's threading._shutdown() in a child: the process ends when its threads do. */
+    private static void joinNonDaemonThreads() {
+        Thread me = Thread.currentThread();
+        while (true) {
+            Thread other = null;
+            for (Thread t : Thread.getAllStackTraces().keySet()) {   // no lambda: a first lambda costs a child time
+                if (t != me && !t.isDaemon() && t.isAlive()) {
+                    other = t;
+                    break;
+                }
+            }
+            if (other == null) {
+                return;
+            }
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.jmp.resource;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The one exit sequence of a jmp process: CPython's {@code util._exit_function} with
+ * the exit priorities of {@code util.Finalize}.
+ *
+ * <h2>Why one sequence</h2>
+ * What jmp must do at exit depends on order: a child still starting must find the
+ * names of the Locks and Queues it was given, so names are unlinked only after the
+ * children have ended; a queue's feeder must have sent its items (whose spilled
+ * shared memory must still exist) before names go. The JVM runs shutdown hooks
+ * concurrently and in no order, so with one hook per concern each hook had to re-create
+ * that order by calling into the others, and lower layers called up. Here there is one
+ * hook, running the {@link Phase}s in their order in one thread; each layer registers
+ * its steps into its phase and knows nothing of the others.
+ *
+ * <h2>When it runs</h2>
+ * In the main program: from the JVM's shutdown hook (the program returned from main,
+ * called System.exit, or got SIGINT). In a child: explicitly, right after its target
+ * ends, before the child halts without running the program's shutdown hooks
+ * ({@code os._exit}); or from the hook, when the target called System.exit. It runs
+ * at most once; a second caller waits until the first has finished. A step that throws
+ * is logged, and the steps after it still run.
+ */
+public final class AtExit {
+    private AtExit() {
+    }
+
+    /** The phases, in the order they run. */
+    public enum Phase {
+        /** Daemonic children are terminated, then every child is joined. */
+        CHILDREN,
+        /** Queue feeders send what they buffered (or give up, see {@link #parentGone()}). */
+        FEEDERS,
+        /** Idle warm children are told to exit. */
+        WARM_CHILDREN,
+        /** Names this process created are unlinked. */
+        NAMES,
+        /** Buffered standard output and error reach their file descriptors. */
+        STREAMS
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.jmp.resource");
+
+    private static final Map<Phase, List<Runnable>> STEPS = new EnumMap<>(Phase.class);
+    private static final AtomicBoolean HOOK = new AtomicBoolean();
+    private static volatile BooleanSupplier parentGone = () -> false;
+    private static boolean ran;     // guarded by AtExit.class
+
+    static {
+        for (Phase phase : Phase.values()) {
+            STEPS.put(phase, new CopyOnWriteArrayList<>());
+        }
+    }
+
+    /**
+     * Adds {@code step} to {@code phase} (after the steps already there) and installs
+     * the shutdown hook if nothing has yet. A step registered while the sequence runs
+     * may be missed; register before the work it finishes begins.
+     */
+    public static void register(Phase phase, Runnable step) {
+        Objects.requireNonNull(step, "step");
+        STEPS.get(Objects.requireNonNull(phase, "phase")).add(step);
+        if (HOOK.compareAndSet(false, true)) {
+            Runtime.getRuntime().addShutdownHook(new Hook());
+        }
+    }
+
+    /**
+     * In a child: how to tell that its parent has exited, so that steps waiting for a
+     * reader (a feeder with a full queue) give up instead of holding the exit forever.
+     */
+    public static void watchParent(BooleanSupplier gone) {
+        parentGone = Objects.requireNonNull(gone, "gone");
+    }
+
+    /** True in a child whose parent has exited; false in the main program. */
+    public static boolean parentGone() {
+        try {
+            return parentGone.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Runs every phase in order, once; a second call waits for the first to finish. */
+    public static synchronized void run() {
+        if (ran) {
+            return;
+        }
+        ran = true;
+        for (Phase phase : Phase.values()) {
+            for (Runnable step : STEPS.get(phase)) {
+                try {
+                    step.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(System.Logger.Level.WARNING, "exit step of phase " + phase + " failed", e);
+                }
+            }
+        }
+    }
+
+    /** A named class, not a lambda: a child installs it too, and a first lambda costs a JVM time to link. */
+    private static final class Hook extends Thread {
+        Hook() {
+            super("jmp-exit");
+        }
+
+        @Override
+        public void run() {
+            AtExit.run();
+        }
+    }
+}
