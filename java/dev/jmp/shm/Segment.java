@@ -4,6 +4,7 @@ import dev.jmp.PosixException;
 import dev.jmp.posix.Errno;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.KernelHandle;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
 import dev.jmp.resource.OwnedName;
@@ -31,7 +32,7 @@ import java.nio.file.StandardOpenOption;
  * {@code ftruncate} through the posix layer, so that a taken name fails with EEXIST
  * and every error carries the errno CPython's {@code _posixshmem} would show. It then
  * maps the object with {@link FileChannel#map} of {@code /proc/self/fd/<fd>}: the
- * same memory {@code mmap(fd)} gives (FACTS.md), with no native binding and no
+ * same memory {@code mmap(fd)} gives, with no native binding and no
  * {@code ByteBuffer} made by hand over a raw address; going through the fd rather
  * than the name means the mapping is of the object just created, even if the name
  * were unlinked and taken again in between.
@@ -47,7 +48,7 @@ import java.nio.file.StandardOpenOption;
  *
  * <h2>Lazy, and never unmapped by hand</h2>
  * A Segment that arrives by serialization (a handle: name and size) maps at its first
- * {@link #buffer()}, as semaphores are opened at first use. The mapping is released
+ * {@link #buffer()}, as semaphores are opened at first use ({@link KernelHandle}). The mapping is released
  * when the last {@code ByteBuffer} over it is collected, never by {@link #close()}:
  * unmapping memory that a thread may still read through a buffer would crash the JVM
  * (a SIGSEGV, not an exception), and a buffer someone kept cannot be recalled. So
@@ -68,14 +69,18 @@ public final class Segment implements Serializable {
 
     private final String name;          // what shm_open gets: "/" + the user's name
     private volatile int size;          // of an attached object: its size when mapped
-    private transient volatile ByteBuffer mapped;
-    private transient volatile boolean closed;
+    private final transient KernelHandle<ByteBuffer> mapping;
     private transient OwnedName owned;  // null unless this process created it
 
+    /** {@code mapped}: the creator's mapping; null in a receiver, which maps at first use. */
     private Segment(String name, int size, ByteBuffer mapped) {
         this.name = name;
         this.size = size;
-        this.mapped = mapped;
+        this.mapping = new KernelHandle<>("shared memory", name, mapped, n -> mapExisting(), Segment::leaveMapped);
+    }
+
+    /** Closing never unmaps: the buffer may still be in use (see the class comment). */
+    private static void leaveMapped(ByteBuffer b) {
     }
 
     /** Who unlinks what this process creates; see {@link Lifetime}. */
@@ -169,33 +174,19 @@ public final class Segment implements Serializable {
      * this Segment. IllegalStateException after {@link #close()}.
      */
     public ByteBuffer buffer() {
-        ByteBuffer b = mapped;
-        return b != null ? b : attachNow();
-    }
-
-    private synchronized ByteBuffer attachNow() {
-        if (closed) {
-            throw new IllegalStateException("shared memory " + name + " is closed");
-        }
-        ByteBuffer b = mapped;
-        if (b == null) {
-            b = mapExisting();
-            mapped = b;
-        }
-        return b;
+        return mapping.get();
     }
 
     /**
      * Drops this process's use of the mapping (the memory goes once every buffer over
      * it is collected, see the class comment). Later {@link #buffer()} calls throw.
      */
-    public synchronized void close() {
-        closed = true;
-        mapped = null;
+    public void close() {
+        mapping.close();
     }
 
     public boolean closed() {
-        return closed;
+        return mapping.closed();
     }
 
     /**
@@ -322,6 +313,11 @@ public final class Segment implements Serializable {
         if (size < 1) {
             throw new InvalidObjectException("shared memory: bad size " + size);
         }
+    }
+
+    /** A handle that arrives is a new view of the object in this process, mapped at first use. */
+    private Object readResolve() {
+        return new Segment(name, size, null);
     }
 
     @Override
