@@ -11,6 +11,7 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
+import dev.jmp.resource.Cleanup;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Objects;
@@ -53,7 +54,6 @@ import java.util.OptionalInt;
  */
 public final class Connection implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Cleaner CLEANER = Cleaner.create(r -> new Thread(r, "jmp-cleaner-connection"));
 
     private final transient FdHolder holder;
     private final transient Cleaner.Cleanable cleanable;
@@ -68,7 +68,7 @@ public final class Connection implements AutoCloseable, Serializable {
             throw new IllegalArgumentException("at least one of readable and writable must be true");
         }
         this.holder = new FdHolder(fd);
-        this.cleanable = CLEANER.register(this, holder);
+        this.cleanable = Cleanup.onUnreachable(this, holder);
         this.readable = readable;
         this.writable = writable;
         this.sender = writable ? new Sender(holder) : null;

@@ -1,7 +1,7 @@
 package dev.jmp;
 
 import dev.jmp.pool.Engine;
-import java.lang.ref.Cleaner;
+import dev.jmp.resource.Cleanup;
 import java.util.Iterator;
 import java.util.List;
 
@@ -63,16 +63,8 @@ public class Pool implements AutoCloseable {
      */
     public Pool(int processes, Task initializer, int maxtasksperchild) {
         this.engine = new Engine(processes, initializer, maxtasksperchild);
-        Reaper.CLEANER.register(this, engine::abandoned);
-    }
-
-    /** Terminates a running pool that became unreachable (CPython only warns, and leaves its workers). */
-    private static final class Reaper {
-        static final Cleaner CLEANER = Cleaner.create(r -> {
-            Thread t = new Thread(r, "jmp-cleaner-pool");
-            t.setDaemon(true);
-            return t;
-        });
+        // Terminates a running pool that became unreachable (CPython only warns, and leaves its workers).
+        Cleanup.onUnreachable(this, engine::abandoned);
     }
 
     /** Runs {@code func} in a worker and returns its result. */

@@ -2,6 +2,7 @@ package dev.jmp;
 
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.FdWait;
+import dev.jmp.resource.Cleanup;
 import dev.jmp.spawn.ChildEntry;
 import dev.jmp.spawn.FdHandover;
 import dev.jmp.spawn.Popen;
@@ -36,14 +37,6 @@ import java.util.stream.Collectors;
 public class Process implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Started on the first start(), not in every child that merely runs a Process. */
-    private static final class Cleaners {
-        static final Cleaner CLEANER = Cleaner.create(r -> {
-            Thread t = new Thread(r, "jmp-cleaner-process");
-            t.setDaemon(true);
-            return t;
-        });
-    }
     static final int OWN_PID = ownPid();
 
     /**
@@ -260,7 +253,7 @@ public class Process implements Serializable {
             }
             popen = started;
             sentinel = started.sentinel();
-            cleanable = Cleaners.CLEANER.register(this, started::close);
+            cleanable = Cleanup.onUnreachable(this, started::close);
             Multiprocessing.addChild(this);
             ProcessLog.debug("started {0} as pid {1}", name, started.pid());
         }

@@ -4,6 +4,7 @@ import dev.jmp.InterruptedError;
 import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
 import dev.jmp.blocking.Deadline;
+import dev.jmp.resource.Cleanup;
 import dev.jmp.resource.Lifetime;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -205,7 +206,7 @@ public final class Feeder {
         if (EXIT_STEP.compareAndSet(false, true)) {
             Lifetime.beforeUnlinkAtExit(Feeder::flushAllAtExit);
         }
-        Lifetime.onUnreachable(owner, this::ownerDropped);
+        Cleanup.onUnreachable(owner, this::ownerDropped);
         Thread t = new Thread(this::run, "jmp-queue-feeder-" + mq.name().substring(1));
         t.setDaemon(true);
         RUNNING.add(this);

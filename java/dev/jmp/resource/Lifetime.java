@@ -2,7 +2,6 @@ package dev.jmp.resource;
 
 import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
-import java.lang.ref.Cleaner;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -50,13 +49,13 @@ import java.util.function.Consumer;
  * <h2>How</h2>
  * {@link #own} registers a name with the action that unlinks it. The action runs at
  * most once, by whichever comes first: an explicit {@link OwnedName#unlink()} (as
- * {@code SharedMemory.unlink()}), the {@link Cleaner} once the owner object is
+ * {@code SharedMemory.unlink()}), the {@link Cleanup} cleaner once the owner object is
  * unreachable, or the single shutdown hook that unlinks every name still registered.
  * One hook for all names, not one per object: a hook is a thread, and a program may
  * create thousands of locks. A Cleaner action must not refer to its owner (the owner
  * would then never become unreachable), so the registry holds only the name and the
  * unlink action. Closing a process's own handle (sem_close, munmap, mq_close) is
- * {@link #onUnreachable}'s job and is never done at exit: the kernel closes
+ * {@link KernelHandle}'s job and is never done at exit: the kernel closes
  * everything of a process that ends. (A mapping of shared memory needs not even
  * that: the JDK unmaps a mapped ByteBuffer when the buffer is collected.)
  *
@@ -81,12 +80,6 @@ public final class Lifetime {
 
     private static final System.Logger LOG = System.getLogger("dev.jmp.resource");
 
-    private static final Cleaner CLEANER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "jmp-cleaner-resource");
-        t.setDaemon(true);
-        return t;
-    });
-
     /** Names this process created and has not unlinked yet. */
     private static final Set<OwnedName> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOK = new AtomicBoolean();
@@ -102,7 +95,7 @@ public final class Lifetime {
     public static OwnedName own(Object owner, String name, Consumer<String> unlink) {
         Objects.requireNonNull(owner, "owner");
         OwnedName owned = ownUntilExit(name, unlink);
-        owned.track(CLEANER.register(owner, owned::unlinkOnce));
+        owned.track(Cleanup.onUnreachable(owner, owned::unlinkOnce));
         return owned;
     }
 
@@ -119,17 +112,6 @@ public final class Lifetime {
         installHook();
         LIVE.add(owned);
         return owned;
-    }
-
-    /**
-     * Runs {@code action} once {@code owner} is unreachable (never at exit): closing
-     * this process's handle. {@code action} must not refer to {@code owner}, and code
-     * that uses the handle must keep its owner reachable while it does
-     * ({@link java.lang.ref.Reference#reachabilityFence}), or the handle could be
-     * closed under a native call.
-     */
-    public static Cleaner.Cleanable onUnreachable(Object owner, Runnable action) {
-        return CLEANER.register(owner, action);
     }
 
     /**
