@@ -63,9 +63,6 @@ public final class Segment implements Serializable {
 
     /** Longest file name under /dev/shm (NAME_MAX). */
     private static final int NAME_MAX = 255;
-    private static final int EACCES = 13;
-    private static final int EIO = 5;
-    private static final int ENOMEM = 12;
 
     private final String name;          // what shm_open gets: "/" + the user's name
     private volatile int size;          // of an attached object: its size when mapped
@@ -234,9 +231,9 @@ public final class Segment implements Serializable {
         } catch (NoSuchFileException e) {
             throw failure(Linux.ENOENT, "No such file or directory: " + name
                     + (name.startsWith("/jmp.") ? " no longer exists (the process that created it has"
-                    + " unlinked it or exited)" : ""), "ENOENT", e);
+                    + " unlinked it or exited)" : ""), e);
         } catch (AccessDeniedException e) {
-            throw failure(EACCES, "Permission denied: " + name, "EACCES", e);
+            throw failure(Linux.EACCES, "Permission denied: " + name, e);
         } catch (IOException e) {
             throw realErrno(e);
         }
@@ -250,7 +247,7 @@ public final class Segment implements Serializable {
         }
         String file = name.substring(start);
         if (file.isEmpty() || file.indexOf('/') >= 0) {
-            throw failure(Linux.EINVAL, "Invalid argument: " + name, "EINVAL", null);
+            throw failure(Linux.EINVAL, "Invalid argument: " + name, null);
         }
         try {
             return Path.of("/dev/shm", file);
@@ -270,24 +267,20 @@ public final class Segment implements Serializable {
         } catch (RuntimeException | LinkageError ignored) {
             // No native access at all: report what Java saw.
         }
-        return failure(EIO, "Input/output error: " + name + ": " + e, "EIO", e);
+        return failure(Linux.EIO, "Input/output error: " + name + ": " + e, e);
     }
 
     private static ByteBuffer map(FileChannel ch, int size, String name) throws IOException {
         return ch.map(FileChannel.MapMode.READ_WRITE, 0, size).order(ByteOrder.nativeOrder());
     }
 
-    private static PosixException failure(int errno, String text, String errnoName, Exception cause) {
-        PosixException p = new PosixException("shm_open", errno, text, errnoName);
-        if (cause != null) {
-            p.initCause(cause);
-        }
-        return p;
+    private static PosixException failure(int errno, String text, Exception cause) {
+        return Errno.exception("shm_open", errno, text, cause);
     }
 
     /** FileChannel.map says "Map failed" with an OutOfMemoryError cause when mmap gives ENOMEM. */
     private static PosixException ioFailure(String function, IOException e) {
-        PosixException p = Errno.exception(function, e.getCause() instanceof OutOfMemoryError ? ENOMEM : EIO);
+        PosixException p = Errno.exception(function, e.getCause() instanceof OutOfMemoryError ? Linux.ENOMEM : Linux.EIO);
         p.initCause(e);
         return p;
     }

@@ -41,8 +41,6 @@ public final class NamedSemaphore {
     /** Linux's SEM_VALUE_MAX. */
     public static final int SEM_VALUE_MAX = Integer.MAX_VALUE;
 
-    private static final int EOVERFLOW = 75;
-
     private static final System.Logger LOG = System.getLogger("dev.jmp.sync");
 
     /** One handle per name in this process. */
@@ -187,7 +185,7 @@ public final class NamedSemaphore {
         try {
             Posix.libc().sem_post(sem());
         } catch (PosixException e) {
-            if (e.errno() == EOVERFLOW) {
+            if (e.errno() == Linux.EOVERFLOW) {
                 throw new IllegalStateException("semaphore or lock released too many times", e);
             }
             throw e;
