@@ -51,7 +51,7 @@ public final class MessageQueue {
     /** One handle per name in this process. */
     private static final HandleTable<MessageQueue> HANDLES = new HandleTable<>();
 
-    /** GCs before giving up on the quota (waits of 10, 20, ... 320 ms: 0.6 s in all). */
+    /** GCs before giving up on the quota, each followed by a wait twice the last ({@link #collectGarbage}). */
     private static final int GC_RETRIES = 6;
 
     /**
@@ -112,7 +112,7 @@ public final class MessageQueue {
 
     /**
      * Creates a queue under a fresh name with jmp's attributes ({@link MqLimits}) and
-     * its spill directory. When the user's quota is full, it first lets the Cleaner
+     * its spill directory. When the user's quota is full, it first lets the cleaner
      * unlink queues the program has dropped (a GC, then a few short waits), then
      * throws a PosixException that names the limit.
      */
@@ -143,7 +143,7 @@ public final class MessageQueue {
         }
     }
 
-    /** Queues dropped by the program are unlinked by the Cleaner, which runs after a GC. */
+    /** Queues dropped by the program are unlinked by the cleaner, which runs after a GC. */
     private static void collectGarbage(int attempt) {
         System.gc();
         try {

@@ -33,9 +33,10 @@ import java.lang.ref.Reference;
  * on with the same {@link Deadline}.
  *
  * <p><b>Closing.</b> When the handle becomes unreachable, its {@code sem_t *} is
- * closed in the cleaner thread ({@link dev.jmp.resource.Cleanup}); every method that passes the pointer to C keeps
- * {@code this} reachable until the call returns ({@link Reference#reachabilityFence}),
- * or the Cleaner could unmap the semaphore under a thread blocked on it.
+ * closed in the cleaner thread ({@link dev.jmp.resource.Cleanup}); every method that
+ * passes the pointer to C keeps {@code this} reachable until the call returns
+ * ({@link Reference#reachabilityFence}), or the cleaner could unmap the semaphore
+ * under a thread blocked on it.
  */
 public final class NamedSemaphore {
     /** Linux's SEM_VALUE_MAX. */
