@@ -48,8 +48,9 @@ import java.nio.file.StandardOpenOption;
  *
  * <h2>Lazy, and never unmapped by hand</h2>
  * A Segment that arrives by serialization (a handle: name and size) maps at its first
- * {@link #buffer()}, as semaphores are opened at first use ({@link KernelHandle}). The mapping is released
- * when the last {@code ByteBuffer} over it is collected, never by {@link #close()}:
+ * {@link #buffer()}, as semaphores are opened at first use ({@link KernelHandle}). The
+ * mapping is released when the last {@code ByteBuffer} over it is collected, never by
+ * {@link #close()}:
  * unmapping memory that a thread may still read through a buffer would crash the JVM
  * (a SIGSEGV, not an exception), and a buffer someone kept cannot be recalled. So
  * close() only makes this Segment refuse to hand out the buffer again.
@@ -280,7 +281,8 @@ public final class Segment implements Serializable {
 
     /** FileChannel.map says "Map failed" with an OutOfMemoryError cause when mmap gives ENOMEM. */
     private static PosixException ioFailure(String function, IOException e) {
-        PosixException p = Errno.exception(function, e.getCause() instanceof OutOfMemoryError ? Linux.ENOMEM : Linux.EIO);
+        PosixException p = Errno.exception(function,
+                e.getCause() instanceof OutOfMemoryError ? Linux.ENOMEM : Linux.EIO);
         p.initCause(e);
         return p;
     }
