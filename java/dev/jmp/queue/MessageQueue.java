@@ -58,9 +58,8 @@ public final class MessageQueue {
      * How long a blocked send or receive keeps trying before it sleeps in poll. A
      * message queue holds few messages: a producer and a consumer that both sleep as
      * soon as it is full or empty take turns waking each other for every message or
-     * two, while the next message is usually a wake-up's cost or less away (the
-     * queue rows of benchmarks/ show the difference). Yielding between tries lets the
-     * other side run when both share a CPU.
+     * two, while the next message is usually closer than a wake-up costs. Yielding
+     * between tries lets the other side run when both share a CPU.
      */
     private static final long SPIN_NANOS = Long.getLong("jmp.queue.spinNanos", 20_000);
 
@@ -68,14 +67,14 @@ public final class MessageQueue {
     private final KernelHandle<Mqd> handle;
     private final OwnedName owned;    // null unless this process created the queue
 
-    /** The descriptor and the attributes the queue was made with: what the handle holds. */
-    private record Mqd(int fd, int msgsize, int maxmsg) {
+    /** The descriptor and the queue's message size: what the handle holds. */
+    private record Mqd(int fd, int msgsize) {
         static Mqd of(String name, int fd, MqAttr attr) {
             if (attr.msgsize() < MqLimits.MIN_MSGSIZE || attr.msgsize() > (1 << 24) || attr.maxmsg() < 1) {
                 throw new IllegalStateException("message queue " + name + " has messages of " + attr.msgsize()
                         + " bytes: not a jmp queue");
             }
-            return new Mqd(fd, (int) attr.msgsize(), (int) attr.maxmsg());
+            return new Mqd(fd, (int) attr.msgsize());
         }
 
         /** A receiver's first use: opens the name O_NONBLOCK (see the class comment). */
