@@ -5,6 +5,7 @@ import dev.jmp.connection.FdHolder;
 import dev.jmp.connection.Receiver;
 import dev.jmp.connection.Sender;
 import dev.jmp.connection.StreamBroken;
+import dev.jmp.resource.Cleanup;
 import dev.jmp.spawn.FdHandover;
 import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
@@ -53,7 +54,6 @@ import java.util.OptionalInt;
  */
 public final class Connection implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
-    private static final Cleaner CLEANER = Cleaner.create(r -> new Thread(r, "jmp-cleaner-connection"));
 
     private final transient FdHolder holder;
     private final transient Cleaner.Cleanable cleanable;
@@ -68,7 +68,7 @@ public final class Connection implements AutoCloseable, Serializable {
             throw new IllegalArgumentException("at least one of readable and writable must be true");
         }
         this.holder = new FdHolder(fd);
-        this.cleanable = CLEANER.register(this, holder);
+        this.cleanable = Cleanup.onUnreachable(this, holder);
         this.readable = readable;
         this.writable = writable;
         this.sender = writable ? new Sender(holder) : null;

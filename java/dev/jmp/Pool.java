@@ -2,7 +2,7 @@ package dev.jmp;
 
 import dev.jmp.pool.Engine;
 import dev.jmp.pool.TaskPoolExecutor;
-import java.lang.ref.Cleaner;
+import dev.jmp.resource.Cleanup;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -77,16 +77,8 @@ public class Pool implements TaskPool {
                     + maxtasksperchild);
         }
         this.engine = new Engine(processes, initializer, maxtasksperchild == null ? 0 : maxtasksperchild);
-        Reaper.CLEANER.register(this, engine::abandoned);
-    }
-
-    /** Terminates a running pool that became unreachable (CPython only warns, and leaves its workers). */
-    private static final class Reaper {
-        static final Cleaner CLEANER = Cleaner.create(r -> {
-            Thread t = new Thread(r, "jmp-cleaner-pool");
-            t.setDaemon(true);
-            return t;
-        });
+        // Terminates a running pool that became unreachable (CPython only warns, and leaves its workers).
+        Cleanup.onUnreachable(this, engine::abandoned);
     }
 
     /** Runs {@code func} in a worker and returns its result. */

@@ -6,6 +6,7 @@ import dev.jmp.spawn.Popen;
 import dev.jmp.spawn.ProcessLog;
 import java.io.IOException;
 import java.io.Serializable;
+import dev.jmp.resource.Cleanup;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,13 +29,6 @@ public class Process implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Started on the first start(), not in every child that merely runs a Process. */
-    private static final class Cleaners {
-        static final Cleaner CLEANER = Cleaner.create(r -> {
-            Thread t = new Thread(r, "jmp-cleaner-process");
-            t.setDaemon(true);
-            return t;
-        });
-    }
     static final int OWN_PID = ownPid();
 
     /**
@@ -137,7 +131,7 @@ public class Process implements Serializable {
             }
             popen = started;
             sentinel = started.sentinel();
-            cleanable = Cleaners.CLEANER.register(this, started::close);
+            cleanable = Cleanup.onUnreachable(this, started::close);
             Multiprocessing.addChild(this);
             ProcessLog.debug("started {0} as pid {1}", name, started.pid());
         }

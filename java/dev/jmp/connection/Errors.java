@@ -13,14 +13,12 @@ final class Errors {
     private Errors() {
     }
 
-    static final int EBADMSG = 74;
-
     static PosixException tooLong(String call, long length, String limit) {
         return new PosixException(call, Linux.EMSGSIZE, "bad message length: the next message has "
                 + length + " bytes, more than " + limit, "EMSGSIZE");
     }
 
     static PosixException badMessage(String call, String what) {
-        return new PosixException(call, EBADMSG, what, "EBADMSG");
+        return new PosixException(call, Linux.EBADMSG, what, "EBADMSG");
     }
 }

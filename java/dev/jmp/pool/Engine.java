@@ -9,6 +9,7 @@ import dev.jmp.ProcessError;
 import dev.jmp.Task;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.Interrupts;
+import dev.jmp.queue.Codec;
 import dev.jmp.spawn.Rehearsal;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.jmp.pool;
 
+import dev.jmp.queue.Codec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.jmp.pool;
 
 import dev.jmp.ProcessError;
+import dev.jmp.queue.Codec;
 import java.util.function.Function;
 
 /**

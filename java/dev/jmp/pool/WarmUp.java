@@ -2,6 +2,7 @@ package dev.jmp.pool;
 
 import dev.jmp.Call;
 import dev.jmp.Func;
+import dev.jmp.queue.Codec;
 import dev.jmp.spawn.LambdaRef;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -5,6 +5,7 @@ import dev.jmp.Func;
 import dev.jmp.ProcessError;
 import dev.jmp.Task;
 import dev.jmp.blocking.Deadline;
+import dev.jmp.queue.Codec;
 import java.util.ArrayList;
 import java.util.List;
 

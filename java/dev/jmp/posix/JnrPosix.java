@@ -382,10 +382,8 @@ final class JnrPosix implements Posix {
         } catch (PosixException notASemaphore) {
             throw Errno.exception("sem_post", notASemaphore.errno());
         }
-        throw Errno.exception("sem_post", value == Integer.MAX_VALUE ? EOVERFLOW : Linux.EINVAL);
+        throw Errno.exception("sem_post", value == Integer.MAX_VALUE ? Linux.EOVERFLOW : Linux.EINVAL);
     }
-
-    private static final int EOVERFLOW = 75;
 
     @Override
     public int sem_getvalue(Sem sem) {

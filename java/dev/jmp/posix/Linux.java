@@ -46,20 +46,25 @@ public final class Linux {
     public static final short POSIX_SPAWN_SETSIGDEF = 0x04;
     public static final short POSIX_SPAWN_SETSIGMASK = 0x08;
 
-    // errno.h
+    // errno.h: the only place jmp writes an errno value down (names: Errno)
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
+    public static final int EIO = 5;
     public static final int EBADF = 9;
     public static final int ECHILD = 10;
     public static final int EAGAIN = 11;
+    public static final int ENOMEM = 12;
+    public static final int EACCES = 13;
     public static final int EEXIST = 17;
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
     public static final int EPIPE = 32;
+    public static final int EBADMSG = 74;
+    public static final int EOVERFLOW = 75;
     public static final int EMSGSIZE = 90;
     public static final int ETIMEDOUT = 110;
 

@@ -3,6 +3,7 @@ package dev.jmp.queue;
 import dev.jmp.InterruptedError;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.resource.AtExit;
+import dev.jmp.resource.Cleanup;
 import dev.jmp.resource.Lifetime;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -204,7 +205,7 @@ public final class Feeder {
         if (EXIT_STEP.compareAndSet(false, true)) {
             AtExit.register(AtExit.Phase.FEEDERS, Feeder::flushAllAtExit);
         }
-        Lifetime.onUnreachable(owner, this::ownerDropped);
+        Cleanup.onUnreachable(owner, this::ownerDropped);
         Thread t = new Thread(this::run, "jmp-queue-feeder-" + mq.name().substring(1));
         t.setDaemon(true);
         RUNNING.add(this);

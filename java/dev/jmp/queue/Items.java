@@ -13,13 +13,13 @@ import java.util.List;
  * length and the name of the shared-memory file that holds it. An item is a
  * serialized Java object (first byte 0xAC, the serialization stream's magic), or, for
  * the payloads queues carry most (null, Integer, Long, Double, String, byte[]), a tag
- * byte and the raw value: Java serialization spends ~150 ns writing and ~650 ns
- * reading a boxed Integer with a long-lived stream (more with a fresh one), as much as
- * the message-queue system calls themselves; the tagged form costs a few nanoseconds
- * and decodes to an equal object of the same class. (These bypass the
+ * byte and the raw value: Java serialization of a boxed Integer, even with a
+ * long-lived stream, costs as much as the message-queue system calls themselves,
+ * while the tagged form costs next to nothing and decodes to an equal object of the
+ * same class. (These bypass the
  * ObjectInputFilter, which has nothing to say about them beyond the length limit that
  * still applies to every item.) Serialization happens in the calling thread
- * ({@link #encode}), so a bad object fails the put itself.
+ * ({@link #encode}, {@link Codec}), so a bad object fails the put itself.
  */
 public final class Items {
     private Items() {
@@ -74,7 +74,7 @@ public final class Items {
             System.arraycopy(b, 0, r.buf, 1, b.length);
             return r;
         }
-        return Payloads.encode(obj);
+        return Codec.item(obj);
     }
 
     private static Encoded encodeString(String s) {
@@ -111,9 +111,9 @@ public final class Items {
 
         Raw start(byte tag, long bodyLength) {
             long need = 1 + bodyLength;
-            if (need > Payloads.MAX_ITEM_BYTES) {
+            if (need > Codec.MAX_ITEM_BYTES) {
                 throw new IllegalArgumentException("cannot put: an item of " + need + " bytes, more than receivers"
-                        + " accept (jmp.connection.maxMessageBytes=" + Payloads.MAX_ITEM_BYTES + ")");
+                        + " accept (jmp.connection.maxMessageBytes=" + Codec.MAX_ITEM_BYTES + ")");
             }
             if (buf.length < need) {
                 buf = new byte[(int) need];
@@ -154,16 +154,16 @@ public final class Items {
 
     /** Writes an item that does not fit a message into shared memory; the reference to send. */
     static Outgoing spill(MessageQueue mq, Encoded item) {
-        if (item.length() > Payloads.MAX_ITEM_BYTES) {
+        if (item.length() > Codec.MAX_ITEM_BYTES) {
             // Refused here rather than by every receiver.
             throw new IllegalArgumentException("cannot put: the item serializes to " + item.length()
                     + " bytes, more than receivers accept (jmp.connection.maxMessageBytes="
-                    + Payloads.MAX_ITEM_BYTES + ")");
+                    + Codec.MAX_ITEM_BYTES + ")");
         }
         try {
             return Spill.write(mq.name(), item.array(), item.length());
         } finally {
-            Payloads.trim();
+            Codec.trim();
             RAW.get().trim();
         }
     }
@@ -193,8 +193,8 @@ public final class Items {
     /**
      * For an idle warm child: every kind of item through encode and decode once, so that
      * a pool worker's or a Queue's first item pays no class initialization and no lambda
-     * linking (this class's thread-locals). Measured: a warm pool worker's first send,
-     * 1.4-5 ms before, none of it after. {@code unopened} is only named in errors; nothing
+     * linking (this class's thread-locals), which otherwise fall on a warm pool
+     * worker's first send. {@code unopened} is only named in errors; nothing
      * is opened and no kernel object is touched.
      */
     public static void warmUp(MessageQueue unopened) {
@@ -224,7 +224,7 @@ public final class Items {
      */
     public static Object decode(MessageQueue mq, byte[] buf, int n) {
         if (n >= 1 && buf[0] == Spill.REFERENCE) {
-            byte[] data = Spill.read(mq.name(), buf, n, Payloads.MAX_ITEM_BYTES);
+            byte[] data = Spill.read(mq.name(), buf, n, Codec.MAX_ITEM_BYTES);
             if (data.length >= 1 && data[0] == Spill.REFERENCE) {
                 throw new ProcessError("get: a spilled item of queue " + mq.name() + " is itself a reference");
             }
@@ -241,7 +241,7 @@ public final class Items {
         int kind = buf[0] & 0xff;
         switch (kind) {
             case JAVA_MAGIC:
-                return Payloads.decode(exact ? buf : Arrays.copyOf(buf, n));
+                return Codec.decode(exact ? buf : Arrays.copyOf(buf, n));
             case NULL:
                 return expect(mq, n, 1, null);
             case INT:

@@ -7,13 +7,12 @@ import dev.jmp.blocking.FdWait;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.MqAttr;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.HandleTable;
+import dev.jmp.resource.KernelHandle;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
 import dev.jmp.resource.OwnedName;
 import java.lang.ref.Reference;
-import java.lang.ref.WeakReference;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * This process's handle on one POSIX message queue, the carrier under every jmp
@@ -25,9 +24,10 @@ import java.util.Map;
  * created O_EXCL; the creator unlinks it once ({@link Lifetime}: when this handle is
  * unreachable there, or at exit after the children have ended), and with it the
  * queue's spill directory ({@link Spill}). Receivers open the name lazily, at their
- * first operation. One handle per name per process ({@link #attach}): every copy of a
- * Queue that arrives in a process shares it, and the creator's copies keep the
- * creator's handle, and so the name, alive.
+ * first operation ({@link KernelHandle}). One handle per name per process
+ * ({@link #attach}, {@link HandleTable}): every copy of a Queue that arrives in a
+ * process shares it, and the creator's copies keep the creator's handle, and so the
+ * name, alive.
  *
  * <p><b>Waiting.</b> The descriptor is opened O_NONBLOCK: a send or receive is one
  * attempt, and a blocking call waits in {@code poll(2)} on the descriptor (an mqd_t
@@ -35,123 +35,83 @@ import java.util.Map;
  * {@link dev.jmp.blocking.Interrupts#SLICE_MILLIS}, looking at the interrupt flag and
  * the caller's monotonic deadline between slices. Not mq_timedreceive: its timeout is
  * an absolute CLOCK_REALTIME time, so a wall-clock step (NTP, an administrator's
- * {@code date -s}) stretches or cuts every wait, and backwards by an hour a 50 ms
+ * {@code date -s}) stretches or cuts every wait, and backwards by an hour one
  * slice becomes an hour in which Thread.interrupt() is not seen; poll's timeout is
  * relative and runs on the monotonic clock.
  *
  * <p><b>Closing.</b> The descriptor is closed when the handle becomes unreachable
  * (and by the kernel at exit), never while a call may use it: every method that
  * passes it to C keeps {@code this} reachable to the end, so a descriptor number is
- * never closed under a thread polling it and reused by an unrelated open.
+ * never closed under a thread polling it and reused by an unrelated open
+ * ({@link KernelHandle} states the rule for every kind of handle).
  */
 public final class MessageQueue {
     private static final System.Logger LOG = System.getLogger("dev.jmp.queue");
 
-    /** name -> this process's live handle. Guarded by itself. */
-    private static final Map<String, WeakReference<MessageQueue>> HANDLES = new HashMap<>();
+    /** One handle per name in this process. */
+    private static final HandleTable<MessageQueue> HANDLES = new HandleTable<>();
 
-    /** GCs before giving up on the quota (waits of 10, 20, ... 320 ms: 0.6 s in all). */
+    /** GCs before giving up on the quota, each followed by a wait twice the last ({@link #collectGarbage}). */
     private static final int GC_RETRIES = 6;
 
     /**
      * How long a blocked send or receive keeps trying before it sleeps in poll. A
-     * message queue holds 10 messages: a producer and a consumer that both sleep as
+     * message queue holds few messages: a producer and a consumer that both sleep as
      * soon as it is full or empty take turns waking each other for every message or
-     * two (measured: ~100k items/s, a poll per item on each side), while a wake-up
-     * costs 5-10 us and the next message is usually a microsecond or two away.
-     * Yielding between tries lets the other side run when both share a CPU.
+     * two, while the next message is usually closer than a wake-up costs. Yielding
+     * between tries lets the other side run when both share a CPU.
      */
     private static final long SPIN_NANOS = Long.getLong("jmp.queue.spinNanos", 20_000);
 
     private final String name;
-    private final Opened opened;
+    private final KernelHandle<Mqd> handle;
     private final OwnedName owned;    // null unless this process created the queue
 
-    /** The descriptor and the queue's attributes; what the Cleaner closes. */
-    private static final class Opened implements Runnable {
-        private final String name;
-        private final WeakReference<MessageQueue> ref;
-        volatile int fd = -1;
-        volatile int msgsize;
-        volatile int maxmsg;
-        private boolean closed;          // guarded by this
-
-        Opened(String name, MessageQueue owner) {
-            this.name = name;
-            this.ref = new WeakReference<>(owner);
-        }
-
-        synchronized int open() {
-            if (closed) {
-                throw new IllegalStateException("message queue " + name + " is closed");
-            }
-            int d = fd;
-            if (d < 0) {
-                Posix posix = Posix.libc();
-                try {
-                    d = posix.mq_open(name, Linux.O_RDWR | Linux.O_NONBLOCK);
-                } catch (PosixException e) {
-                    throw KernelNames.gone(e, "queue " + name);
-                }
-                try {
-                    adopt(posix.mq_getattr(d));
-                } catch (RuntimeException e) {
-                    posix.mq_close(d);
-                    throw e;
-                }
-                fd = d;
-                LOG.log(System.Logger.Level.DEBUG, "opened message queue {0}", name);
-            }
-            return d;
-        }
-
-        void adopt(MqAttr attr) {
+    /** The descriptor and the queue's message size: what the handle holds. */
+    private record Mqd(int fd, int msgsize) {
+        static Mqd of(String name, int fd, MqAttr attr) {
             if (attr.msgsize() < MqLimits.MIN_MSGSIZE || attr.msgsize() > (1 << 24) || attr.maxmsg() < 1) {
                 throw new IllegalStateException("message queue " + name + " has messages of " + attr.msgsize()
                         + " bytes: not a jmp queue");
             }
-            msgsize = (int) attr.msgsize();
-            maxmsg = (int) attr.maxmsg();
+            return new Mqd(fd, (int) attr.msgsize());
         }
 
+        /** A receiver's first use: opens the name O_NONBLOCK (see the class comment). */
+        static Mqd open(String name) {
+            Posix posix = Posix.libc();
+            int fd;
+            try {
+                fd = posix.mq_open(name, Linux.O_RDWR | Linux.O_NONBLOCK);
+            } catch (PosixException e) {
+                throw KernelNames.gone(e, "queue " + name);
+            }
+            try {
+                Mqd m = of(name, fd, posix.mq_getattr(fd));
+                LOG.log(System.Logger.Level.DEBUG, "opened message queue {0}", name);
+                return m;
+            } catch (RuntimeException e) {
+                posix.mq_close(fd);
+                throw e;
+            }
+        }
 
-        @Override
-        public void run() {
-            synchronized (HANDLES) {
-                HANDLES.remove(name, ref);
-            }
-            int d;
-            synchronized (this) {
-                closed = true;
-                d = fd;
-                fd = -1;
-            }
-            if (d >= 0) {
-                try {
-                    Posix.libc().mq_close(d);
-                } catch (RuntimeException ignored) {
-                    // Nothing useful to do in a Cleaner thread; the kernel closes it at exit.
-                }
-            }
+        static void close(Mqd m) {
+            Posix.libc().mq_close(m.fd);
         }
     }
 
-    private MessageQueue(String name, int fd, MqAttr attr) {
+    /** {@code created}: the creator's open descriptor; null in a receiver, which opens at first use. */
+    private MessageQueue(String name, Mqd created) {
         this.name = name;
-        this.opened = new Opened(name, this);
-        if (fd >= 0) {
-            opened.adopt(attr);
-            opened.fd = fd;
-            this.owned = Lifetime.own(this, name, MessageQueue::unlinkWithSpills);
-        } else {
-            this.owned = null;
-        }
-        Lifetime.onUnreachable(this, opened);
+        this.handle = new KernelHandle<>("message queue", name, created, Mqd::open, Mqd::close);
+        this.owned = created != null ? Lifetime.own(this, name, MessageQueue::unlinkWithSpills) : null;
+        HANDLES.add(this, name, handle);
     }
 
     /**
      * Creates a queue under a fresh name with jmp's attributes ({@link MqLimits}) and
-     * its spill directory. When the user's quota is full, it first lets the Cleaner
+     * its spill directory. When the user's quota is full, it first lets the cleaner
      * unlink queues the program has dropped (a GC, then a few short waits), then
      * throws a PosixException that names the limit.
      */
@@ -182,7 +142,7 @@ public final class MessageQueue {
         }
     }
 
-    /** Queues dropped by the program are unlinked by the Cleaner, which runs after a GC. */
+    /** Queues dropped by the program are unlinked by the cleaner, which runs after a GC. */
     private static void collectGarbage(int attempt) {
         System.gc();
         try {
@@ -201,15 +161,11 @@ public final class MessageQueue {
             MessageQueue q;
             try {
                 Spill.createDirectory(name);
-                MqAttr attr = posix.mq_getattr(fd);
-                q = new MessageQueue(name, fd, attr);
+                q = new MessageQueue(name, Mqd.of(name, fd, posix.mq_getattr(fd)));
             } catch (RuntimeException | Error e) {
                 posix.mq_close(fd);
                 posix.mq_unlink(name);
                 throw e;
-            }
-            synchronized (HANDLES) {
-                HANDLES.put(name, q.opened.ref);
             }
             LOG.log(System.Logger.Level.DEBUG, "created message queue {0} ({1} x {2} bytes)", name, maxmsg, msgsize);
             return q;
@@ -218,15 +174,7 @@ public final class MessageQueue {
 
     /** This process's handle on {@code name}: the existing one, or a new one opened at first use. */
     public static MessageQueue attach(String name) {
-        synchronized (HANDLES) {
-            WeakReference<MessageQueue> ref = HANDLES.get(name);
-            MessageQueue q = ref == null ? null : ref.get();
-            if (q == null) {
-                q = new MessageQueue(name, -1, null);
-                HANDLES.put(name, q.opened.ref);
-            }
-            return q;
-        }
+        return HANDLES.attach(name, n -> new MessageQueue(n, null));
     }
 
     /** The creator's unlink: the name, then whatever is left in the spill directory. */
@@ -262,14 +210,12 @@ public final class MessageQueue {
     }
 
     private int fd() {
-        int d = opened.fd;
-        return d >= 0 ? d : opened.open();
+        return handle.get().fd;
     }
 
     /** The longest message the queue takes (opens it if needed). */
     public int msgsize() {
-        fd();
-        return opened.msgsize;
+        return handle.get().msgsize;
     }
 
     /** One non-blocking send: true if the message is in the queue, false if it is full. */
@@ -319,7 +265,8 @@ public final class MessageQueue {
      */
     public int tryReceive(byte[] buf) {
         try {
-            return Posix.libc().mq_timedreceive(fd(), buf, 0, opened.msgsize, -1);
+            Mqd m = handle.get();
+            return Posix.libc().mq_timedreceive(m.fd, buf, 0, m.msgsize, -1);
         } finally {
             Reference.reachabilityFence(this);
         }

@@ -1,6 +1,7 @@
 package dev.jmp.queue;
 
 import dev.jmp.PosixException;
+import dev.jmp.posix.Errno;
 import dev.jmp.posix.Linux;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,15 +68,12 @@ final class MqLimits {
      */
     static PosixException explain(PosixException e, long maxmsg, long msgsize) {
         String text;
-        String errnoName;
         switch (e.errno()) {
             case Linux.EMFILE:
                 if (nearFdLimit()) {
-                    errnoName = "EMFILE";
                     text = "Too many open files: this process has reached its limit of open file descriptors"
                             + " (RLIMIT_NOFILE, ulimit -n " + limit("Max open files") + ")";
                 } else {
-                    errnoName = "EMFILE, RLIMIT_MSGQUEUE";
                     text = "the user's message queues are out of quota, not of files: RLIMIT_MSGQUEUE allows "
                             + limit("Max msgqueue size") + " bytes for all message queues of a user, and each jmp"
                             + " Queue takes " + quotaBytes(maxmsg, msgsize) + " (" + maxmsg + " messages x (" + msgsize
@@ -87,13 +85,11 @@ final class MqLimits {
                 }
                 break;
             case Linux.ENOSPC:
-                errnoName = "ENOSPC";
                 text = "No space left on device: the system holds " + procLimit("queues_max", 256)
                         + " message queues, the most /proc/sys/fs/mqueue/queues_max allows (raise it as root:"
                         + " sysctl fs.mqueue.queues_max=N)";
                 break;
             case Linux.EINVAL:
-                errnoName = "EINVAL";
                 text = "Invalid argument: " + maxmsg + " messages of " + msgsize + " bytes exceed"
                         + " /proc/sys/fs/mqueue/msg_max (" + procLimit("msg_max", -1) + ") or msgsize_max ("
                         + procLimit("msgsize_max", -1) + "); set jmp.queue.maxmsg / jmp.queue.msgsize lower, or"
@@ -102,9 +98,7 @@ final class MqLimits {
             default:
                 return e;
         }
-        PosixException clear = new PosixException("mq_open", e.errno(), text, errnoName);
-        clear.initCause(e);
-        return clear;
+        return Errno.exception("mq_open", e.errno(), text, e);
     }
 
     private static boolean nearFdLimit() {

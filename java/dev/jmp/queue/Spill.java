@@ -1,7 +1,8 @@
 package dev.jmp.queue;
 
-import dev.jmp.PosixException;
 import dev.jmp.ProcessError;
+import dev.jmp.posix.Errno;
+import dev.jmp.posix.Linux;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
 import java.io.IOException;
@@ -79,9 +80,9 @@ final class Spill {
         try {
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
         } catch (FileAlreadyExistsException e) {
-            throw failure("mkdir", 17, "File exists: " + dir, "EEXIST", e);     // KernelNames tries another name
+            throw Errno.exception("mkdir", Linux.EEXIST, "File exists: " + dir, e);     // KernelNames tries another name
         } catch (IOException e) {
-            throw failure("mkdir", 5, "cannot create the spill directory " + dir + ": " + e, "EIO", e);
+            throw Errno.exception("mkdir", Linux.EIO, "cannot create the spill directory " + dir + ": " + e, e);
         }
     }
 
@@ -216,11 +217,5 @@ final class Spill {
         } catch (IOException e) {
             throw new ProcessError("get: reading the spilled item " + path + " failed: " + e, e);
         }
-    }
-
-    private static PosixException failure(String function, int errno, String text, String errnoName, Exception c) {
-        PosixException p = new PosixException(function, errno, text, errnoName);
-        p.initCause(c);
-        return p;
     }
 }

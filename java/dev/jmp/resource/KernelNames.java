@@ -1,6 +1,7 @@
 package dev.jmp.resource;
 
 import dev.jmp.PosixException;
+import dev.jmp.posix.Errno;
 import dev.jmp.posix.Linux;
 import java.security.SecureRandom;
 import java.util.function.Function;
@@ -69,13 +70,11 @@ public final class KernelNames {
      * The error for opening, by name, an object whose creator has already unlinked it:
      * ENOENT alone would not say why a handle that travelled here no longer opens.
      */
-    public static dev.jmp.PosixException gone(dev.jmp.PosixException e, String what) {
-        if (e.errno() != dev.jmp.posix.Linux.ENOENT) {
+    public static PosixException gone(PosixException e, String what) {
+        if (e.errno() != Linux.ENOENT) {
             return e;
         }
-        dev.jmp.PosixException g = new dev.jmp.PosixException(e.function(), e.errno(), "No such file or directory: "
-                + what + " no longer exists (the process that created it has dropped it or exited)", "ENOENT");
-        g.initCause(e);
-        return g;
+        return Errno.exception(e.function(), e.errno(), "No such file or directory: " + what
+                + " no longer exists (the process that created it has dropped it or exited)", e);
     }
 }

@@ -1,6 +1,5 @@
 package dev.jmp.resource;
 
-import java.lang.ref.Cleaner;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,12 +45,12 @@ import java.util.function.Consumer;
  * <h2>How</h2>
  * {@link #own} registers a name with the action that unlinks it. The action runs at
  * most once, by whichever comes first: an explicit {@link OwnedName#unlink()} (as
- * {@code SharedMemory.unlink()}), the {@link Cleaner} once the owner object is
+ * {@code SharedMemory.unlink()}), the {@link Cleanup} cleaner once the owner object is
  * unreachable, or the exit sequence ({@link AtExit}), which unlinks every name still
  * registered. A Cleaner action must not refer to its owner (the owner
  * would then never become unreachable), so the registry holds only the name and the
  * unlink action. Closing a process's own handle (sem_close, munmap, mq_close) is
- * {@link #onUnreachable}'s job and is never done at exit: the kernel closes
+ * {@link KernelHandle}'s job and is never done at exit: the kernel closes
  * everything of a process that ends. (A mapping of shared memory needs not even
  * that: the JDK unmaps a mapped ByteBuffer when the buffer is collected.)
  *
@@ -74,11 +73,6 @@ public final class Lifetime {
 
     private static final System.Logger LOG = System.getLogger("dev.jmp.resource");
 
-    private static final Cleaner CLEANER = Cleaner.create(r -> {
-        Thread t = new Thread(r, "jmp-cleaner-resource");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** Names this process created and has not unlinked yet. */
     private static final Set<OwnedName> LIVE = ConcurrentHashMap.newKeySet();
@@ -93,7 +87,7 @@ public final class Lifetime {
     public static OwnedName own(Object owner, String name, Consumer<String> unlink) {
         Objects.requireNonNull(owner, "owner");
         OwnedName owned = ownUntilExit(name, unlink);
-        owned.track(CLEANER.register(owner, owned::unlinkOnce));
+        owned.track(Cleanup.onUnreachable(owner, owned::unlinkOnce));
         return owned;
     }
 
@@ -112,16 +106,6 @@ public final class Lifetime {
         return owned;
     }
 
-    /**
-     * Runs {@code action} once {@code owner} is unreachable (never at exit): closing
-     * this process's handle. {@code action} must not refer to {@code owner}, and code
-     * that uses the handle must keep its owner reachable while it does
-     * ({@link java.lang.ref.Reference#reachabilityFence}), or the handle could be
-     * closed under a native call.
-     */
-    public static Cleaner.Cleanable onUnreachable(Object owner, Runnable action) {
-        return CLEANER.register(owner, action);
-    }
 
     private static void installHook() {
         if (AT_EXIT.compareAndSet(false, true)) {

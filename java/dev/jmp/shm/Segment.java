@@ -4,6 +4,7 @@ import dev.jmp.PosixException;
 import dev.jmp.posix.Errno;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.KernelHandle;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
 import dev.jmp.resource.OwnedName;
@@ -31,7 +32,7 @@ import java.nio.file.StandardOpenOption;
  * {@code ftruncate} through the posix layer, so that a taken name fails with EEXIST
  * and every error carries the errno CPython's {@code _posixshmem} would show. It then
  * maps the object with {@link FileChannel#map} of {@code /proc/self/fd/<fd>}: the
- * same memory {@code mmap(fd)} gives (FACTS.md), with no native binding and no
+ * same memory {@code mmap(fd)} gives, with no native binding and no
  * {@code ByteBuffer} made by hand over a raw address; going through the fd rather
  * than the name means the mapping is of the object just created, even if the name
  * were unlinked and taken again in between.
@@ -47,8 +48,9 @@ import java.nio.file.StandardOpenOption;
  *
  * <h2>Lazy, and never unmapped by hand</h2>
  * A Segment that arrives by serialization (a handle: name and size) maps at its first
- * {@link #buffer()}, as semaphores are opened at first use. The mapping is released
- * when the last {@code ByteBuffer} over it is collected, never by {@link #close()}:
+ * {@link #buffer()}, as semaphores are opened at first use ({@link KernelHandle}). The
+ * mapping is released when the last {@code ByteBuffer} over it is collected, never by
+ * {@link #close()}:
  * unmapping memory that a thread may still read through a buffer would crash the JVM
  * (a SIGSEGV, not an exception), and a buffer someone kept cannot be recalled. So
  * close() only makes this Segment refuse to hand out the buffer again.
@@ -62,20 +64,21 @@ public final class Segment implements Serializable {
 
     /** Longest file name under /dev/shm (NAME_MAX). */
     private static final int NAME_MAX = 255;
-    private static final int EACCES = 13;
-    private static final int EIO = 5;
-    private static final int ENOMEM = 12;
 
     private final String name;          // what shm_open gets: "/" + the user's name
     private volatile int size;          // of an attached object: its size when mapped
-    private transient volatile ByteBuffer mapped;
-    private transient volatile boolean closed;
+    private final transient KernelHandle<ByteBuffer> mapping;
     private transient OwnedName owned;  // null unless this process created it
 
+    /** {@code mapped}: the creator's mapping; null in a receiver, which maps at first use. */
     private Segment(String name, int size, ByteBuffer mapped) {
         this.name = name;
         this.size = size;
-        this.mapped = mapped;
+        this.mapping = new KernelHandle<>("shared memory", name, mapped, n -> mapExisting(), Segment::leaveMapped);
+    }
+
+    /** Closing never unmaps: the buffer may still be in use (see the class comment). */
+    private static void leaveMapped(ByteBuffer b) {
     }
 
     /** Who unlinks what this process creates; see {@link Lifetime}. */
@@ -169,33 +172,19 @@ public final class Segment implements Serializable {
      * this Segment. IllegalStateException after {@link #close()}.
      */
     public ByteBuffer buffer() {
-        ByteBuffer b = mapped;
-        return b != null ? b : attachNow();
-    }
-
-    private synchronized ByteBuffer attachNow() {
-        if (closed) {
-            throw new IllegalStateException("shared memory " + name + " is closed");
-        }
-        ByteBuffer b = mapped;
-        if (b == null) {
-            b = mapExisting();
-            mapped = b;
-        }
-        return b;
+        return mapping.get();
     }
 
     /**
      * Drops this process's use of the mapping (the memory goes once every buffer over
      * it is collected, see the class comment). Later {@link #buffer()} calls throw.
      */
-    public synchronized void close() {
-        closed = true;
-        mapped = null;
+    public void close() {
+        mapping.close();
     }
 
     public boolean closed() {
-        return closed;
+        return mapping.closed();
     }
 
     /**
@@ -243,9 +232,9 @@ public final class Segment implements Serializable {
         } catch (NoSuchFileException e) {
             throw failure(Linux.ENOENT, "No such file or directory: " + name
                     + (name.startsWith("/jmp.") ? " no longer exists (the process that created it has"
-                    + " unlinked it or exited)" : ""), "ENOENT", e);
+                    + " unlinked it or exited)" : ""), e);
         } catch (AccessDeniedException e) {
-            throw failure(EACCES, "Permission denied: " + name, "EACCES", e);
+            throw failure(Linux.EACCES, "Permission denied: " + name, e);
         } catch (IOException e) {
             throw realErrno(e);
         }
@@ -259,7 +248,7 @@ public final class Segment implements Serializable {
         }
         String file = name.substring(start);
         if (file.isEmpty() || file.indexOf('/') >= 0) {
-            throw failure(Linux.EINVAL, "Invalid argument: " + name, "EINVAL", null);
+            throw failure(Linux.EINVAL, "Invalid argument: " + name, null);
         }
         try {
             return Path.of("/dev/shm", file);
@@ -279,24 +268,21 @@ public final class Segment implements Serializable {
         } catch (RuntimeException | LinkageError ignored) {
             // No native access at all: report what Java saw.
         }
-        return failure(EIO, "Input/output error: " + name + ": " + e, "EIO", e);
+        return failure(Linux.EIO, "Input/output error: " + name + ": " + e, e);
     }
 
     private static ByteBuffer map(FileChannel ch, int size, String name) throws IOException {
         return ch.map(FileChannel.MapMode.READ_WRITE, 0, size).order(ByteOrder.nativeOrder());
     }
 
-    private static PosixException failure(int errno, String text, String errnoName, Exception cause) {
-        PosixException p = new PosixException("shm_open", errno, text, errnoName);
-        if (cause != null) {
-            p.initCause(cause);
-        }
-        return p;
+    private static PosixException failure(int errno, String text, Exception cause) {
+        return Errno.exception("shm_open", errno, text, cause);
     }
 
     /** FileChannel.map says "Map failed" with an OutOfMemoryError cause when mmap gives ENOMEM. */
     private static PosixException ioFailure(String function, IOException e) {
-        PosixException p = Errno.exception(function, e.getCause() instanceof OutOfMemoryError ? ENOMEM : EIO);
+        PosixException p = Errno.exception(function,
+                e.getCause() instanceof OutOfMemoryError ? Linux.ENOMEM : Linux.EIO);
         p.initCause(e);
         return p;
     }
@@ -322,6 +308,11 @@ public final class Segment implements Serializable {
         if (size < 1) {
             throw new InvalidObjectException("shared memory: bad size " + size);
         }
+    }
+
+    /** A handle that arrives is a new view of the object in this process, mapped at first use. */
+    private Object readResolve() {
+        return new Segment(name, size, null);
     }
 
     @Override

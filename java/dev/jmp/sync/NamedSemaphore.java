@@ -6,13 +6,12 @@ import dev.jmp.blocking.Interrupts;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
 import dev.jmp.posix.Sem;
+import dev.jmp.resource.HandleTable;
+import dev.jmp.resource.KernelHandle;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
 import dev.jmp.resource.OwnedName;
 import java.lang.ref.Reference;
-import java.lang.ref.WeakReference;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * This process's handle on one POSIX named semaphore: the kernel object under every
@@ -22,13 +21,10 @@ import java.util.Map;
  * name if this process already has one (the creator's own, or one attached
  * earlier), so two Java objects that arrive for the same Lock share one handle, one
  * {@code sem_t *} and one owner record: an RLock acquired through one copy is owned
- * through the other, as the issue's "two handles behave as one" asks.
+ * through the other ({@link HandleTable}).
  *
  * <p><b>Opened lazily.</b> A receiver opens the name ({@code sem_open(name, 0)}) at
- * its first operation, not when it is deserialized: a child that never touches the
- * Lock it captured binds no native code and maps no page for it. The price is that
- * a name the creator has already unlinked fails at first use rather than on arrival;
- * {@link Lifetime} explains why that does not happen to a child's own target.
+ * its first operation, not when it is deserialized ({@link KernelHandle} says why).
  *
  * <p><b>Blocking.</b> A wait first tries {@code sem_trywait} (no clock read, no
  * allocation: the uncontended path), then sleeps in {@code sem_clockwait} on
@@ -37,23 +33,22 @@ import java.util.Map;
  * on with the same {@link Deadline}.
  *
  * <p><b>Closing.</b> When the handle becomes unreachable, its {@code sem_t *} is
- * closed by the Cleaner; every method that passes the pointer to C keeps
- * {@code this} reachable until the call returns ({@link Reference#reachabilityFence}),
- * or the Cleaner could unmap the semaphore under a thread blocked on it.
+ * closed in the cleaner thread ({@link dev.jmp.resource.Cleanup}); every method that
+ * passes the pointer to C keeps {@code this} reachable until the call returns
+ * ({@link Reference#reachabilityFence}), or the cleaner could unmap the semaphore
+ * under a thread blocked on it.
  */
 public final class NamedSemaphore {
     /** Linux's SEM_VALUE_MAX. */
     public static final int SEM_VALUE_MAX = Integer.MAX_VALUE;
 
-    private static final int EOVERFLOW = 75;
-
     private static final System.Logger LOG = System.getLogger("dev.jmp.sync");
 
-    /** name -> this process's live handle. Guarded by itself. */
-    private static final Map<String, WeakReference<NamedSemaphore>> HANDLES = new HashMap<>();
+    /** One handle per name in this process. */
+    private static final HandleTable<NamedSemaphore> HANDLES = new HandleTable<>();
 
     private final String name;
-    private final Opened opened;
+    private final KernelHandle<Sem> handle;
     private final OwnedName owned;     // null unless this process created the semaphore
 
     /**
@@ -71,63 +66,28 @@ public final class NamedSemaphore {
     public Thread owner;
     public int depth;
 
-    /** The {@code sem_t *} and whether it has been closed; what the Cleaner closes. */
-    private static final class Opened implements Runnable {
-        volatile Sem sem;
-        private boolean closed;          // guarded by this
-        private final String name;
-        private final WeakReference<NamedSemaphore> ref;
-
-        Opened(String name, Sem sem, NamedSemaphore owner) {
-            this.name = name;
-            this.sem = sem;
-            this.ref = new WeakReference<>(owner);
-        }
-
-        synchronized Sem open() {
-            if (closed) {
-                throw new IllegalStateException("semaphore " + name + " is closed");
-            }
-            Sem s = sem;
-            if (s == null) {
-                try {
-                    s = Posix.libc().sem_open(name, 0);
-                } catch (PosixException e) {
-                    throw KernelNames.gone(e, name);
-                }
-                sem = s;
-                LOG.log(System.Logger.Level.DEBUG, "opened semaphore {0}", name);
-            }
-            return s;
-        }
-
-
-        @Override
-        public void run() {
-            synchronized (HANDLES) {
-                HANDLES.remove(name, ref);
-            }
-            Sem s;
-            synchronized (this) {
-                closed = true;
-                s = sem;
-                sem = null;
-            }
-            if (s != null) {
-                try {
-                    Posix.libc().sem_close(s);
-                } catch (RuntimeException ignored) {
-                    // Nothing useful to do in a Cleaner thread; the kernel frees it at exit.
-                }
-            }
-        }
+    /** {@code created}: the creator's {@code sem_t *}; null in a receiver, which opens at first use. */
+    private NamedSemaphore(String name, Sem created) {
+        this.name = name;
+        this.handle = new KernelHandle<>("semaphore", name, created, NamedSemaphore::open, NamedSemaphore::close);
+        this.owned = created != null ? Lifetime.own(this, name, n -> Posix.libc().sem_unlink(n)) : null;
+        HANDLES.add(this, name, handle);
     }
 
-    private NamedSemaphore(String name, Sem sem, boolean creator) {
-        this.name = name;
-        this.opened = new Opened(name, sem, this);
-        this.owned = creator ? Lifetime.own(this, name, n -> Posix.libc().sem_unlink(n)) : null;
-        Lifetime.onUnreachable(this, opened);
+    /** A receiver's first use: {@code sem_open(name, 0)}. */
+    private static Sem open(String name) {
+        Sem s;
+        try {
+            s = Posix.libc().sem_open(name, 0);
+        } catch (PosixException e) {
+            throw KernelNames.gone(e, name);
+        }
+        LOG.log(System.Logger.Level.DEBUG, "opened semaphore {0}", name);
+        return s;
+    }
+
+    private static void close(Sem s) {
+        Posix.libc().sem_close(s);
     }
 
     /** Creates a semaphore with {@code value} under a fresh name, mode 0600. */
@@ -137,14 +97,11 @@ public final class NamedSemaphore {
             Sem sem = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, value);
             NamedSemaphore s;
             try {
-                s = new NamedSemaphore(name, sem, true);
+                s = new NamedSemaphore(name, sem);
             } catch (RuntimeException | Error e) {
                 posix.sem_close(sem);
                 posix.sem_unlink(name);
                 throw e;
-            }
-            synchronized (HANDLES) {
-                HANDLES.put(name, s.opened.ref);
             }
             LOG.log(System.Logger.Level.DEBUG, "created semaphore {0}", name);
             return s;
@@ -153,15 +110,7 @@ public final class NamedSemaphore {
 
     /** This process's handle on {@code name}: the existing one, or a new one opened at first use. */
     public static NamedSemaphore attach(String name) {
-        synchronized (HANDLES) {
-            WeakReference<NamedSemaphore> ref = HANDLES.get(name);
-            NamedSemaphore s = ref == null ? null : ref.get();
-            if (s == null) {
-                s = new NamedSemaphore(name, null, false);
-                HANDLES.put(name, s.opened.ref);
-            }
-            return s;
-        }
+        return HANDLES.attach(name, n -> new NamedSemaphore(n, null));
     }
 
     public String name() {
@@ -174,8 +123,7 @@ public final class NamedSemaphore {
     }
 
     private Sem sem() {
-        Sem s = opened.sem;
-        return s != null ? s : opened.open();
+        return handle.get();
     }
 
     /** sem_trywait: true if decremented. */
@@ -238,7 +186,7 @@ public final class NamedSemaphore {
         try {
             Posix.libc().sem_post(sem());
         } catch (PosixException e) {
-            if (e.errno() == EOVERFLOW) {
+            if (e.errno() == Linux.EOVERFLOW) {
                 throw new IllegalStateException("semaphore or lock released too many times", e);
             }
             throw e;

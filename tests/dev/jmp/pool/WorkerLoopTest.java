@@ -8,6 +8,7 @@ import dev.jmp.Call;
 import dev.jmp.Task;
 import dev.jmp.spawn.LambdaRef;
 import dev.jmp.blocking.Deadline;
+import dev.jmp.queue.Codec;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

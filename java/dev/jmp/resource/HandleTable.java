@@ -1,0 +1,67 @@
+package dev.jmp.resource;
+
+import java.lang.ref.WeakReference;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One live object per kernel name per process, for one kind of object (every
+ * message queue, every semaphore): {@link #attach} returns the object this process
+ * already holds for a name, or makes one.
+ *
+ * <p><b>Why one per name.</b> Copies of a Lock or a Queue arrive in a process by many
+ * paths (a child's target, a Pipe, inside another item), and they must behave as one:
+ * an RLock acquired through one copy is owned through the other, and each copy opening
+ * its own descriptor would spend the user's quota and the process's file descriptors
+ * for nothing. In the creator, its own object stays the one every arriving copy
+ * shares, and so keeps the name alive (see {@link Lifetime}).
+ *
+ * <p><b>Why weakly.</b> The table must not keep an object alive: the object becoming
+ * unreachable is what closes its handle (and, in the creator, unlinks its name). So
+ * the table holds weak references, and {@link #add} registers with {@link Cleanup} the
+ * action that removes the entry and closes the {@link KernelHandle}, in that order.
+ *
+ * <p><b>Concurrency.</b> The map is guarded by its own monitor. An object whose
+ * referent the collector has cleared, but whose clean-up has not run yet, is as
+ * good as gone: {@link #attach} makes a new one and replaces the entry, and the old
+ * clean-up then removes only its own entry, never the new one.
+ *
+ * @param <O> the per-process object that owns a {@link KernelHandle}
+ */
+public final class HandleTable<O> {
+    private final Map<String, WeakReference<O>> live = new HashMap<>();
+
+    /**
+     * This process's object for {@code name}: the one it holds, or the one
+     * {@code make} builds (whose constructor {@link #add}s it).
+     */
+    public O attach(String name, Function<String, O> make) {
+        synchronized (live) {
+            WeakReference<O> ref = live.get(name);
+            O o = ref == null ? null : ref.get();
+            if (o == null) {
+                o = make.apply(name);
+            }
+            return o;
+        }
+    }
+
+    /**
+     * Records {@code owner} as this process's object for {@code name} and closes
+     * {@code handle} once {@code owner} is unreachable. The last thing an owner's
+     * constructor does, so that a constructor that fails leaves nothing behind.
+     */
+    public void add(O owner, String name, KernelHandle<?> handle) {
+        WeakReference<O> ref = new WeakReference<>(owner);
+        synchronized (live) {
+            live.put(name, ref);
+        }
+        Cleanup.onUnreachable(owner, () -> {
+            synchronized (live) {
+                live.remove(name, ref);
+            }
+            handle.close();
+        });
+    }
+}
