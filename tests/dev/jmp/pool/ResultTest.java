@@ -1,5 +1,7 @@
 package dev.jmp.pool;
 
+import dev.jmp.queue.Codec;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
