@@ -13,10 +13,21 @@ CFLAGS  ?= -O2 -Wall -Wextra
 
 # The demo runs from the jar: a JDK can archive (class-data sharing) only a classpath of jars.
 CP = $(wildcard target/jmp-*.jar):$(shell cat target/classpath.txt 2>/dev/null)
+# native/*.c: one C program each (the bench baselines); native/libjmp/: the library.
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
 
-.PHONY: build test stress demo bench clean native
+# libjmp.so, jmp's JNI library, goes among the classes under its platform folder
+# (linux-x86_64, linux-aarch64), so that the jar carries it and a run from
+# target/classes finds it. JNI headers from the JDK whose javac is on the PATH.
+JAVA_HOME ?= $(patsubst %/bin/javac,%,$(realpath $(shell command -v javac)))
+PLATFORM = linux-$(shell uname -m)
+LIBJMP_SRC = $(wildcard native/libjmp/*.c)
+LIBJMP = target/classes/dev/jmp/native/$(PLATFORM)/libjmp.so
+# The demo's JVMs load libjmp: JDK 24+ warns about System.load without this (JDK 17 accepts it).
+JVMFLAGS = --enable-native-access=ALL-UNNAMED
+
+.PHONY: build test stress demo bench clean native libjmp
 
 # One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped").
 SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' | \
@@ -26,7 +37,14 @@ SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' |
 build: native
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
-native: $(NATIVE_BIN)
+native: $(NATIVE_BIN) $(LIBJMP)
+
+# Also run by Maven (exec plugin, process-resources), so that "mvn test" alone builds it.
+libjmp: $(LIBJMP)
+
+$(LIBJMP): $(LIBJMP_SRC) native/libjmp/jmp.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared -I"$(JAVA_HOME)/include" -I"$(JAVA_HOME)/include/linux" -o $@ $(LIBJMP_SRC)
 
 target/native/%: native/%.c
 	@mkdir -p target/native
@@ -44,13 +62,13 @@ stress: native
 
 demo: build
 	@echo "== tutorial 1: threads vs processes =="
-	@$(JAVA) -cp "$(CP)" dev.jmp.examples.ThreadsVsProcesses
+	@$(JAVA) $(JVMFLAGS) -cp "$(CP)" dev.jmp.examples.ThreadsVsProcesses
 	@echo "== tutorial 2: Pipe =="
-	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PipeDemo
+	@$(JAVA) $(JVMFLAGS) -cp "$(CP)" dev.jmp.examples.PipeDemo
 	@echo "== tutorial 3: Queue =="
-	@$(JAVA) -cp "$(CP)" dev.jmp.examples.QueueDemo
+	@$(JAVA) $(JVMFLAGS) -cp "$(CP)" dev.jmp.examples.QueueDemo
 	@echo "== tutorial 4: Pool =="
-	@$(JAVA) -cp "$(CP)" dev.jmp.examples.PoolDemo
+	@$(JAVA) $(JVMFLAGS) -cp "$(CP)" dev.jmp.examples.PoolDemo
 
 # bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
 # bench-quick: the same with fewer samples and forks (under 3 minutes).
