@@ -104,20 +104,19 @@ final class JniPosix implements Posix {
     public int read(int fd, ByteBuffer buf) {
         int pos = buf.position();
         int len = buf.remaining();
-        int n = io("read", buf.isDirect() ? LibJmp.readDirect(fd, buf, pos, len)
-                : LibJmp.readPinned(fd, buf.array(), buf.arrayOffset() + pos, len));
-        if (n > 0) {
-            buf.position(pos + n);
-        }
-        return n;
+        return advance(buf, pos, io("read", buf.isDirect() ? LibJmp.readDirect(fd, buf, pos, len)
+                : LibJmp.readPinned(fd, buf.array(), buf.arrayOffset() + pos, len)));
     }
 
     @Override
     public int write(int fd, ByteBuffer buf) {
         int pos = buf.position();
         int len = buf.remaining();
-        int n = io("write", buf.isDirect() ? LibJmp.writeDirect(fd, buf, pos, len)
-                : LibJmp.writePinned(fd, buf.array(), buf.arrayOffset() + pos, len));
+        return advance(buf, pos, io("write", buf.isDirect() ? LibJmp.writeDirect(fd, buf, pos, len)
+                : LibJmp.writePinned(fd, buf.array(), buf.arrayOffset() + pos, len)));
+    }
+
+    private static int advance(ByteBuffer buf, int pos, int n) {
         if (n > 0) {
             buf.position(pos + n);
         }
@@ -315,5 +314,110 @@ final class JniPosix implements Posix {
     @Override
     public void ftruncate(int fd, long length) {
         check("ftruncate", LibJmp.ftruncate(fd, length));
+    }
+
+    // ---- sockets, fd passing, non-blocking I/O on shared fds -------------------
+    //
+    // The socket functions of Posix (contract: the listener issue); no @Override here
+    // so that this class compiles before and after that section of the interface
+    // arrives. Socket addresses are the raw bytes of the C struct.
+
+    private static final int ECONNABORTED = 103;
+    private static final int ENOTCONN = 107;
+    private static final int EALREADY = 114;
+    private static final int EINPROGRESS = 115;
+    private static final int SOCKADDR_STORAGE = 128;
+
+    public int socket(int domain, int type, int protocol) {
+        return check("socket", LibJmp.socket(domain, type, protocol));
+    }
+
+    public void bind(int sockfd, byte[] addr) {
+        check("bind", LibJmp.bind(sockfd, addr));
+    }
+
+    public void listen(int sockfd, int backlog) {
+        check("listen", LibJmp.listen(sockfd, backlog));
+    }
+
+    public int accept4(int sockfd, int flags) {
+        int r = LibJmp.accept4(sockfd, flags);
+        return r == -Linux.EAGAIN || r == -ECONNABORTED ? -1 : check("accept4", r);
+    }
+
+    public boolean connect(int sockfd, byte[] addr) {
+        int r = LibJmp.connect(sockfd, addr);
+        if (r == 0) {
+            return true;
+        }
+        if (r == -EINPROGRESS || r == -EALREADY || r == -Linux.EAGAIN || r == -Linux.EINTR) {
+            return false;
+        }
+        throw Errno.exception("connect", -r);
+    }
+
+    public byte[] getsockname(int sockfd) {
+        byte[] addr = new byte[SOCKADDR_STORAGE];
+        return java.util.Arrays.copyOf(addr, check("getsockname", LibJmp.getname(sockfd, false, addr)));
+    }
+
+    public byte[] getpeername(int sockfd) {
+        byte[] addr = new byte[SOCKADDR_STORAGE];
+        return java.util.Arrays.copyOf(addr, check("getpeername", LibJmp.getname(sockfd, true, addr)));
+    }
+
+    public int getsockopt(int sockfd, int level, int optname) {
+        int[] value = new int[1];
+        check("getsockopt", LibJmp.getsockopt(sockfd, level, optname, value));
+        return value[0];
+    }
+
+    public void setsockopt(int sockfd, int level, int optname, int value) {
+        check("setsockopt", LibJmp.setsockopt(sockfd, level, optname, value));
+    }
+
+    public int send(int sockfd, ByteBuffer buf, int flags) {
+        int pos = buf.position();
+        int len = buf.remaining();
+        return advance(buf, pos, io("send", buf.isDirect() ? LibJmp.sendDirect(sockfd, buf, pos, len, flags)
+                : LibJmp.sendPinned(sockfd, buf.array(), buf.arrayOffset() + pos, len, flags)));
+    }
+
+    public int recv(int sockfd, ByteBuffer buf, int flags) {
+        int pos = buf.position();
+        int len = buf.remaining();
+        return advance(buf, pos, io("recv", buf.isDirect() ? LibJmp.recvDirect(sockfd, buf, pos, len, flags)
+                : LibJmp.recvPinned(sockfd, buf.array(), buf.arrayOffset() + pos, len, flags)));
+    }
+
+    public int sendmsg(int sockfd, byte[] buf, int off, int len, int[] fds, int flags) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        return io("sendmsg", LibJmp.sendmsg(sockfd, buf, off, len, fds, flags));
+    }
+
+    public int recvmsg(int sockfd, byte[] buf, int off, int len, int[] fds, int flags) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        return io("recvmsg", LibJmp.recvmsg(sockfd, buf, off, len, fds, flags));
+    }
+
+    public int preadv2(int fd, ByteBuffer buf, long offset, int flags) {
+        int pos = buf.position();
+        int len = buf.remaining();
+        return advance(buf, pos, io("preadv2", buf.isDirect() ? LibJmp.preadv2Direct(fd, buf, pos, len, offset, flags)
+                : LibJmp.preadv2Pinned(fd, buf.array(), buf.arrayOffset() + pos, len, offset, flags)));
+    }
+
+    public int pwritev2(int fd, ByteBuffer buf, long offset, int flags) {
+        int pos = buf.position();
+        int len = buf.remaining();
+        return advance(buf, pos, io("pwritev2", buf.isDirect() ? LibJmp.pwritev2Direct(fd, buf, pos, len, offset, flags)
+                : LibJmp.pwritev2Pinned(fd, buf.array(), buf.arrayOffset() + pos, len, offset, flags)));
+    }
+
+    public void shutdown(int sockfd, int how) {
+        int r = LibJmp.shutdown(sockfd, how);
+        if (r != -ENOTCONN) {
+            check("shutdown", r);
+        }
     }
 }

@@ -104,4 +104,44 @@ final class LibJmp {
     static native int shm_unlink(String name);
 
     static native int ftruncate(int fd, long length);
+
+    // socket.c
+    static native int socket(int domain, int type, int protocol);
+
+    static native int bind(int fd, byte[] addr);
+
+    static native int listen(int fd, int backlog);
+
+    static native int accept4(int fd, int flags);
+
+    static native int connect(int fd, byte[] addr);
+
+    /** getsockname, or getpeername if {@code peer}: the address's length, its bytes in {@code out} (128 long). */
+    static native int getname(int fd, boolean peer, byte[] out);
+
+    static native int getsockopt(int fd, int level, int name, int[] value);
+
+    static native int setsockopt(int fd, int level, int name, int value);
+
+    static native int shutdown(int fd, int how);
+
+    static native int sendDirect(int fd, ByteBuffer buf, int pos, int len, int flags);
+
+    static native int recvDirect(int fd, ByteBuffer buf, int pos, int len, int flags);
+
+    static native int sendPinned(int fd, byte[] buf, int off, int len, int flags);
+
+    static native int recvPinned(int fd, byte[] buf, int off, int len, int flags);
+
+    static native int preadv2Direct(int fd, ByteBuffer buf, int pos, int len, long offset, int flags);
+
+    static native int pwritev2Direct(int fd, ByteBuffer buf, int pos, int len, long offset, int flags);
+
+    static native int preadv2Pinned(int fd, byte[] buf, int off, int len, long offset, int flags);
+
+    static native int pwritev2Pinned(int fd, byte[] buf, int off, int len, long offset, int flags);
+
+    static native int sendmsg(int fd, byte[] buf, int off, int len, int[] fds, int flags);
+
+    static native int recvmsg(int fd, byte[] buf, int off, int len, int[] fds, int flags);
 }
