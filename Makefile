@@ -29,6 +29,13 @@ JVMFLAGS = --enable-native-access=ALL-UNNAMED
 
 .PHONY: build test stress demo bench clean native libjmp
 
+# Maven itself (its guava) calls sun.misc.Unsafe, which JDK 24+ reports on stderr;
+# JDK 17 would refuse the option that allows it.
+JAVA_FEATURE := $(shell $(JAVA) -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+ifeq ($(shell [ "$(JAVA_FEATURE)" -ge 23 ] 2>/dev/null && echo new),new)
+export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
+endif
+
 # One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped").
 SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' | \
 	sed -E 's/.* tests="([0-9]+)" errors="([0-9]+)" skipped="([0-9]+)" failures="([0-9]+)".*/\1 \2 \3 \4/' | \
