@@ -112,7 +112,8 @@ final class NativeLibrary {
         CRC32 crc = new CRC32();
         crc.update(bytes);
         Path dir = cacheDir();
-        String name = String.format("libjmp-%08x-%d.so", crc.getValue(), bytes.length);
+        // Not String.format: its first use loads the locale data, a noticeable cost at start.
+        String name = "libjmp-" + Long.toHexString(crc.getValue()) + "-" + bytes.length + ".so";
         Path target = dir.resolve(name);
         if (Files.isRegularFile(target) && Files.size(target) == bytes.length) {
             return target;
