@@ -62,35 +62,29 @@ static ssize_t write_retrying(int fd, const void *buf, size_t len) {
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_read(JNIEnv *env, jclass c, jint fd, jbyteArray buf, jint off, jint len) {
     (void) c;
-    char stack[JMP_STACK_BUFFER];
+    struct jmp_buffer b;
     size_t want = len > COPY_MAX ? COPY_MAX : (size_t) len;
-    char *tmp = want <= sizeof stack ? stack : malloc(want);
-    if (tmp == NULL) {
+    if (jmp_buffer_get(&b, want) == NULL) {
         return -ENOMEM;
     }
-    ssize_t n = read_retrying(fd, tmp, want);
+    ssize_t n = read_retrying(fd, b.p, want);
     if (n > 0) {
-        (*env)->SetByteArrayRegion(env, buf, off, (jsize) n, (const jbyte *) tmp);
+        (*env)->SetByteArrayRegion(env, buf, off, (jsize) n, (const jbyte *) b.p);
     }
-    if (tmp != stack) {
-        free(tmp);
-    }
+    jmp_buffer_free(&b);
     return (jint) n;
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_write(JNIEnv *env, jclass c, jint fd, jbyteArray buf, jint off, jint len) {
     (void) c;
-    char stack[JMP_STACK_BUFFER];
+    struct jmp_buffer b;
     size_t want = len > COPY_MAX ? COPY_MAX : (size_t) len;
-    char *tmp = want <= sizeof stack ? stack : malloc(want);
-    if (tmp == NULL) {
+    if (jmp_buffer_get(&b, want) == NULL) {
         return -ENOMEM;
     }
-    (*env)->GetByteArrayRegion(env, buf, off, (jsize) want, (jbyte *) tmp);
-    ssize_t n = write_retrying(fd, tmp, want);
-    if (tmp != stack) {
-        free(tmp);
-    }
+    (*env)->GetByteArrayRegion(env, buf, off, (jsize) want, (jbyte *) b.p);
+    ssize_t n = write_retrying(fd, b.p, want);
+    jmp_buffer_free(&b);
     return (jint) n;
 }
 

@@ -36,6 +36,16 @@
  * the stack; longer ones through malloc. */
 #define JMP_STACK_BUFFER 8192
 
+/* Bytes outside the Java heap: on the stack if small, else malloc'd (jmp_buffer_free). */
+struct jmp_buffer {
+    char stack[JMP_STACK_BUFFER];
+    char *p;
+};
+
+char *jmp_buffer_get(struct jmp_buffer *b, size_t len);
+
+void jmp_buffer_free(struct jmp_buffer *b);
+
 static inline int64_t jmp_now(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);

@@ -2,6 +2,7 @@
 #include "jmp.h"
 
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 
 JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
@@ -37,4 +38,15 @@ int jmp_poll_until(int fd, short events, int64_t end) {
     int64_t ms = (left + 999999) / 1000000;
     int r = poll(&p, 1, ms > 0x7fffffff ? 0x7fffffff : (int) ms);
     return r < 0 ? -errno : r;
+}
+
+char *jmp_buffer_get(struct jmp_buffer *b, size_t len) {
+    b->p = len <= sizeof b->stack ? b->stack : malloc(len);
+    return b->p;
+}
+
+void jmp_buffer_free(struct jmp_buffer *b) {
+    if (b->p != b->stack) {
+        free(b->p);
+    }
 }

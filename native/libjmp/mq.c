@@ -55,23 +55,6 @@ static struct timespec *abstime(jlong nanos, struct timespec *t) {
     return t;
 }
 
-/* A message's bytes outside the Java heap: on the stack if small, else malloc'd. */
-struct msgbuf {
-    char stack[JMP_STACK_BUFFER];
-    char *p;
-};
-
-static char *msgbuf_get(struct msgbuf *b, size_t len) {
-    b->p = len <= sizeof b->stack ? b->stack : malloc(len);
-    return b->p;
-}
-
-static void msgbuf_free(struct msgbuf *b) {
-    if (b->p != b->stack) {
-        free(b->p);
-    }
-}
-
 static int timedsend(mqd_t q, const char *msg, size_t len, unsigned prio, struct timespec *at) {
     return (at == NULL ? mq_send(q, msg, len, prio) : mq_timedsend(q, msg, len, prio, at)) == 0 ? 0 : -errno;
 }
@@ -84,23 +67,23 @@ static ssize_t timedreceive(mqd_t q, char *buf, size_t len, struct timespec *at)
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_mq_1timedsend(JNIEnv *env, jclass c, jint q, jbyteArray msg, jint off,
         jint len, jint prio, jlong at) {
     (void) c;
-    struct msgbuf b;
-    char *p = msgbuf_get(&b, (size_t) len);
+    struct jmp_buffer b;
+    char *p = jmp_buffer_get(&b, (size_t) len);
     if (p == NULL) {
         return -ENOMEM;
     }
     (*env)->GetByteArrayRegion(env, msg, off, len, (jbyte *) p);
     struct timespec t;
     int r = timedsend(q, p, (size_t) len, (unsigned) prio, abstime(at, &t));
-    msgbuf_free(&b);
+    jmp_buffer_free(&b);
     return r;
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_mq_1timedreceive(JNIEnv *env, jclass c, jint q, jbyteArray buf, jint off,
         jint len, jlong at) {
     (void) c;
-    struct msgbuf b;
-    char *p = msgbuf_get(&b, (size_t) len);
+    struct jmp_buffer b;
+    char *p = jmp_buffer_get(&b, (size_t) len);
     if (p == NULL) {
         return -ENOMEM;
     }
@@ -109,115 +92,92 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_mq_1timedreceive(JNIEnv *env, j
     if (n > 0) {
         (*env)->SetByteArrayRegion(env, buf, off, (jsize) n, (const jbyte *) p);
     }
-    msgbuf_free(&b);
+    jmp_buffer_free(&b);
     return (jint) n;
 }
 
-/*
- * The wait of a composite call after a full (empty) queue: -EAGAIN to try again now
- * (woken, or EINTR), -ETIMEDOUT (deadline passed) or -EAGAIN with *over set (slice
- * ended), or -errno.
- */
-static int await(mqd_t q, short events, int64_t end, int last, int *over) {
-    int r = jmp_poll_until(q, events, end);
-    if (r == 0) {
-        *over = 1;
-        return last ? -ETIMEDOUT : -EAGAIN;
-    }
-    return r > 0 || r == -EINTR ? -EAGAIN : r;
+/* One try of a composite call: >= 0 done (its result), -EAGAIN full (empty), else -errno. */
+struct attempt {
+    mqd_t q;
+    char *p;
+    size_t len;
+    unsigned prio;
+};
+
+static ssize_t try_send(struct attempt *a) {
+    int r = timedsend(a->q, a->p, a->len, a->prio, NULL);
+    return r == 0 ? 1 : r;
+}
+
+static ssize_t try_receive(struct attempt *a) {
+    return timedreceive(a->q, a->p, a->len, NULL);
 }
 
 /*
- * One call: 1 if sent; -ETIMEDOUT if the deadline passed; -EAGAIN if the slice ended
- * (slice 0: one try); -errno on failure.
+ * Tries, and while the queue is full (empty) sleeps in poll for events until the end
+ * of the slice or the deadline, EINTR going on with the same end: the try's result;
+ * -ETIMEDOUT (deadline passed); -EAGAIN (slice ended; slice 0: one try); -errno.
  */
+static ssize_t until(struct attempt *a, ssize_t (*attempt)(struct attempt *), short events, int64_t deadline,
+        int64_t slice) {
+    int last = 0;
+    int64_t end = 0;
+    for (int round = 0;; round++) {
+        ssize_t r = attempt(a);
+        if (r >= 0 || (r != -EAGAIN && r != -EINTR)) {
+            return r;
+        }
+        if (r == -EINTR) {
+            continue;
+        }
+        if (jmp_expired(deadline)) {
+            return -ETIMEDOUT;
+        }
+        if (slice <= 0) {
+            return -EAGAIN;
+        }
+        if (round == 0) {
+            end = jmp_slice_end(deadline, slice, &last);
+        }
+        int w = jmp_poll_until(a->q, events, end);
+        if (w == 0) {
+            return last ? -ETIMEDOUT : -EAGAIN;
+        }
+        if (w < 0 && w != -EINTR) {
+            return w;
+        }
+    }
+}
+
+/* One call: 1 if sent; -ETIMEDOUT; -EAGAIN (slice ended; slice 0: one try); -errno. */
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_mq_1send(JNIEnv *env, jclass c, jint q, jbyteArray msg, jint off,
         jint len, jint prio, jlong deadline, jlong slice) {
     (void) c;
-    struct msgbuf b;
-    char *p = msgbuf_get(&b, (size_t) len);
-    if (p == NULL) {
+    struct jmp_buffer b;
+    if (jmp_buffer_get(&b, (size_t) len) == NULL) {
         return -ENOMEM;
     }
-    (*env)->GetByteArrayRegion(env, msg, off, len, (jbyte *) p);
-    int last = 0, over = 0, r;
-    int64_t end = 0;
-    for (int round = 0;; round++) {
-        r = timedsend(q, p, (size_t) len, (unsigned) prio, NULL);
-        if (r == 0) {
-            r = 1;
-            break;
-        }
-        if (r == -EINTR) {
-            continue;
-        }
-        if (r != -EAGAIN) {
-            break;
-        }
-        if (jmp_expired(deadline)) {
-            r = -ETIMEDOUT;
-            break;
-        }
-        if (slice <= 0) {
-            break;
-        }
-        if (round == 0) {
-            end = jmp_slice_end(deadline, slice, &last);
-        }
-        r = await(q, POLLOUT, end, last, &over);
-        if (over || r != -EAGAIN) {
-            break;
-        }
-    }
-    msgbuf_free(&b);
-    return r;
+    (*env)->GetByteArrayRegion(env, msg, off, len, (jbyte *) b.p);
+    struct attempt a = {.q = q, .p = b.p, .len = (size_t) len, .prio = (unsigned) prio};
+    ssize_t r = until(&a, try_send, POLLOUT, deadline, slice);
+    jmp_buffer_free(&b);
+    return (jint) r;
 }
 
-/*
- * One call: the message's length if received; -ETIMEDOUT if the deadline passed;
- * -EAGAIN if the slice ended (slice 0: one try); -errno on failure.
- */
+/* One call: the message's length; -ETIMEDOUT; -EAGAIN (slice ended; slice 0: one try); -errno. */
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_mq_1receive(JNIEnv *env, jclass c, jint q, jbyteArray buf, jint off,
         jint len, jlong deadline, jlong slice) {
     (void) c;
-    struct msgbuf b;
-    char *p = msgbuf_get(&b, (size_t) len);
-    if (p == NULL) {
+    struct jmp_buffer b;
+    if (jmp_buffer_get(&b, (size_t) len) == NULL) {
         return -ENOMEM;
     }
-    int last = 0, over = 0;
-    ssize_t r;
-    int64_t end = 0;
-    for (int round = 0;; round++) {
-        r = timedreceive(q, p, (size_t) len, NULL);
-        if (r >= 0) {
-            if (r > 0) {
-                (*env)->SetByteArrayRegion(env, buf, off, (jsize) r, (const jbyte *) p);
-            }
-            break;
-        }
-        if (r == -EINTR) {
-            continue;
-        }
-        if (r != -EAGAIN) {
-            break;
-        }
-        if (jmp_expired(deadline)) {
-            r = -ETIMEDOUT;
-            break;
-        }
-        if (slice <= 0) {
-            break;
-        }
-        if (round == 0) {
-            end = jmp_slice_end(deadline, slice, &last);
-        }
-        r = await(q, POLLIN, end, last, &over);
-        if (over || r != -EAGAIN) {
-            break;
-        }
+    struct attempt a = {.q = q, .p = b.p, .len = (size_t) len, .prio = 0};
+    ssize_t r = until(&a, try_receive, POLLIN, deadline, slice);
+    if (r > 0) {
+        (*env)->SetByteArrayRegion(env, buf, off, (jsize) r, (const jbyte *) b.p);
     }
-    msgbuf_free(&b);
+    jmp_buffer_free(&b);
     return (jint) r;
 }
 

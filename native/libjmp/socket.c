@@ -204,126 +204,139 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_pwritev2Pinned(JNIEnv *env, jcl
 /* Room for this many descriptors in one control message on the stack; more through malloc. */
 #define FDS_STACK 16
 
-JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sendmsg(JNIEnv *env, jclass c, jint fd, jbyteArray buf, jint off,
-        jint len, jintArray fds, jint flags) {
-    (void) c;
-    jsize nfds = (*env)->GetArrayLength(env, fds);
-    char stack[JMP_STACK_BUFFER];
-    char *data = (size_t) len <= sizeof stack ? stack : malloc((size_t) len);
-    size_t room = nfds > 0 ? CMSG_SPACE((size_t) nfds * sizeof(int)) : 0;
+/* A msghdr with one iovec over a copy of the bytes, and control room for nfds descriptors. */
+struct message {
+    struct jmp_buffer data;
     union {
         struct cmsghdr align;
         char bytes[CMSG_SPACE(FDS_STACK * sizeof(int))];
     } cstack;
-    char *control = room <= sizeof cstack.bytes ? cstack.bytes : malloc(room);
-    ssize_t n = -ENOMEM;
-    if (data != NULL && control != NULL) {
-        (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *) data);
-        struct iovec v = {.iov_base = data, .iov_len = (size_t) len};
-        struct msghdr m;
-        memset(&m, 0, sizeof m);
-        m.msg_iov = &v;
-        m.msg_iovlen = 1;
+    char *control;
+    struct iovec iov;
+    struct msghdr m;
+};
+
+static int message_init(struct message *msg, size_t len, jsize nfds) {
+    size_t room = nfds > 0 ? CMSG_SPACE((size_t) nfds * sizeof(int)) : 0;
+    char *data = jmp_buffer_get(&msg->data, len);
+    msg->control = room <= sizeof msg->cstack.bytes ? msg->cstack.bytes : malloc(room);
+    if (data == NULL || msg->control == NULL) {
+        return -ENOMEM;
+    }
+    memset(msg->control, 0, room);
+    msg->iov.iov_base = data;
+    msg->iov.iov_len = len;
+    memset(&msg->m, 0, sizeof msg->m);
+    msg->m.msg_iov = &msg->iov;
+    msg->m.msg_iovlen = 1;
+    if (room > 0) {
+        msg->m.msg_control = msg->control;
+        msg->m.msg_controllen = room;
+    }
+    return 0;
+}
+
+static void message_free(struct message *msg) {
+    jmp_buffer_free(&msg->data);
+    if (msg->control != msg->cstack.bytes) {
+        free(msg->control);
+    }
+}
+
+JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sendmsg(JNIEnv *env, jclass c, jint fd, jbyteArray buf, jint off,
+        jint len, jintArray fds, jint flags) {
+    (void) c;
+    jsize nfds = (*env)->GetArrayLength(env, fds);
+    struct message msg;
+    ssize_t n = message_init(&msg, (size_t) len, nfds);
+    if (n == 0) {
+        (*env)->GetByteArrayRegion(env, buf, off, len, (jbyte *) msg.iov.iov_base);
         if (nfds > 0) {
-            memset(control, 0, room);
-            m.msg_control = control;
-            m.msg_controllen = room;
-            struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+            struct cmsghdr *h = CMSG_FIRSTHDR(&msg.m);
             h->cmsg_level = SOL_SOCKET;
             h->cmsg_type = SCM_RIGHTS;
             h->cmsg_len = CMSG_LEN((size_t) nfds * sizeof(int));
             (*env)->GetIntArrayRegion(env, fds, 0, nfds, (jint *) CMSG_DATA(h));
         }
         do {
-            n = sendmsg(fd, &m, flags);
+            n = sendmsg(fd, &msg.m, flags);
         } while (n < 0 && errno == EINTR);
         if (n < 0) {
             n = -errno;
         }
     }
-    if (data != stack) {
-        free(data);
-    }
-    if (control != cstack.bytes) {
-        free(control);
-    }
+    message_free(&msg);
     return (jint) n;
 }
 
 /*
+ * The descriptors of the SCM_RIGHTS messages into out[0..nfds), the rest -1. If the
+ * kernel cut the control data, or more came than there was room for, every one that
+ * arrived is closed: -EMSGSIZE; else 0.
+ */
+static int take_fds(struct msghdr *m, jint *out, jsize nfds) {
+    jsize received = 0;
+    int overflow = (m->msg_flags & MSG_CTRUNC) != 0;
+    for (jsize i = 0; i < nfds; i++) {
+        out[i] = -1;
+    }
+    for (struct cmsghdr *h = nfds > 0 ? CMSG_FIRSTHDR(m) : NULL; h != NULL; h = CMSG_NXTHDR(m, h)) {
+        if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS) {
+            continue;
+        }
+        size_t count = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        int *in = (int *) CMSG_DATA(h);
+        for (size_t i = 0; i < count; i++) {
+            if (received < nfds) {
+                out[received++] = in[i];
+            } else {
+                close(in[i]);
+                overflow = 1;
+            }
+        }
+    }
+    if (!overflow) {
+        return 0;
+    }
+    for (jsize i = 0; i < received; i++) {
+        close(out[i]);
+        out[i] = -1;
+    }
+    return -EMSGSIZE;
+}
+
+/*
  * recvmsg into buf[off, off+len) with room for fds.length descriptors, which come back
- * in fds (the rest -1). If the kernel cut the control data, or more descriptors came
- * than there was room for, every one that arrived is closed: -EMSGSIZE.
+ * in fds (the rest -1); -EMSGSIZE, every descriptor closed, if they did not fit.
  */
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_recvmsg(JNIEnv *env, jclass c, jint fd, jbyteArray buf, jint off,
         jint len, jintArray fds, jint flags) {
     (void) c;
     jsize nfds = (*env)->GetArrayLength(env, fds);
-    char stack[JMP_STACK_BUFFER];
-    char *data = (size_t) len <= sizeof stack ? stack : malloc((size_t) len);
-    size_t room = nfds > 0 ? CMSG_SPACE((size_t) nfds * sizeof(int)) : 0;
-    union {
-        struct cmsghdr align;
-        char bytes[CMSG_SPACE(FDS_STACK * sizeof(int))];
-    } cstack;
-    char *control = room <= sizeof cstack.bytes ? cstack.bytes : malloc(room);
+    struct message msg;
     jint got[FDS_STACK];
     jint *out = nfds <= FDS_STACK ? got : malloc((size_t) nfds * sizeof(jint));
-    ssize_t n = -ENOMEM;
-    if (data != NULL && control != NULL && out != NULL) {
-        for (jsize i = 0; i < nfds; i++) {
-            out[i] = -1;
-        }
-        struct iovec v = {.iov_base = data, .iov_len = (size_t) len};
-        struct msghdr m;
-        memset(&m, 0, sizeof m);
-        m.msg_iov = &v;
-        m.msg_iovlen = 1;
-        if (nfds > 0) {
-            m.msg_control = control;
-            m.msg_controllen = room;
-        }
+    ssize_t n = message_init(&msg, (size_t) len, nfds);
+    if (n == 0 && out == NULL) {
+        n = -ENOMEM;
+    }
+    if (n == 0) {
         do {
-            n = recvmsg(fd, &m, flags);
+            n = recvmsg(fd, &msg.m, flags);
         } while (n < 0 && errno == EINTR);
         if (n < 0) {
             n = -errno;
         } else {
-            jsize received = 0;
-            int overflow = (m.msg_flags & MSG_CTRUNC) != 0;
-            for (struct cmsghdr *h = nfds > 0 ? CMSG_FIRSTHDR(&m) : NULL; h != NULL; h = CMSG_NXTHDR(&m, h)) {
-                if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS) {
-                    continue;
-                }
-                size_t count = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                int *in = (int *) CMSG_DATA(h);
-                for (size_t i = 0; i < count; i++) {
-                    if (received < nfds) {
-                        out[received++] = in[i];
-                    } else {
-                        close(in[i]);
-                        overflow = 1;
-                    }
-                }
-            }
-            if (overflow) {
-                for (jsize i = 0; i < received; i++) {
-                    close(out[i]);
-                    out[i] = -1;
-                }
-                n = -EMSGSIZE;
+            int cut = take_fds(&msg.m, out, nfds);
+            if (cut) {
+                n = cut;
             } else if (n > 0) {
-                (*env)->SetByteArrayRegion(env, buf, off, (jsize) n, (const jbyte *) data);
+                (*env)->SetByteArrayRegion(env, buf, off, (jsize) n, (const jbyte *) msg.iov.iov_base);
             }
             (*env)->SetIntArrayRegion(env, fds, 0, nfds, out);
         }
     }
-    if (data != stack) {
-        free(data);
-    }
-    if (control != cstack.bytes) {
-        free(control);
-    }
+    message_free(&msg);
     if (out != got) {
         free(out);
     }
