@@ -10,9 +10,12 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * {@link Posix} over jnr-ffi. Each method calls one C function, reads errno right
+ * {@link Posix} over jnr-ffi: the fallback backend ({@code -Djmp.posix=jnr}, or where
+ * libjmp cannot be loaded). Each method calls one C function, reads errno right
  * after a failed return (jnr saves it per thread; it is not cleared on success, so
- * only a failure return makes it meaningful) and throws it as a PosixException.
+ * only a failure return makes it meaningful) and throws it as a PosixException. The
+ * composite calls ({@link #spawn}, {@link #sem_acquire}, ...) are composed here in
+ * Java from the single ones, to the same contract as libjmp's C.
  */
 final class JnrPosix implements Posix {
 
