@@ -27,7 +27,8 @@ class ProcessExitTest {
 
     private static ProcessBuilder scenario(String method, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Djmp.startMethod=" + method,
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "-Djmp.startMethod=" + method,
                 "-cp", System.getProperty("java.class.path"), "dev.jmp.programs.ExitScenario"));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
