@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,42 +46,6 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_waitpid(JNIEnv *env, jclass c, 
     return r;
 }
 
-/* argv/envp: a NULL-terminated array of the strings' modified UTF-8 (freed by release_strings). */
-static char **strings(JNIEnv *env, jobjectArray array) {
-    jsize n = (*env)->GetArrayLength(env, array);
-    char **out = calloc((size_t) n + 1, sizeof(char *));
-    if (out == NULL) {
-        return NULL;
-    }
-    for (jsize i = 0; i < n; i++) {
-        jstring s = (jstring) (*env)->GetObjectArrayElement(env, array, i);
-        if (s == NULL) {
-            continue;           /* a null entry ends the C array early, as it would in C */
-        }
-        const char *chars = (*env)->GetStringUTFChars(env, s, NULL);
-        jsize len = (*env)->GetStringUTFLength(env, s);
-        out[i] = malloc((size_t) len + 1);
-        if (out[i] != NULL && chars != NULL) {
-            for (jsize k = 0; k < len; k++) {
-                out[i][k] = chars[k];
-            }
-            out[i][len] = '\0';
-        }
-        if (chars != NULL) {
-            (*env)->ReleaseStringUTFChars(env, s, chars);
-        }
-        (*env)->DeleteLocalRef(env, s);
-        if (out[i] == NULL) {
-            for (jsize k = 0; k < i; k++) {
-                free(out[k]);
-            }
-            free(out);
-            return NULL;
-        }
-    }
-    return out;
-}
-
 static void release_strings(char **array) {
     if (array != NULL) {
         for (char **p = array; *p != NULL; p++) {
@@ -88,6 +53,33 @@ static void release_strings(char **array) {
         }
         free(array);
     }
+}
+
+/* argv/envp: a NULL-terminated array of the strings' modified UTF-8 (freed by release_strings); NULL if out of memory. */
+static char **strings(JNIEnv *env, jobjectArray array) {
+    jsize n = (*env)->GetArrayLength(env, array);
+    char **out = calloc((size_t) n + 1, sizeof(char *));
+    for (jsize i = 0; out != NULL && i < n; i++) {
+        jstring s = (jstring) (*env)->GetObjectArrayElement(env, array, i);
+        const char *chars = s == NULL ? NULL : (*env)->GetStringUTFChars(env, s, NULL);
+        if (chars != NULL) {
+            size_t len = (size_t) (*env)->GetStringUTFLength(env, s);
+            out[i] = malloc(len + 1);
+            if (out[i] != NULL) {
+                memcpy(out[i], chars, len);
+                out[i][len] = '\0';
+            }
+            (*env)->ReleaseStringUTFChars(env, s, chars);
+        }
+        if (s != NULL) {
+            (*env)->DeleteLocalRef(env, s);
+        }
+        if (out[i] == NULL) {           /* out of memory, or a null the caller let through */
+            release_strings(out);
+            out = NULL;
+        }
+    }
+    return out;
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_spawn(JNIEnv *env, jclass c, jstring path, jobjectArray argv,
