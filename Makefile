@@ -18,10 +18,28 @@ CFLAGS  ?= -O2 -Wall -Wextra
 # The tutorial's programs (examples/) are a jar of their own, not part of the library.
 CP = $(wildcard target/jmp-*.jar):$(shell cat target/classpath.txt 2>/dev/null)
 DEMO_CP = $(wildcard target/examples/jmp-*-examples.jar):$(CP)
+# native/*.c: one C program each (the bench baselines); native/libjmp/: the library.
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
 
-.PHONY: build test stress demo docs example trace bench clean native
+# libjmp.so, jmp's JNI library, goes among the classes under its platform folder
+# (linux-x86_64, linux-aarch64), so that the jar carries it and a run from
+# target/classes finds it. JNI headers from the JDK whose javac is on the PATH.
+JAVA_HOME ?= $(patsubst %/bin/javac,%,$(realpath $(shell command -v javac)))
+PLATFORM = linux-$(shell uname -m)
+LIBJMP_SRC = $(wildcard native/libjmp/*.c)
+LIBJMP = target/classes/dev/jmp/native/$(PLATFORM)/libjmp.so
+# The demo's JVMs load libjmp: JDK 24+ warns about System.load without this (JDK 17 accepts it).
+JVMFLAGS = --enable-native-access=ALL-UNNAMED
+
+.PHONY: build test stress demo docs example trace bench clean native libjmp
+
+# Maven itself (its guava) calls sun.misc.Unsafe, which JDK 24+ reports on stderr;
+# JDK 17 would refuse the option that allows it.
+JAVA_FEATURE := $(shell $(JAVA) -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+ifeq ($(shell [ "$(JAVA_FEATURE)" -ge 23 ] 2>/dev/null && echo new),new)
+export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
+endif
 
 # One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped").
 SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' | \
@@ -31,7 +49,14 @@ SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' |
 build: native
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
-native: $(NATIVE_BIN)
+native: $(NATIVE_BIN) $(LIBJMP)
+
+# Also run by Maven (exec plugin, process-resources), so that "mvn test" alone builds it.
+libjmp: $(LIBJMP)
+
+$(LIBJMP): $(LIBJMP_SRC) native/libjmp/jmp.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -shared -I"$(JAVA_HOME)/include" -I"$(JAVA_HOME)/include/linux" -o $@ $(LIBJMP_SRC)
 
 target/native/%: native/%.c
 	@mkdir -p target/native
@@ -49,31 +74,31 @@ stress: native
 
 demo: build
 	@echo "== tutorial 1: threads vs processes =="
-	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.ThreadsVsProcesses
+	@$(JAVA) $(JVMFLAGS) -cp "$(DEMO_CP)" dev.jmp.examples.ThreadsVsProcesses
 	@echo "== tutorial 2: Pipe =="
-	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.PipeDemo
+	@$(JAVA) $(JVMFLAGS) -cp "$(DEMO_CP)" dev.jmp.examples.PipeDemo
 	@echo "== tutorial 3: Queue =="
-	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.QueueDemo
+	@$(JAVA) $(JVMFLAGS) -cp "$(DEMO_CP)" dev.jmp.examples.QueueDemo
 	@echo "== tutorial 4: Pool =="
-	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.PoolDemo
+	@$(JAVA) $(JVMFLAGS) -cp "$(DEMO_CP)" dev.jmp.examples.PoolDemo
 
 # example: one tutorial program, e.g. make example NAME=PipeDemo
 example: build
-	@$(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.$(NAME)
+	@$(JAVA) $(JVMFLAGS) -cp "$(DEMO_CP)" dev.jmp.examples.$(NAME)
 
 # trace: the system calls of one tutorial program (chapter 9), e.g. make trace NAME=UnderTheHood;
 # the whole trace goes to target/trace.txt, the lines without the JVM's own threads to stdout.
 TRACE_CALLS = pipe2,clone3,execve,dup2,close_range,write,mq_open,mq_timedsend,mq_timedreceive,mq_unlink,poll,wait4,exit_group
 trace: build
-	strace -f -e signal=none -s 48 -e trace=$(TRACE_CALLS) -o target/trace.txt $(JAVA) -cp "$(DEMO_CP)" dev.jmp.examples.$(NAME)
+	strace -f -e signal=none -s 48 -e trace=$(TRACE_CALLS) -o target/trace.txt $(JAVA) $(JVMFLAGS) -cp "$(DEMO_CP)" dev.jmp.examples.$(NAME)
 	@grep -v -e CLONE_THREAD -e 'parent_tid=' target/trace.txt
 
 # docs: the tutorial's included program blocks rewritten from examples/ (a test fails
 # when they differ), and its timeline picture drawn from a real run.
 DOCS_CP = target/test-classes:$(DEMO_CP)
 docs: build
-	@$(JAVA) -cp "$(DOCS_CP)" dev.jmp.examples.TutorialText .
-	@$(JAVA) -cp "$(DOCS_CP)" dev.jmp.examples.Timeline "$(DEMO_CP)" docs/tutorial/img/threads-vs-processes.svg
+	@$(JAVA) $(JVMFLAGS) -cp "$(DOCS_CP)" dev.jmp.examples.TutorialText .
+	@$(JAVA) $(JVMFLAGS) -cp "$(DOCS_CP)" dev.jmp.examples.Timeline "$(DEMO_CP)" docs/tutorial/img/threads-vs-processes.svg
 
 # bench: C baseline, JMH and CPython back to back, one table (benchmarks/run.sh);
 # bench-quick: the same with fewer samples and forks (under 3 minutes).

@@ -87,25 +87,22 @@ public abstract class SemLock implements Serializable {
             h.release();
             return;
         }
-        if (maxvalue == 1) {
-            // A Lock may be released by any thread of any process, so only the kernel
-            // knows whether it is held. CPython asks sem_getvalue, which costs a second
-            // native call with an out-parameter (~35 ns here); a failing sem_trywait asks
-            // the same question for less. If it succeeds the lock was free: give the
-            // count back and refuse. (Like CPython's check, this is no guarantee against
-            // two releases racing each other from different processes.)
-            if (h.tryAcquire()) {
-                h.release();
-                forgetOwner(h, me);
-                throw new IllegalStateException("semaphore or lock released too many times");
-            }
-        } else if (maxvalue != NamedSemaphore.SEM_VALUE_MAX && h.value() >= maxvalue) {
-            throw new IllegalStateException("semaphore or lock released too many times");
-        }
-        // Clear before the post: once posted, another thread may acquire and record itself.
+        // A Lock may be released by any thread of any process, so only the kernel knows
+        // whether it is held: the release checks the value against maxvalue in the same
+        // native call as its sem_post (as CPython's, no guarantee against two releases
+        // racing each other from different processes). The owner record is cleared
+        // before: once posted, another thread may acquire and record itself.
+        Thread owner = h.owner;
+        int depth = h.depth;
         h.depth = 0;
         h.owner = null;
-        h.release();
+        if (!h.release(maxvalue)) {
+            if (owner != me || maxvalue != 1) {
+                h.owner = owner;
+                h.depth = depth;
+            }
+            throw new IllegalStateException("semaphore or lock released too many times");
+        }
     }
 
     // ---- for Condition, Event and the subclasses ---------------------------------
@@ -160,13 +157,6 @@ public abstract class SemLock implements Serializable {
 
     final NamedSemaphore handle() {
         return handle;
-    }
-
-    private static void forgetOwner(NamedSemaphore h, Thread me) {
-        if (h.owner == me) {
-            h.depth = 0;
-            h.owner = null;
-        }
     }
 
     /** CPython's repr names the owner: this process (and thread), None, or someone else. */

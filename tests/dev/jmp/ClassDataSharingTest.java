@@ -76,7 +76,7 @@ class ClassDataSharingTest {
 
     private static String run(List<String> classpath, Path cache) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        java.lang.Process p = new ProcessBuilder(java, "-Djmp.cds.dir=" + cache, "-cp",
+        java.lang.Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Djmp.cds.dir=" + cache, "-cp",
                 String.join(File.pathSeparator, classpath), "dev.jmp.programs.ExitScenario", "cds")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();

@@ -31,7 +31,7 @@ class ProcessExitTest {
 
     private static ProcessBuilder scenario(List<String> options, String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd = new java.util.ArrayList<>(List.of(java));
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(options);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.jmp.programs.ExitScenario"));
         cmd.addAll(List.of(args));

@@ -226,12 +226,12 @@ class SyncTest {
         c.release();
     }
 
-    /** Waits until {@code t} is asleep in sem_clockwait (seen in its stack). */
+    /** Waits until {@code t} is asleep in sem_clockwait (seen in its stack: sem_acquire on JNI, whose wait is in C). */
     static void awaitInKernel(Thread t) throws InterruptedException {
         long end = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < end) {
             for (StackTraceElement e : t.getStackTrace()) {
-                if (e.getMethodName().equals("sem_clockwait")) {
+                if (e.getMethodName().equals("sem_clockwait") || e.getMethodName().equals("sem_acquire")) {
                     return;
                 }
             }

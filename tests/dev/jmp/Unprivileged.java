@@ -41,7 +41,9 @@ final class Unprivileged {
             if (root) {
                 cmd.addAll(List.of(SETPRIV.toString(), "--reuid=65534", "--regid=65534", "--clear-groups"));
             }
-            cmd.addAll(List.of(java, "-XX:-UsePerfData", "-cp", classpath, mainClass));
+            // The program loads libjmp: JDK 24+ warns about System.load without this.
+            cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-XX:-UsePerfData", "-cp", classpath,
+                    mainClass));
             File out = dir.resolve("out").toFile();
             java.lang.Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out)
                     .directory(shared.toFile()).start();

@@ -45,6 +45,11 @@ public final class Deadline {
         return never;
     }
 
+    /** The deadline on {@link System#nanoTime()}'s clock; Long.MAX_VALUE for never. */
+    public long atNanos() {
+        return at;
+    }
+
     /** Nanoseconds left, at least 0; Long.MAX_VALUE for never. */
     public long remainingNanos() {
         return never ? Long.MAX_VALUE : Math.max(0, at - System.nanoTime());

@@ -5,18 +5,19 @@ import dev.jmp.PosixException;
 /**
  * Errno as jmp reports it: the number (its constants live in {@link Linux}, the one
  * place jmp writes an errno value down) and the symbolic name and description, looked
- * up in one table here, so no caller spells "ENOENT" by hand beside a number that
- * could disagree with it.
+ * up here, so no caller spells "ENOENT" by hand beside a number that could disagree
+ * with it. The name and text come from the C library through libjmp when it is
+ * loaded; otherwise (the jnr-ffi backend) from jnr-constants, in a nested class so
+ * that a JNI process never loads a jnr class.
  */
 public final class Errno {
     private Errno() {
     }
 
-    /** The PosixException for a failed call, in the C library's words. */
     public static PosixException exception(String function, int errno) {
-        jnr.constants.platform.Errno e = lookup(errno);
-        String description = e != null ? e.description() : "Unknown error " + errno;
-        return new PosixException(function, errno, description, e != null ? e.name() : null);
+        String[] both = lookUp(errno);
+        String description = both[1] != null ? both[1] : "Unknown error " + errno;
+        return new PosixException(function, errno, description, both[0]);
     }
 
     /**
@@ -34,17 +35,29 @@ public final class Errno {
 
     /** The errno's symbolic name ({@code "ENOENT"}), or null if this platform has none. */
     public static String name(int errno) {
-        jnr.constants.platform.Errno e = lookup(errno);
-        return e != null ? e.name() : null;
+        return lookUp(errno)[0];
     }
 
-    private static jnr.constants.platform.Errno lookup(int errno) {
-        try {
-            jnr.constants.platform.Errno e = jnr.constants.platform.Errno.valueOf(errno);
-            return e.defined() ? e : null;
-        } catch (RuntimeException | LinkageError ignored) {
-            // No table for this platform: the number alone still identifies it.
-            return null;
+    /** {name, description}, either null where unknown. */
+    private static String[] lookUp(int errno) {
+        if (NativeLibrary.loaded()) {
+            String name = LibJmp.strerrorname_np(errno);
+            return new String[] {name, name == null ? null : LibJmp.strerror(errno)};
+        }
+        return JnrConstants.lookUp(errno);
+    }
+
+    private static final class JnrConstants {
+        static String[] lookUp(int errno) {
+            try {
+                jnr.constants.platform.Errno e = jnr.constants.platform.Errno.valueOf(errno);
+                if (e.defined()) {
+                    return new String[] {e.name(), e.description()};
+                }
+            } catch (RuntimeException | LinkageError ignored) {
+                // No table for this platform: the number alone still identifies it.
+            }
+            return new String[2];
         }
     }
 }

@@ -10,9 +10,12 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * {@link Posix} over jnr-ffi. Each method calls one C function, reads errno right
+ * {@link Posix} over jnr-ffi: the fallback backend ({@code -Djmp.posix=jnr}, or where
+ * libjmp cannot be loaded). Each method calls one C function, reads errno right
  * after a failed return (jnr saves it per thread; it is not cleared on success, so
- * only a failure return makes it meaningful) and throws it as a PosixException.
+ * only a failure return makes it meaningful) and throws it as a PosixException. The
+ * composite calls ({@link #spawn}, {@link #sem_acquire}, ...) are composed here in
+ * Java from the single ones, to the same contract as libjmp's C.
  */
 final class JnrPosix implements Posix {
 
@@ -32,7 +35,7 @@ final class JnrPosix implements Posix {
         runtime = Runtime.getSystemRuntime();
     }
 
-    private record Struct(Pointer memory) implements SpawnFileActions, SpawnAttr, SigSet, Sem {
+    private record Struct(Pointer memory) implements Sem {
     }
 
     // Each family of functions is bound the first time it is used (jnr-ffi generates
@@ -117,81 +120,60 @@ final class JnrPosix implements Posix {
         }
     }
 
+    /**
+     * Composed from the single calls: copies of low sources, file actions, one
+     * attribute set made once per process, the spawn, then the clean-up.
+     */
     @Override
-    public int posix_spawn(String path, SpawnFileActions fileActions, SpawnAttr attr, List<String> argv, List<String> envp) {
-        int[] pid = new int[1];
-        check("posix_spawn", Calls.LIB.posix_spawn(pid, path, ptr(fileActions), ptr(attr),
-                argv.toArray(new String[0]), envp.toArray(new String[0])));
-        return pid[0];
+    public int spawn(String path, List<String> argv, List<String> envp, int[] sources, int firstTarget) {
+        LibC c = Calls.LIB;
+        int firstFree = firstTarget + sources.length;
+        List<Integer> copies = new java.util.ArrayList<>();
+        Pointer actions = allocate(FILE_ACTIONS_SIZE).memory();
+        check("posix_spawn_file_actions_init", c.posix_spawn_file_actions_init(actions));
+        try {
+            for (int i = 0; i < sources.length; i++) {
+                int src = sources[i];
+                if (src < firstFree) {
+                    src = fcntl(src, Linux.F_DUPFD_CLOEXEC, firstFree);
+                    copies.add(src);
+                }
+                check("posix_spawn_file_actions_adddup2", c.posix_spawn_file_actions_adddup2(actions, src, firstTarget + i));
+            }
+            check("posix_spawn_file_actions_addclosefrom_np", c.posix_spawn_file_actions_addclosefrom_np(actions, firstFree));
+            int[] pid = new int[1];
+            check("posix_spawn", c.posix_spawn(pid, path, actions, SpawnAttributes.get(this),
+                    argv.toArray(new String[0]), envp.toArray(new String[0])));
+            return pid[0];
+        } finally {
+            c.posix_spawn_file_actions_destroy(actions);
+            for (int fd : copies) {
+                close(fd);
+            }
+        }
     }
 
-    @Override
-    public SpawnFileActions posix_spawn_file_actions_init() {
-        Struct s = allocate(FILE_ACTIONS_SIZE);
-        check("posix_spawn_file_actions_init", Calls.LIB.posix_spawn_file_actions_init(s.memory()));
-        return s;
-    }
+    /** posix_spawnattr_t is read-only once made: one for every spawn (mask empty, dispositions default). */
+    private static final class SpawnAttributes {
+        private static Pointer attr;
 
-    @Override
-    public void posix_spawn_file_actions_adddup2(SpawnFileActions fileActions, int fd, int newfd) {
-        check("posix_spawn_file_actions_adddup2", Calls.LIB.posix_spawn_file_actions_adddup2(ptr(fileActions), fd, newfd));
-    }
-
-    @Override
-    public void posix_spawn_file_actions_addclose(SpawnFileActions fileActions, int fd) {
-        check("posix_spawn_file_actions_addclose", Calls.LIB.posix_spawn_file_actions_addclose(ptr(fileActions), fd));
-    }
-
-    @Override
-    public void posix_spawn_file_actions_addclosefrom_np(SpawnFileActions fileActions, int lowfd) {
-        check("posix_spawn_file_actions_addclosefrom_np",
-                Calls.LIB.posix_spawn_file_actions_addclosefrom_np(ptr(fileActions), lowfd));
-    }
-
-    @Override
-    public void posix_spawn_file_actions_destroy(SpawnFileActions fileActions) {
-        check("posix_spawn_file_actions_destroy", Calls.LIB.posix_spawn_file_actions_destroy(ptr(fileActions)));
-    }
-
-    @Override
-    public SpawnAttr posix_spawnattr_init() {
-        Struct s = allocate(SPAWNATTR_SIZE);
-        check("posix_spawnattr_init", Calls.LIB.posix_spawnattr_init(s.memory()));
-        return s;
-    }
-
-    @Override
-    public void posix_spawnattr_setflags(SpawnAttr attr, short flags) {
-        check("posix_spawnattr_setflags", Calls.LIB.posix_spawnattr_setflags(ptr(attr), flags));
-    }
-
-    @Override
-    public void posix_spawnattr_setsigmask(SpawnAttr attr, SigSet sigmask) {
-        check("posix_spawnattr_setsigmask", Calls.LIB.posix_spawnattr_setsigmask(ptr(attr), ptr(sigmask)));
-    }
-
-    @Override
-    public void posix_spawnattr_setsigdefault(SpawnAttr attr, SigSet sigdefault) {
-        check("posix_spawnattr_setsigdefault", Calls.LIB.posix_spawnattr_setsigdefault(ptr(attr), ptr(sigdefault)));
-    }
-
-    @Override
-    public void posix_spawnattr_destroy(SpawnAttr attr) {
-        check("posix_spawnattr_destroy", Calls.LIB.posix_spawnattr_destroy(ptr(attr)));
-    }
-
-    @Override
-    public SigSet sigemptyset() {
-        Struct s = allocate(SIGSET_SIZE);
-        checkErrno("sigemptyset", Calls.LIB.sigemptyset(s.memory()));
-        return s;
-    }
-
-    @Override
-    public SigSet sigfillset() {
-        Struct s = allocate(SIGSET_SIZE);
-        checkErrno("sigfillset", Calls.LIB.sigfillset(s.memory()));
-        return s;
+        static synchronized Pointer get(JnrPosix posix) {
+            if (attr == null) {
+                LibC c = Calls.LIB;
+                Pointer a = posix.allocate(SPAWNATTR_SIZE).memory();
+                Pointer empty = posix.allocate(SIGSET_SIZE).memory();
+                Pointer all = posix.allocate(SIGSET_SIZE).memory();
+                check("posix_spawnattr_init", c.posix_spawnattr_init(a));
+                posix.checkErrno("sigemptyset", c.sigemptyset(empty));
+                posix.checkErrno("sigfillset", c.sigfillset(all));
+                check("posix_spawnattr_setsigmask", c.posix_spawnattr_setsigmask(a, empty));
+                check("posix_spawnattr_setsigdefault", c.posix_spawnattr_setsigdefault(a, all));
+                check("posix_spawnattr_setflags", c.posix_spawnattr_setflags(a,
+                        (short) (Linux.POSIX_SPAWN_SETSIGMASK | Linux.POSIX_SPAWN_SETSIGDEF)));
+                attr = a;
+            }
+            return attr;
+        }
     }
 
     // ---- file descriptors ------------------------------------------------------
@@ -386,6 +368,44 @@ final class JnrPosix implements Posix {
     }
 
     @Override
+    public int sem_acquire(Sem sem, long deadlineNanos, long sliceNanos) {
+        if (sem_trywait(sem)) {
+            return 1;
+        }
+        long now = System.nanoTime();
+        boolean never = deadlineNanos == Long.MAX_VALUE;
+        if (!never && deadlineNanos - now <= 0) {
+            return TIMED_OUT;
+        }
+        if (sliceNanos <= 0) {
+            return SLICE_ENDED;
+        }
+        boolean last = !never && deadlineNanos - now <= sliceNanos;
+        long end = last ? deadlineNanos : now + sliceNanos;
+        while (!sem_clockwait(sem, Linux.CLOCK_MONOTONIC, end)) {
+            if (System.nanoTime() - end >= 0) {       // ETIMEDOUT; else EINTR: the same end again
+                return last ? TIMED_OUT : SLICE_ENDED;
+            }
+        }
+        return 1;
+    }
+
+    /** For a Lock, a failing sem_trywait answers "is it held?" for less than sem_getvalue's out-parameter. */
+    @Override
+    public boolean sem_release(Sem sem, int maxvalue) {
+        if (maxvalue == 1) {
+            if (sem_trywait(sem)) {
+                sem_post(sem);
+                return false;
+            }
+        } else if (maxvalue != Integer.MAX_VALUE && sem_getvalue(sem) >= maxvalue) {
+            return false;
+        }
+        sem_post(sem);
+        return true;
+    }
+
+    @Override
     public int sem_getvalue(Sem sem) {
         int[] value = new int[1];
         checkErrno("sem_getvalue", Sems.LIB.sem_getvalue(ptr(sem), value));
@@ -455,6 +475,49 @@ final class JnrPosix implements Posix {
             return -1;
         }
         throw Errno.exception("mq_timedreceive", e);
+    }
+
+    @Override
+    public int mq_send(int mqdes, byte[] msg, int off, int len, int prio, long deadlineNanos, long sliceNanos) {
+        return mqWait(mqdes, Linux.POLLOUT, deadlineNanos, sliceNanos,
+                () -> mq_timedsend(mqdes, msg, off, len, prio, -1) ? 1 : -1);
+    }
+
+    @Override
+    public int mq_receive(int mqdes, byte[] buf, int off, int len, long deadlineNanos, long sliceNanos) {
+        return mqWait(mqdes, Linux.POLLIN, deadlineNanos, sliceNanos,
+                () -> mq_timedreceive(mqdes, buf, off, len, -1));
+    }
+
+    /** Tries, and while {@code attempt} says -1 (full, empty) polls for {@code event} until the slice or deadline ends. */
+    private int mqWait(int mqdes, short event, long deadlineNanos, long sliceNanos, java.util.function.IntSupplier attempt) {
+        boolean never = deadlineNanos == Long.MAX_VALUE;
+        long end = 0;
+        boolean last = false;
+        int[] fds = {mqdes};
+        short[] events = {event};
+        short[] revents = new short[1];
+        for (boolean first = true; ; first = false) {
+            int r = attempt.getAsInt();
+            if (r >= 0) {
+                return r;
+            }
+            long now = System.nanoTime();
+            if (!never && deadlineNanos - now <= 0) {
+                return TIMED_OUT;
+            }
+            if (sliceNanos <= 0) {
+                return SLICE_ENDED;
+            }
+            if (first) {
+                last = !never && deadlineNanos - now <= sliceNanos;
+                end = last ? deadlineNanos : now + sliceNanos;
+            }
+            long left = end - now;
+            if (left <= 0 || poll(fds, events, revents, (int) Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000)) == 0) {
+                return last ? TIMED_OUT : SLICE_ENDED;
+            }
+        }
     }
 
     @Override

@@ -9,14 +9,24 @@ import java.util.List;
  * {@link dev.jmp.PosixException} naming the function and the errno captured at the
  * call; no method returns -1.
  *
- * <p>Why an interface: the layers above must not know how a call reaches libc. Today
- * the backend is jnr-ffi ({@link JnrPosix}); a Panama FFM backend (JDK 22+) can be
- * added beside it and chosen with {@code -Djmp.posix=...} without touching anything
- * above this package.
+ * <p>Why an interface: the layers above must not know how a call reaches libc. The
+ * default backend is jmp's own JNI library ({@link JniPosix} over libjmp.so, C sources
+ * in {@code native/libjmp/}); {@code -Djmp.posix=jnr} chooses jnr-ffi
+ * ({@link JnrPosix}), which is also the fallback when the library cannot be loaded.
+ * Both pass one contract test.
  *
- * <p>Why lazy: binding native functions costs a child JVM real start-up time (jnr-ffi
- * generates a stub class per binding). {@link #libc()} binds on first use, so a child
- * that only computes never pays for it.
+ * <p>Why JNI by default: binding libc with jnr-ffi costs a fresh JVM a quarter of a
+ * second (it generates and loads a stub class per binding), and every spawned child
+ * that touches a Lock or a Queue paid it; loading one small JNI library costs a few
+ * milliseconds (README, start-up table). A JNI child loads no jnr class at all.
+ *
+ * <p>Why a few composite calls ({@link #sem_acquire}, {@link #sem_release},
+ * {@link #spawn}, {@link #mq_send}, {@link #mq_receive}): CPython does these whole
+ * operations in C, and so does libjmp, one crossing into native code each; the jnr
+ * backend composes them in Java from the single calls.
+ *
+ * <p>Why lazy: {@link #libc()} loads on first use, so a child that only computes never
+ * pays for it.
  */
 public interface Posix {
 
@@ -30,8 +40,11 @@ public interface Posix {
      * has time to spare now and none later (an idle warm child).
      */
     static void bindAll() {
-        JnrPosix.bindAll();
-        warmUpCalls(libc());
+        Posix posix = libc();
+        if (posix instanceof JnrPosix) {
+            JnrPosix.bindAll();
+        }
+        warmUpCalls(posix);
     }
 
     /**
@@ -39,7 +52,9 @@ public interface Posix {
      * SharedMemory will call, with arguments that fail harmlessly (a name that does not
      * exist, fd -1). Why: a binding's first call still costs ~1-2 ms (its argument
      * converters, the errno path), measured as a warm pool worker's first mq_open. No
-     * kernel object is made: every call fails with ENOENT or EBADF.
+     * kernel object is made: every call fails with ENOENT or EBADF. On the JNI backend
+     * the same calls only link each native method (the JVM looks its symbol up at the
+     * first call), which costs little.
      */
     private static void warmUpCalls(Posix posix) {
         String absent = "/jmp.0.warmup-absent";
@@ -60,6 +75,12 @@ public interface Posix {
         }
     }
 
+    /**
+     * The backend, chosen once per process by {@code jmp.posix}: unset, JNI with jnr-ffi
+     * as the fallback (one WARNING saying why, and {@code jmp.posix=jnr} for the
+     * children so that they do not try again); {@code jni}, JNI or an
+     * UnsatisfiedLinkError that says why; {@code jnr}, jnr-ffi.
+     */
     final class Holder {
         private Holder() {
         }
@@ -67,13 +88,41 @@ public interface Posix {
         static final Posix INSTANCE = load();
 
         private static Posix load() {
-            String backend = System.getProperty("jmp.posix", "jnr");
-            if (!backend.equals("jnr")) {
-                throw new IllegalArgumentException("jmp.posix: unknown backend '" + backend + "' (known: jnr)");
+            String chosen = System.getProperty("jmp.posix");
+            if ("jnr".equals(chosen)) {
+                return new JnrPosix();
             }
-            return new JnrPosix();
+            if (chosen != null && !chosen.equals("jni")) {
+                throw new IllegalArgumentException("jmp.posix: unknown backend '" + chosen + "' (known: jni, jnr)");
+            }
+            try {
+                NativeLibrary.load();
+                return new JniPosix();
+            } catch (UnsatisfiedLinkError | UnsupportedOperationException | SecurityException e) {
+                if (chosen != null) {
+                    UnsatisfiedLinkError error = new UnsatisfiedLinkError(
+                            "jmp.posix=jni, but jmp's native library cannot be loaded: " + e.getMessage());
+                    error.initCause(e);
+                    throw error;
+                }
+                System.getLogger("dev.jmp.posix").log(System.Logger.Level.WARNING,
+                        "jmp: native library libjmp not loaded ({0}); using jnr-ffi instead, slower to start",
+                        e.getMessage());
+                System.setProperty("jmp.posix", "jnr");
+                return new JnrPosix();
+            }
         }
     }
+
+    /** {@link #sem_acquire}, {@link #mq_send}, {@link #mq_receive}: the deadline passed first. */
+    int TIMED_OUT = -1;
+
+    /**
+     * {@link #sem_acquire}, {@link #mq_send}, {@link #mq_receive}: one slice of the wait
+     * ended with the deadline still ahead; the caller looks at its interrupt flag and
+     * calls again with the same deadline.
+     */
+    int SLICE_ENDED = -2;
 
     // ---- processes -------------------------------------------------------------
 
@@ -90,38 +139,16 @@ public interface Posix {
     int waitpid(int pid, int[] status, int options);
 
     /**
-     * {@code posix_spawn(&pid, path, file_actions, attrp, argv, envp)}; returns the
-     * child's pid. posix_spawn returns its error number instead of setting errno;
-     * it is thrown like any other.
+     * A child's whole start in one call: {@code posix_spawn(path, argv, envp)} with
+     * {@code sources[i]} of this process at fd {@code firstTarget + i} of the child, fds
+     * 0 to {@code firstTarget - 1} inherited, every other fd closed
+     * ({@code addclosefrom_np}), an empty signal mask and every signal disposition at
+     * its default. Returns the child's pid. A source whose number is itself a lower
+     * target is copied above the targets first, so that no dup2 of the file actions
+     * overwrites a source before it is copied. posix_spawn returns its error number
+     * instead of setting errno; it is thrown like any other, as "posix_spawn".
      */
-    int posix_spawn(String path, SpawnFileActions fileActions, SpawnAttr attr, List<String> argv, List<String> envp);
-
-    SpawnFileActions posix_spawn_file_actions_init();
-
-    void posix_spawn_file_actions_adddup2(SpawnFileActions fileActions, int fd, int newfd);
-
-    void posix_spawn_file_actions_addclose(SpawnFileActions fileActions, int fd);
-
-    /** glibc 2.34+: close every fd from {@code lowfd} up in the child. */
-    void posix_spawn_file_actions_addclosefrom_np(SpawnFileActions fileActions, int lowfd);
-
-    void posix_spawn_file_actions_destroy(SpawnFileActions fileActions);
-
-    SpawnAttr posix_spawnattr_init();
-
-    void posix_spawnattr_setflags(SpawnAttr attr, short flags);
-
-    void posix_spawnattr_setsigmask(SpawnAttr attr, SigSet sigmask);
-
-    void posix_spawnattr_setsigdefault(SpawnAttr attr, SigSet sigdefault);
-
-    void posix_spawnattr_destroy(SpawnAttr attr);
-
-    /** A new empty {@code sigset_t} ({@code sigemptyset}). */
-    SigSet sigemptyset();
-
-    /** A new full {@code sigset_t} ({@code sigfillset}). */
-    SigSet sigfillset();
+    int spawn(String path, List<String> argv, List<String> envp, int[] sources, int firstTarget);
 
     // ---- file descriptors ------------------------------------------------------
 
@@ -197,6 +224,25 @@ public interface Posix {
 
     int sem_getvalue(Sem sem);
 
+    /**
+     * A SemLock's acquire in one call, as CPython's {@code semaphore.c} does it: a
+     * {@code sem_trywait}, then {@code sem_clockwait} on CLOCK_MONOTONIC until the end
+     * of the slice or the deadline ({@link System#nanoTime()} nanoseconds,
+     * {@link Long#MAX_VALUE} for none), EINTR going on with the same end. 1 if
+     * decremented; {@link #TIMED_OUT}; {@link #SLICE_ENDED} (with {@code sliceNanos} 0:
+     * after the one try, without waiting).
+     */
+    int sem_acquire(Sem sem, long deadlineNanos, long sliceNanos);
+
+    /**
+     * A SemLock's release in one call: unless {@code maxvalue} is
+     * {@link Integer#MAX_VALUE}, false and nothing posted if the value is already
+     * {@code maxvalue} (a Lock released too many times); else {@code sem_post} and true.
+     * EOVERFLOW past SEM_VALUE_MAX is thrown. Like CPython's, the check does not guard
+     * against two releases racing from different processes.
+     */
+    boolean sem_release(Sem sem, int maxvalue);
+
     // ---- POSIX message queues (bound on first use) -----------------------------
 
     /** Creating form: {@code mq_open(name, oflag, mode, &attr)}; returns the mqd_t (an fd). */
@@ -221,6 +267,20 @@ public interface Posix {
      * queue's msgsize. The message length, or -1 on ETIMEDOUT, EAGAIN or EINTR.
      */
     int mq_timedreceive(int mqdes, byte[] buf, int off, int len, long abstimeRealtimeNanos);
+
+    /**
+     * A send with a deadline in one call, on an O_NONBLOCK queue: tries, and while the
+     * queue is full waits in {@code poll} for room until the end of the slice or the
+     * deadline (monotonic, as {@link #sem_acquire}). 1 if sent; {@link #TIMED_OUT};
+     * {@link #SLICE_ENDED} ({@code sliceNanos} 0: one try).
+     */
+    int mq_send(int mqdes, byte[] msg, int off, int len, int prio, long deadlineNanos, long sliceNanos);
+
+    /**
+     * A receive into {@code buf[off..off+len)} with a deadline in one call, as
+     * {@link #mq_send}: the message's length; {@link #TIMED_OUT}; {@link #SLICE_ENDED}.
+     */
+    int mq_receive(int mqdes, byte[] buf, int off, int len, long deadlineNanos, long sliceNanos);
 
     MqAttr mq_getattr(int mqdes);
 

@@ -4,6 +4,7 @@ import dev.jmp.InterruptedError;
 import dev.jmp.PosixException;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.FdWait;
+import dev.jmp.blocking.Interrupts;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.MqAttr;
 import dev.jmp.posix.Posix;
@@ -236,19 +237,21 @@ public final class MessageQueue {
             if (trySend(message, length) || spinSend(message, length)) {
                 return true;
             }
-            while (!trySend(message, length)) {
-                if (deadline.expired() || !FdWait.writable(fd(), deadline, what)) {
-                    if (!trySend(message, length)) {
-                        return false;
-                    }
-                    break;
-                }
+            // Then sleep in poll for room, one native call per slice (Posix.mq_send).
+            Posix posix = Posix.libc();
+            long at = deadline.atNanos();
+            int r = posix.mq_send(fd(), message, 0, length, 0, at, 0);
+            while (r == Posix.SLICE_ENDED) {
+                Interrupts.check(what);
+                r = posix.mq_send(fd(), message, 0, length, 0, at, SLICE_NANOS);
             }
-            return true;
+            return r > 0;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
+
+    private static final long SLICE_NANOS = Interrupts.SLICE_MILLIS * 1_000_000L;
 
     /** Waits until there is room or the deadline passes (one slice at most for the caller's checks). */
     public boolean awaitWritable(Deadline deadline, String what) {
@@ -282,12 +285,15 @@ public final class MessageQueue {
             if (n >= 0 || (n = spinReceive(buf)) >= 0) {
                 return n;
             }
-            while ((n = tryReceive(buf)) < 0) {
-                if (deadline.expired() || !FdWait.readable(fd(), deadline, what)) {
-                    return tryReceive(buf);
-                }
+            // Then sleep in poll for a message, one native call per slice (Posix.mq_receive).
+            Posix posix = Posix.libc();
+            long at = deadline.atNanos();
+            n = posix.mq_receive(fd(), buf, 0, msgsize(), at, 0);
+            while (n == Posix.SLICE_ENDED) {
+                Interrupts.check(what);
+                n = posix.mq_receive(fd(), buf, 0, msgsize(), at, SLICE_NANOS);
             }
-            return n;
+            return n >= 0 ? n : -1;
         } finally {
             Reference.reachabilityFence(this);
         }

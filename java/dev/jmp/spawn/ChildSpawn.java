@@ -1,10 +1,6 @@
 package dev.jmp.spawn;
 
-import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
-import dev.jmp.posix.SigSet;
-import dev.jmp.posix.SpawnAttr;
-import dev.jmp.posix.SpawnFileActions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,37 +21,17 @@ import java.util.Map;
  * pipe, held until the child dies) and from 5 the fds its target inherits (see
  * {@link FdHandover}). Nothing else: the JDK opens jars without O_CLOEXEC, so a child
  * would otherwise inherit 20+ stray fds, and a stray write end of some pipe would keep
- * a reader elsewhere from ever seeing end of file. So the file actions are:
- * {@code adddup2(src, target)} for each fd in order (dup2 also clears close-on-exec
- * on the target), then {@code addclosefrom_np(first free target)}.
- * The trap: the dup2s run one after another in the child, so if a source fd's number
- * is itself a lower target, an earlier dup2 overwrites it before it is copied. Every
- * source below the first free target is therefore first copied above it
- * ({@code fcntl(F_DUPFD_CLOEXEC)}) in the parent, and the copies closed after spawning.
+ * a reader elsewhere from ever seeing end of file. {@link Posix#spawn} arranges exactly
+ * that in one call: {@code adddup2(src, target)} for each fd in order (dup2 also clears
+ * close-on-exec on the target), then {@code addclosefrom_np(first free target)}, with
+ * sources that are themselves lower targets copied out of the way first.
  *
  * <p><b>Why reset signals.</b> The JVM's main thread blocks SIGQUIT and others; a
- * spawned child inherits the mask, and so would every process it starts. The
- * attributes reset the mask to empty and every disposition to default.
+ * spawned child inherits the mask, and so would every process it starts.
+ * {@link Posix#spawn} resets the mask to empty and every disposition to default.
  */
 final class ChildSpawn {
     private ChildSpawn() {
-    }
-
-    /** posix_spawnattr_t is read-only once made: one for every spawn. */
-    private static final class Attr {
-        static final SpawnAttr INSTANCE = make();
-
-        private static SpawnAttr make() {
-            Posix posix = Posix.libc();
-            SpawnAttr attr = posix.posix_spawnattr_init();
-            SigSet empty = posix.sigemptyset();
-            SigSet all = posix.sigfillset();
-            posix.posix_spawnattr_setsigmask(attr, empty);
-            posix.posix_spawnattr_setsigdefault(attr, all);
-            posix.posix_spawnattr_setflags(attr,
-                    (short) (Linux.POSIX_SPAWN_SETSIGMASK | Linux.POSIX_SPAWN_SETSIGDEF));
-            return attr;
-        }
     }
 
     private static final List<String> ENVIRONMENT = environment();
@@ -73,26 +49,10 @@ final class ChildSpawn {
      * {@code PAYLOAD_FD + i} of the child and nothing else open but 0-2.
      */
     static int spawn(List<String> argv, List<Integer> sources) {
-        Posix posix = Posix.libc();
-        int firstFree = FdHandover.PAYLOAD_FD + sources.size();
-        List<Integer> copies = new ArrayList<>();
-        SpawnFileActions actions = posix.posix_spawn_file_actions_init();
-        try {
-            for (int i = 0; i < sources.size(); i++) {
-                int src = sources.get(i);
-                if (src < firstFree) {
-                    src = posix.fcntl(src, Linux.F_DUPFD_CLOEXEC, firstFree);
-                    copies.add(src);
-                }
-                posix.posix_spawn_file_actions_adddup2(actions, src, FdHandover.PAYLOAD_FD + i);
-            }
-            posix.posix_spawn_file_actions_addclosefrom_np(actions, firstFree);
-            return posix.posix_spawn(argv.get(0), actions, Attr.INSTANCE, argv, ENVIRONMENT);
-        } finally {
-            posix.posix_spawn_file_actions_destroy(actions);
-            for (int fd : copies) {
-                posix.close(fd);
-            }
+        int[] fds = new int[sources.size()];
+        for (int i = 0; i < fds.length; i++) {
+            fds[i] = sources.get(i);
         }
+        return Posix.libc().spawn(argv.get(0), argv, ENVIRONMENT, fds, FdHandover.PAYLOAD_FD);
     }
 }

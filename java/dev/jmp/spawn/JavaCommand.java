@@ -65,12 +65,16 @@ public final class JavaCommand {
 
     /** {@code warm}: of a warm child, which keeps the JIT's default thresholds (see below). */
     static List<String> argv(String java, boolean warm) {
+        // The parent needs its native layer to spawn anyway: loading it first puts the
+        // path of libjmp (jmp.posix.library), or jmp.posix=jnr after a fallback, among the
+        // properties below, so the child neither looks for the library nor retries.
+        dev.jmp.posix.Posix.libc();
         List<String> argv = new ArrayList<>();
         argv.add(java);
         argv.add("-Xrs");
-        // jffi loads its stub with System.load: from JDK 24 on, every child that binds a
-        // native function would print three WARNING lines on its stderr without this.
-        // Accepted (and harmless) from JDK 17 on.
+        // libjmp (or jffi, on the jnr backend) is loaded with System.load: from JDK 24 on,
+        // every child that uses a native primitive would print three WARNING lines on its
+        // stderr without this. Accepted (and harmless) from JDK 17 on.
         argv.add("--enable-native-access=ALL-UNNAMED");
         if (java.equals(defaultJava()) && Runtime.version().feature() >= 23) {
             // jffi reads and writes memory with sun.misc.Unsafe, which JDK 24 warns about

@@ -26,11 +26,12 @@ import java.lang.ref.Reference;
  * <p><b>Opened lazily.</b> A receiver opens the name ({@code sem_open(name, 0)}) at
  * its first operation, not when it is deserialized ({@link KernelHandle} says why).
  *
- * <p><b>Blocking.</b> A wait first tries {@code sem_trywait} (no clock read, no
- * allocation: the uncontended path), then sleeps in {@code sem_clockwait} on
- * CLOCK_MONOTONIC in slices of {@link Interrupts#SLICE_MILLIS}, looking at the
- * interrupt flag between slices. EINTR comes back as a short slice and the loop goes
- * on with the same {@link Deadline}.
+ * <p><b>Blocking.</b> An acquire is {@link Posix#sem_acquire}, one native call: it
+ * first tries {@code sem_trywait} (no clock read, no allocation: the uncontended
+ * path), then sleeps in {@code sem_clockwait} on CLOCK_MONOTONIC for a slice of
+ * {@link Interrupts#SLICE_MILLIS} at most, going on after EINTR with the same
+ * {@link Deadline}; between slices the thread looks at its interrupt flag. A release
+ * with its "released too many times" check is one call too ({@link Posix#sem_release}).
  *
  * <p><b>Closing.</b> When the handle becomes unreachable, its {@code sem_t *} is
  * closed in the cleaner thread ({@link dev.jmp.resource.Cleanup}); every method that
@@ -143,26 +144,20 @@ public final class NamedSemaphore {
         try {
             Posix posix = Posix.libc();
             Sem s = sem();
-            if (posix.sem_trywait(s)) {
-                return true;
-            }
-            long sliceNanos = Interrupts.SLICE_MILLIS * 1_000_000L;
-            while (true) {
-                if (deadline.expired()) {
-                    return false;
-                }
+            long at = deadline.atNanos();
+            // Slice 0: one sem_trywait, the uncontended path, in one native call.
+            int r = posix.sem_acquire(s, at, 0);
+            while (r == Posix.SLICE_ENDED) {
                 Interrupts.check(what);
-                long wait = Math.min(deadline.remainingNanos(), sliceNanos);
-                if (posix.sem_clockwait(s, Linux.CLOCK_MONOTONIC, System.nanoTime() + wait)) {
-                    return true;
-                }
-                // ETIMEDOUT at the end of a slice or of the deadline, or EINTR: look at the
-                // deadline and the interrupt flag, then wait again on the same deadline.
+                r = posix.sem_acquire(s, at, SLICE_NANOS);
             }
+            return r > 0;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
+
+    private static final long SLICE_NANOS = Interrupts.SLICE_MILLIS * 1_000_000L;
 
     /**
      * Decrements, waiting as long as it takes and not woken by interrupts: for
@@ -183,8 +178,17 @@ public final class NamedSemaphore {
 
     /** sem_post; EOVERFLOW (past SEM_VALUE_MAX) as IllegalStateException, as CPython's ValueError. */
     public void release() {
+        release(Integer.MAX_VALUE);
+    }
+
+    /**
+     * SemLock's release: false, and nothing posted, if the value is already
+     * {@code maxvalue} (released too many times); else sem_post and true. EOVERFLOW as
+     * {@link #release()}.
+     */
+    public boolean release(int maxvalue) {
         try {
-            Posix.libc().sem_post(sem());
+            return Posix.libc().sem_release(sem(), maxvalue);
         } catch (PosixException e) {
             if (e.errno() == Linux.EOVERFLOW) {
                 throw new IllegalStateException("semaphore or lock released too many times", e);

@@ -34,6 +34,16 @@ final class ChildTargets {
         return () -> out.signal();
     }
 
+    /** The same, after acquiring and releasing a Lock: the child binds the native layer first. */
+    static Task firstLineAfterLock(FirstLineFifo out, dev.jmp.Lock lock) {
+        String path = out.path();
+        return () -> {
+            lock.acquire();
+            lock.release();
+            FirstLineFifo.signal(path);
+        };
+    }
+
     /**
      * The partner of SharedMemoryBench.valueLockedIncrement: at each {@code go}, the
      * same batch of locked increments as the benchmark thread, then {@code done};

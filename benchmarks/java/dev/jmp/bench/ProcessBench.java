@@ -4,11 +4,7 @@ import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.spawn.WarmStarter;
-import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
-import dev.jmp.posix.SigSet;
-import dev.jmp.posix.SpawnAttr;
-import dev.jmp.posix.SpawnFileActions;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +121,27 @@ public class ProcessBench {
         return startAndAwaitFirstLine(new Process(ChildTargets.firstLineCapturingAnObject(f.fifo)), m, f);
     }
 
+    /**
+     * The same with a target that first acquires and releases a Lock (captured, so it
+     * goes by Java serialization, as {@link #startToFirstLineSerialized}): what a child
+     * pays to bind the native layer and open a semaphore before its first line.
+     */
+    @Benchmark
+    public Process startToFirstLineAfterLock(Method m, FirstLine f, ALock l) {
+        return startAndAwaitFirstLine(new Process(ChildTargets.firstLineAfterLock(f.fifo, l.lock)), m, f);
+    }
+
+    /** One Lock per trial, for the target above. */
+    @State(Scope.Thread)
+    public static class ALock {
+        dev.jmp.Lock lock;
+
+        @Setup(Level.Trial)
+        public void make() {
+            lock = new dev.jmp.Lock();
+        }
+    }
+
     private static Process startAndAwaitFirstLine(Process p, Method m, FirstLine f) {
         m.started = p;
         p.start();
@@ -137,7 +154,6 @@ public class ProcessBench {
     public static class HelloCommand {
         List<String> argv;
         List<String> env;
-        SpawnAttr attr;
 
         @Setup(Level.Trial)
         public void prepare() {
@@ -147,33 +163,14 @@ public class ProcessBench {
             for (Map.Entry<String, String> e : System.getenv().entrySet()) {
                 env.add(e.getKey() + "=" + e.getValue());
             }
-            // The attributes a jmp child is spawned with: empty signal mask, default dispositions.
-            Posix posix = Posix.libc();
-            attr = posix.posix_spawnattr_init();
-            SigSet empty = posix.sigemptyset();
-            SigSet all = posix.sigfillset();
-            posix.posix_spawnattr_setsigmask(attr, empty);
-            posix.posix_spawnattr_setsigdefault(attr, all);
-            posix.posix_spawnattr_setflags(attr, (short) (Linux.POSIX_SPAWN_SETSIGMASK | Linux.POSIX_SPAWN_SETSIGDEF));
-        }
-
-        @TearDown(Level.Trial)
-        public void release() {
-            Posix.libc().posix_spawnattr_destroy(attr);
         }
     }
 
     @Benchmark
     public int javaHello(HelloCommand h) {
+        // As a jmp child is spawned: fds 3 and up closed, empty signal mask, default dispositions.
         Posix posix = Posix.libc();
-        SpawnFileActions actions = posix.posix_spawn_file_actions_init();
-        int pid;
-        try {
-            posix.posix_spawn_file_actions_addclosefrom_np(actions, 3);
-            pid = posix.posix_spawn(h.argv.get(0), actions, h.attr, h.argv, h.env);
-        } finally {
-            posix.posix_spawn_file_actions_destroy(actions);
-        }
+        int pid = posix.spawn(h.argv.get(0), h.argv, h.env, new int[0], 3);
         int[] status = new int[1];
         posix.waitpid(pid, status, 0);
         return status[0];

@@ -51,6 +51,14 @@ final class Rows {
                 .py("proc.first_line.spawn")
                 .note("No target: the row above with a lambda that captured an object, which goes by Java "
                         + "serialization, so the child pays for ObjectInputStream's first use."));
+        rows.add(new Row(s, "Process() to first line of a target that first acquires a Lock (spawn)", "any", Unit.MS)
+                .c("spawn.first_line").jmp("ProcessBench.startToFirstLineAfterLock", "startMethod=spawn")
+                .py("proc.first_line.spawn")
+                .target(atMost(1.1, "Process() to first line, target capturing an object (spawn)", "14")
+                        .shownAs("first line, object"))
+                .note("The target acquires and releases a Lock it captured (so it goes by Java serialization, as "
+                        + "in the row above), then writes its first line: the child loads the native layer and "
+                        + "opens a semaphore first."));
         rows.add(new Row(s, JAVA_HELLO, "any", Unit.MS)
                 .c("spawn.true").jmp("ProcessBench.javaHello").py("python.bare_start").reference()
                 .note("Yardstick, not jmp: a bare JVM (and a bare interpreter) spawned and waited for."));
