@@ -29,8 +29,9 @@
 
 #define JMP_NEVER INT64_MAX
 
-/* The longest name (semaphore, queue, shared memory) the kernel takes, with its NUL. */
-#define JMP_NAME_MAX 256
+/* Room for any name the C library may take (its own leading "/" and NAME_MAX bytes after it,
+ * with the NUL); a longer one is the C library's ENAMETOOLONG, not a truncation here. */
+#define JMP_NAME_MAX 512
 
 /* Heap arrays that a call may block on are copied through a buffer of this size on
  * the stack; longer ones through malloc. */
