@@ -53,7 +53,7 @@ import java.util.Map;
  */
 final class DecodeWork {
     /** Every message may unfold this far, whatever its size. */
-    static final long UNFOLDED_ALLOWANCE = 1 << 20;
+    static final long UNFOLDED_ALLOWANCE = 1 << 16;
 
     private static final long MIB = 1 << 20;
 

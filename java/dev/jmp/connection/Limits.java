@@ -43,9 +43,9 @@ public final class Limits {
     /**
      * {@code jmp.connection.maxUnfoldedPerByte}: how far one object of a received message
      * may unfold along its shared references, as hashCode and equals walk it, per byte
-     * of the message (plus a fixed allowance); default 256. See {@link DecodeWork}.
+     * of the message (plus a fixed allowance); default 32. See {@link DecodeWork}.
      */
-    public static final long MAX_UNFOLDED_PER_BYTE = property("jmp.connection.maxUnfoldedPerByte", 256, Long.MAX_VALUE);
+    public static final long MAX_UNFOLDED_PER_BYTE = property("jmp.connection.maxUnfoldedPerByte", 32, Long.MAX_VALUE);
 
     /**
      * {@code jmp.connection.maxDecodeMillis}: CPU time the receiving thread may spend
