@@ -15,8 +15,12 @@ CFLAGS  ?= -O2 -Wall -Wextra
 CP = $(wildcard target/jmp-*.jar):$(shell cat target/classpath.txt 2>/dev/null)
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
+# The resource tracker (native/tracker/) goes among the classes under its platform
+# folder, so that the jar carries it (see dev.jmp.resource.NativeFile).
+PLATFORM = linux-$(shell uname -m)
+TRACKER = target/classes/dev/jmp/native/$(PLATFORM)/jmp-tracker
 
-.PHONY: build test stress demo bench clean native
+.PHONY: build test stress demo bench clean native tracker
 
 # One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped").
 SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' | \
@@ -26,7 +30,13 @@ SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' |
 build: native
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
-native: $(NATIVE_BIN)
+native: $(NATIVE_BIN) $(TRACKER)
+
+tracker: $(TRACKER)
+
+$(TRACKER): native/tracker/jmp_tracker.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lrt
 
 target/native/%: native/%.c
 	@mkdir -p target/native
