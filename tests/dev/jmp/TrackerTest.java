@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The resource tracker: a program killed however it is killed leaves no kernel name
@@ -122,6 +123,12 @@ class TrackerTest {
         for (ProcessHandle h : all) {
             assertFalse(h.isAlive(), "process " + h.pid() + " left");
         }
+    }
+
+    @Test
+    void aProgramKilledAgainAndAgainDoesNotUseUpTheQueueQuota(@TempDir Path dir) throws Exception {
+        List<String> lines = Unprivileged.run("dev.jmp.programs.TrackerQuota", dir);
+        assertEquals(5, Unprivileged.value(lines, "runs "), String.join("\n", lines));
     }
 
     @Test
