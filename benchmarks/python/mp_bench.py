@@ -394,6 +394,29 @@ def lock_uncontended():
     emit(id_, 1, UNCONTENDED_BATCH, run_samples(op, UNCONTENDED_BATCH), "Lock: acquire() then release(), loop included")
 
 
+def lock_create():
+    id_ = "lock.create/any"
+    ctx = mp.get_context("spawn")
+    batch = 2000
+
+    def op(batch):
+        for _ in range(batch):
+            ctx.Lock()
+    emit(id_, 1, batch, run_samples(op, batch), "Lock(): spawn context (a named semaphore, registered with the resource tracker), dropped at once")
+
+
+def queue_create():
+    id_ = "queue.create/any"
+    ctx = mp.get_context("spawn")
+    batch = 200
+
+    def op(batch):
+        for _ in range(batch):
+            q = ctx.Queue()
+            q.close()
+    emit(id_, 1, batch, run_samples(op, batch), "Queue(): spawn context, closed and dropped at once")
+
+
 def sem_pingpong(placement):
     id_ = f"sem.pingpong/{placement}"
     if not two_process(id_, placement):
@@ -507,6 +530,8 @@ def main():
         ("proc.first_line.fork", lambda: process_first_line("fork")),
         ("python.bare_start", interpreter_start),
         ("lock.acquire_release", lock_uncontended),
+        ("lock.create", lock_create),
+        ("queue.create", queue_create),
         ("value.read", value_read),
     ]
     for pl in PLACEMENTS:

@@ -128,6 +128,9 @@ public final class Tracker {
     }
 
     private static int open() {
+        if (!Boolean.parseBoolean(System.getProperty("jmp.tracker", "true"))) {
+            return NONE;    // -Djmp.tracker=false: names are not tracked (and children inherit that)
+        }
         String given = System.getProperty(FD_PROPERTY);
         if (given != null && !given.isEmpty()) {
             try {
