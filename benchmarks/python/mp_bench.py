@@ -394,27 +394,22 @@ def lock_uncontended():
     emit(id_, 1, UNCONTENDED_BATCH, run_samples(op, UNCONTENDED_BATCH), "Lock: acquire() then release(), loop included")
 
 
-def lock_create():
-    id_ = "lock.create/any"
-    ctx = mp.get_context("spawn")
-    batch = 2000
-
+def creation(id_, make, batch, note):
+    """A row of the time to make (and drop at once) one object."""
     def op(batch):
         for _ in range(batch):
-            ctx.Lock()
-    emit(id_, 1, batch, run_samples(op, batch), "Lock(): spawn context (a named semaphore, registered with the resource tracker), dropped at once")
+            make()
+    emit(id_, 1, batch, run_samples(op, batch), note)
+
+
+def lock_create():
+    creation("lock.create/any", mp.get_context("spawn").Lock, 2000,
+             "Lock(): spawn context (a named semaphore, registered with the resource tracker), dropped at once")
 
 
 def queue_create():
-    id_ = "queue.create/any"
     ctx = mp.get_context("spawn")
-    batch = 200
-
-    def op(batch):
-        for _ in range(batch):
-            q = ctx.Queue()
-            q.close()
-    emit(id_, 1, batch, run_samples(op, batch), "Queue(): spawn context, closed and dropped at once")
+    creation("queue.create/any", lambda: ctx.Queue().close(), 200, "Queue(): spawn context, closed and dropped at once")
 
 
 def sem_pingpong(placement):

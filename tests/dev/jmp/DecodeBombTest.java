@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jmp.connection.DecodeWorkTest;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -15,23 +15,8 @@ import org.junit.jupiter.api.Test;
  * processes: each ends in a ProcessError naming the limit, and the path stays usable.
  */
 class DecodeBombTest {
-    /** The classic bomb: 100 levels, each a pair of sets holding both sets of the next level. */
     static Set<Object> bomb() {
-        Set<Object> root = new HashSet<>();
-        Set<Object> s1 = root;
-        Set<Object> s2 = new HashSet<>();
-        for (int i = 0; i < 100; i++) {
-            Set<Object> t1 = new HashSet<>();
-            Set<Object> t2 = new HashSet<>();
-            t1.add("foo");
-            s1.add(t1);
-            s1.add(t2);
-            s2.add(t1);
-            s2.add(t2);
-            s1 = t1;
-            s2 = t2;
-        }
-        return root;
+        return DecodeWorkTest.bomb(100);
     }
 
     private static void namesTheLimit(ProcessError e) {

@@ -84,15 +84,49 @@ class TrackerTest {
         }
     }
 
+    /** The tracker's pipe ("pipe:[inode]"): every process of the program holds its write end. */
+    static String trackerPipe(ProcessHandle tracker) throws IOException {
+        return Files.readSymbolicLink(Path.of("/proc/" + tracker.pid() + "/fd/0")).toString();
+    }
+
+    /** Whether a process other than the tracker still holds {@code pipe}: the program is not over. */
+    static boolean programAlive(String pipe, long trackerPid) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                String n = proc.getFileName().toString();
+                if (!n.chars().allMatch(Character::isDigit) || Long.parseLong(n) == trackerPid) {
+                    continue;
+                }
+                try (Stream<Path> fds = Files.list(proc.resolve("fd"))) {
+                    for (Path fd : (Iterable<Path>) fds::iterator) {
+                        try {
+                            if (Files.readSymbolicLink(fd).toString().equals(pipe)) {
+                                return true;
+                            }
+                        } catch (IOException gone) {
+                            // closed meanwhile
+                        }
+                    }
+                } catch (IOException | java.io.UncheckedIOException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return false;
+    }
+
     /**
      * Kills the program with {@code signal}, then: within 2 s of the death of the last
-     * of its processes, none of its names and none of its processes is left.
+     * of its processes (the last holder of the tracker's pipe, which includes any it
+     * started while dying), none of its names and none of its processes is left.
      */
     static void killAndCheck(Program prog, String signal) throws Exception {
         long pid = prog.pid();
         List<ProcessHandle> all = new ArrayList<>(prog.process().toHandle().descendants().collect(Collectors.toList()));
-        assertTrue(all.stream().anyMatch(h -> h.info().command().orElse("").endsWith("jmp-tracker")),
-                "the program runs a tracker: " + all.stream().map(h -> h.info().command().orElse("?")).collect(Collectors.toList()));
+        ProcessHandle tracker = all.stream().filter(h -> h.info().command().orElse("").endsWith("jmp-tracker"))
+                .findFirst().orElseThrow(() -> new AssertionError("the program runs no tracker: "
+                        + all.stream().map(h -> h.info().command().orElse("?")).collect(Collectors.toList())));
+        String pipe = trackerPipe(tracker);
         List<String> names = shmNames(pid);
         assertFalse(names.isEmpty(), "the program made names");
         List<String> queues = names.stream().filter(n -> n.startsWith("jmp.") && Files.isDirectory(Path.of("/dev/shm", n)))
@@ -101,27 +135,21 @@ class TrackerTest {
         queues.forEach(q -> assertTrue(mqExists(q), q));
         new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor();
         waitExit(prog.process());
-        // Its children end when they see it gone, then the tracker cleans up and ends.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (ProcessHandle h : all) {
-            if (!h.info().command().orElse("").endsWith("jmp-tracker")) {
-                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
+        // Its children end when they see it gone; then the tracker cleans up and ends.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (programAlive(pipe, tracker.pid())) {
+            assertTrue(System.nanoTime() < deadline, "the program's processes did not end");
+            Thread.sleep(10);   // polling /proc: nothing to wait on
         }
         long lastDeath = System.nanoTime();
-        for (ProcessHandle h : all) {
-            h.onExit().get(Math.max(1, lastDeath + TimeUnit.SECONDS.toNanos(2) - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-        long cleanDeadline = lastDeath + TimeUnit.SECONDS.toNanos(2);
-        while (!shmNames(pid).isEmpty() && System.nanoTime() < cleanDeadline) {
-            Thread.sleep(10);   // polling the file system: nothing to wait on
-        }
-        assertEquals(List.of(), shmNames(pid), "names left after 2 s");
+        tracker.onExit().get(2, TimeUnit.SECONDS);
+        assertEquals(List.of(), shmNames(pid), "names left after the tracker ended");
         for (String q : queues) {
             assertFalse(mqExists(q), q + " left");
         }
+        assertTrue(System.nanoTime() - lastDeath < TimeUnit.SECONDS.toNanos(2), "cleaned up within 2 s");
         for (ProcessHandle h : all) {
-            assertFalse(h.isAlive(), "process " + h.pid() + " left");
+            h.onExit().get(2, TimeUnit.SECONDS);    // reaped by init once reparented
         }
     }
 

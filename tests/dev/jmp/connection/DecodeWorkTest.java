@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
  * Messages that are small but costly to decode end fast in a ProcessError naming the
  * limit; ordinary shared graphs still decode; the reader stays usable.
  */
-class DecodeWorkTest {
+public class DecodeWorkTest {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** The classic bomb: 100 levels, each a pair of sets holding both sets of the next level. */
-    static Set<Object> bomb(int levels) {
+    public static Set<Object> bomb(int levels) {
         Set<Object> root = new HashSet<>();
         Set<Object> s1 = root;
         Set<Object> s2 = new HashSet<>();
