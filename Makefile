@@ -21,18 +21,24 @@ DEMO_CP = $(wildcard target/examples/jmp-*-examples.jar):$(CP)
 # native/*.c: one C program each (the bench baselines); native/libjmp/: the library.
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
+# The resource tracker (native/tracker/) goes among the classes under its platform
+# folder, so that the jar carries it (see dev.jmp.resource.NativeFile).
+PLATFORM = linux-$(shell uname -m)
+TRACKER = target/classes/dev/jmp/native/$(PLATFORM)/jmp-tracker
 
 # libjmp.so, jmp's JNI library, goes among the classes under its platform folder
 # (linux-x86_64, linux-aarch64), so that the jar carries it and a run from
 # target/classes finds it. JNI headers from the JDK whose javac is on the PATH.
 JAVA_HOME ?= $(patsubst %/bin/javac,%,$(realpath $(shell command -v javac)))
 PLATFORM = linux-$(shell uname -m)
+# jmp-tracker, the resource tracker (a small C program), beside libjmp.
+TRACKER = target/classes/dev/jmp/native/$(PLATFORM)/jmp-tracker
 LIBJMP_SRC = $(wildcard native/libjmp/*.c)
 LIBJMP = target/classes/dev/jmp/native/$(PLATFORM)/libjmp.so
 # The demo's JVMs load libjmp: JDK 24+ warns about System.load without this (JDK 17 accepts it).
 JVMFLAGS = --enable-native-access=ALL-UNNAMED
 
-.PHONY: build test stress demo docs example trace bench clean native libjmp
+.PHONY: build test stress demo docs example trace bench clean native libjmp tracker
 
 # Maven itself (its guava) calls sun.misc.Unsafe, which JDK 24+ reports on stderr;
 # JDK 17 would refuse the option that allows it.
@@ -49,7 +55,7 @@ SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' |
 build: native
 	$(MVN) $(MVNFLAGS) -DskipTests package
 
-native: $(NATIVE_BIN) $(LIBJMP)
+native: $(NATIVE_BIN) $(LIBJMP) $(TRACKER)
 
 # Also run by Maven (exec plugin, process-resources), so that "mvn test" alone builds it.
 libjmp: $(LIBJMP)
@@ -57,6 +63,12 @@ libjmp: $(LIBJMP)
 $(LIBJMP): $(LIBJMP_SRC) native/libjmp/jmp.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fPIC -shared -I"$(JAVA_HOME)/include" -I"$(JAVA_HOME)/include/linux" -o $@ $(LIBJMP_SRC)
+
+tracker: $(TRACKER)
+
+$(TRACKER): native/tracker/jmp_tracker.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< -lrt
 
 target/native/%: native/%.c
 	@mkdir -p target/native

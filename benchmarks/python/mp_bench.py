@@ -394,6 +394,24 @@ def lock_uncontended():
     emit(id_, 1, UNCONTENDED_BATCH, run_samples(op, UNCONTENDED_BATCH), "Lock: acquire() then release(), loop included")
 
 
+def creation(id_, make, batch, note):
+    """A row of the time to make (and drop at once) one object."""
+    def op(batch):
+        for _ in range(batch):
+            make()
+    emit(id_, 1, batch, run_samples(op, batch), note)
+
+
+def lock_create():
+    creation("lock.create/any", mp.get_context("spawn").Lock, 2000,
+             "Lock(): spawn context (a named semaphore, registered with the resource tracker), dropped at once")
+
+
+def queue_create():
+    ctx = mp.get_context("spawn")
+    creation("queue.create/any", lambda: ctx.Queue().close(), 200, "Queue(): spawn context, closed and dropped at once")
+
+
 def sem_pingpong(placement):
     id_ = f"sem.pingpong/{placement}"
     if not two_process(id_, placement):
@@ -507,6 +525,8 @@ def main():
         ("proc.first_line.fork", lambda: process_first_line("fork")),
         ("python.bare_start", interpreter_start),
         ("lock.acquire_release", lock_uncontended),
+        ("lock.create", lock_create),
+        ("queue.create", queue_create),
         ("value.read", value_read),
     ]
     for pl in PLACEMENTS:

@@ -40,6 +40,19 @@ public final class Limits {
 
     public static final int ARRAY_ELEMENTS_PER_BYTE = 8;
 
+    /**
+     * {@code jmp.connection.maxUnfoldedPerByte}: how far one object of a received message
+     * may unfold along its shared references, as hashCode and equals walk it, per byte
+     * of the message (plus a fixed allowance); default 32. See {@link DecodeWork}.
+     */
+    public static final long MAX_UNFOLDED_PER_BYTE = property("jmp.connection.maxUnfoldedPerByte", 32, Long.MAX_VALUE);
+
+    /**
+     * {@code jmp.connection.maxDecodeMillis}: CPU time the receiving thread may spend
+     * decoding one message, per started MiB of it; default 1000. See {@link DecodeWork}.
+     */
+    public static final long MAX_DECODE_MILLIS = property("jmp.connection.maxDecodeMillis", 1000, Long.MAX_VALUE / 1_000_000);
+
     private static long largestArray() {
         return Integer.MAX_VALUE - 8;
     }

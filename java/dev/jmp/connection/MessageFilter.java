@@ -1,5 +1,7 @@
 package dev.jmp.connection;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.ObjectInputFilter;
 import java.util.Set;
 
@@ -14,6 +16,10 @@ import java.util.Set;
  * most the top-level object has been read by then: every object's class description
  * is checked before its fields are read).
  *
+ * <p>Each callback is also a point where {@link DecodeWork} checks the CPU budget and
+ * the interrupt flag: the stream calls the filter for every class, array and
+ * back-reference it reads.
+ *
  * <p>A Connection inside a message is refused outright: a Connection is an fd, which
  * only travels to a child through posix_spawn. A forged one would make the receiver
  * adopt, and later close, whatever fd of its own the number names.
@@ -25,18 +31,30 @@ final class MessageFilter implements ObjectInputFilter {
     private final long maxDepth;
     private final long maxRefs;
     private final long maxArrayLength;
+    private final DecodeWork work;
     private long baseRefs;
     private long maxArray;
     private String rejection;
+    private boolean interrupted;
 
     MessageFilter() {
-        this(Limits.MAX_DEPTH, Limits.MAX_REFS, Limits.MAX_ARRAY_LENGTH);
+        this(Limits.MAX_DEPTH, Limits.MAX_REFS, Limits.MAX_ARRAY_LENGTH, new DecodeWork());
     }
 
     MessageFilter(long maxDepth, long maxRefs, long maxArrayLength) {
+        this(maxDepth, maxRefs, maxArrayLength, new DecodeWork());
+    }
+
+    MessageFilter(long maxDepth, long maxRefs, long maxArrayLength, DecodeWork work) {
         this.maxDepth = maxDepth;
         this.maxRefs = maxRefs;
         this.maxArrayLength = maxArrayLength;
+        this.work = work;
+    }
+
+    /** The work bound of the message being read. */
+    DecodeWork work() {
+        return work;
     }
 
     /** Called before each message of {@code bytes} bytes is read. */
@@ -44,6 +62,13 @@ final class MessageFilter implements ObjectInputFilter {
         baseRefs = -1;
         maxArray = Math.min(maxArrayLength, (long) Limits.ARRAY_ELEMENTS_PER_BYTE * bytes + 64);
         rejection = null;
+        interrupted = false;
+        work.startMessage(bytes);
+    }
+
+    /** Whether the last message was given up because the thread was interrupted. */
+    boolean interrupted() {
+        return interrupted;
     }
 
     /** Why the last message was rejected, or null. */
@@ -53,6 +78,14 @@ final class MessageFilter implements ObjectInputFilter {
 
     @Override
     public Status checkInput(FilterInfo info) {
+        try {
+            work.tick();
+        } catch (InterruptedIOException e) {
+            interrupted = true;
+            return reject(e.getMessage());
+        } catch (IOException e) {
+            return reject(e.getMessage());
+        }
         Class<?> c = info.serialClass();
         if (c != null && REFUSED.contains(c.getName())) {
             return reject("a Connection cannot travel inside a message (only to a child process, captured by "

@@ -1,8 +1,10 @@
 package dev.jmp.connection;
 
+import dev.jmp.InterruptedError;
 import dev.jmp.ProcessError;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamClass;
 import java.util.HashMap;
@@ -25,6 +27,10 @@ import java.util.Map;
  * So no received object stays reachable from the stream either. Anything unexpected
  * (an exception, a byte left unread) throws the stream away; the next message gets a
  * new one, since nothing carries over between messages anyway.
+ *
+ * <p>Every completed object passes through {@link DecodeWork} (resolveObject), which
+ * bounds the work of the decode: the limits of {@link MessageFilter} bound what a
+ * message builds, DecodeWork what building it costs.
  *
  * <p>Class lookup is cached per stream: every message repeats its class descriptions,
  * and the default {@code resolveClass} walks the caller's stack each time.
@@ -62,8 +68,18 @@ public final class MessageReader {
             obj = in.readObject();
             clean = clearHandles();
             return obj;
-        } catch (ClassNotFoundException | IOException e) {
-            String why = filter.rejection();
+        } catch (InterruptedIOException e) {
+            throw interrupted(e);
+        } catch (ClassNotFoundException | IOException | RuntimeException | StackOverflowError e) {
+            // A RuntimeException or StackOverflowError comes from a class's readObject
+            // or hashCode on bytes it did not expect: the message is bad, not the receiver.
+            if (filter.interrupted()) {
+                throw interrupted(e);
+            }
+            if (e instanceof ProcessError p) {
+                throw p;
+            }
+            String why = e instanceof DecodeWork.Exceeded ? e.getMessage() : filter.rejection();
             throw new ProcessError("recv: the message could not be deserialized: "
                     + (why != null ? why : e.toString()), e);
         } finally {
@@ -71,6 +87,7 @@ public final class MessageReader {
                 in = null;
             }
             feed.set(null, 0, 0);
+            filter.work().endMessage();
         }
     }
 
@@ -82,6 +99,11 @@ public final class MessageReader {
             return false;
         }
         return feed.remaining() == 0;
+    }
+
+    private static InterruptedError interrupted(Throwable cause) {
+        Thread.currentThread().interrupt();
+        return new InterruptedError("interrupted while decoding a message", cause);
     }
 
     private static ProcessError notJava(byte[] m) {
@@ -134,10 +156,19 @@ public final class MessageReader {
 
     private static final class Input extends ObjectInputStream {
         private final Map<String, Class<?>> classes = new HashMap<>();
+        private final DecodeWork work;
 
         Input(InputStream in, MessageFilter filter) throws IOException {
             super(in);
             setObjectInputFilter(filter);
+            enableResolveObject(true);
+            work = filter.work();
+        }
+
+        /** Every completed object, before the object holding it (and hashing it) gets it. */
+        @Override
+        protected Object resolveObject(Object obj) throws IOException {
+            return work.completed(obj);
         }
 
         @Override

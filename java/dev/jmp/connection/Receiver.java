@@ -1,6 +1,7 @@
 package dev.jmp.connection;
 
 import dev.jmp.EOFError;
+import dev.jmp.InterruptedError;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.posix.Posix;
 import java.nio.ByteBuffer;
@@ -35,6 +36,8 @@ public final class Receiver {
     private MessageReader reader;
     /** Whether the last message made us wait: then the next one likely will too. */
     private boolean waited;
+    /** A message whose decoding was interrupted: the next receive returns it first. */
+    private byte[] undecoded;
 
     // The frame in progress (resumable state): header bytes are in 'head'.
     private long length = -1;      // -1 until the header is complete
@@ -56,6 +59,14 @@ public final class Receiver {
             throw new IllegalStateException("handle is closed");
         }
         try {
+            if (undecoded != null) {
+                byte[] b = undecoded;
+                undecoded = null;
+                if (b.length > maxlength) {
+                    throw new StreamBroken(Errors.tooLong(call, b.length, "maxlength " + maxlength));
+                }
+                return b;
+            }
             if (length < 0) {
                 readHeader(call);
             }
@@ -75,13 +86,21 @@ public final class Receiver {
         }
     }
 
-    /** The next message, deserialized. */
+    /**
+     * The next message, deserialized. If the thread is interrupted while decoding, the
+     * message is kept, and the next receive starts from it again.
+     */
     public synchronized Object receiveObject(String call) {
         byte[] message = receive(Long.MAX_VALUE, call);
         if (reader == null) {
             reader = new MessageReader();
         }
-        return reader.decode(message);
+        try {
+            return reader.decode(message);
+        } catch (InterruptedError e) {
+            undecoded = message;
+            throw e;
+        }
     }
 
     /** True if the fd is readable (a message, or the end of file) before the deadline. */

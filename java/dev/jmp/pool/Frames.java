@@ -98,7 +98,16 @@ final class Frames {
 
     /** seq of a TASK, RESULT or RESEND frame; worker id of READY, INIT_FAILED and EXITED. */
     static long id(byte[] frame) {
+        atLeast(frame, 1 + 8);
         return ByteBuffer.wrap(frame).getLong(1);
+    }
+
+    /** A frame from the result channel is another process's bytes: too short is a clear error. */
+    private static void atLeast(byte[] frame, int n) {
+        if (frame.length < n) {
+            throw new dev.jmp.ProcessError("a pool frame of kind " + frame[0] + " and " + frame.length
+                    + " bytes: too short (at least " + n + ")");
+        }
     }
 
     /** A decoded TASK frame; func is null when the previous task's function applies. */
@@ -123,6 +132,7 @@ final class Frames {
     }
 
     static boolean resultOk(byte[] frame) {
+        atLeast(frame, RESULT_HEADER);
         return frame[1 + 8] != 0;
     }
 

@@ -1,5 +1,6 @@
 package dev.jmp.pool;
 
+import dev.jmp.InterruptedError;
 import dev.jmp.ProcessError;
 import dev.jmp.queue.Codec;
 import java.util.function.Function;
@@ -147,6 +148,11 @@ final class Outcome {
         Object o;
         try {
             o = Codec.decode(b);
+        } catch (InterruptedError e) {
+            // Not the value's fault: the next look decodes it again.
+            decoded = false;
+            bytes = b;
+            throw e;
         } catch (ProcessError e) {
             // The value exists only in the worker; the caller gets why it could not arrive.
             error = new ProcessError("the " + (ok ? "result" : "exception") + " of the task in " + worker

@@ -48,13 +48,20 @@ public final class KernelNames {
     /**
      * Creates an object under a fresh name: {@code create} is called with a new name
      * and must open it {@code O_CREAT|O_EXCL}; on EEXIST another name is tried.
+     * Each name is registered with the resource tracker first, and unregistered if
+     * {@code create} fails.
      */
     public static <T> T createFresh(Function<String, T> create) {
         for (int attempt = 1; ; attempt++) {
+            String name = fresh();
+            Tracker.register(name);     // before the object exists: see Tracker
             try {
-                return create.apply(fresh());
-            } catch (PosixException e) {
-                if (e.errno() != Linux.EEXIST || attempt >= ATTEMPTS) {
+                return create.apply(name);
+            } catch (RuntimeException e) {
+                // Not made (create cleans up after itself), or, on EEXIST, someone
+                // else's: either way not a name the tracker may remove.
+                Tracker.unregister(name);
+                if (!(e instanceof PosixException p) || p.errno() != Linux.EEXIST || attempt >= ATTEMPTS) {
                     throw e;
                 }
             }

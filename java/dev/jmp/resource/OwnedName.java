@@ -56,6 +56,7 @@ public final class OwnedName {
         boolean was = done.compareAndSet(false, true);
         if (was) {
             Lifetime.forget(this);
+            Tracker.unregister(name);
         }
         Cleaner.Cleanable c = cleanable;
         if (c != null) {
@@ -71,6 +72,7 @@ public final class OwnedName {
         Lifetime.forget(this);
         try {
             unlink.accept(name);
+            Tracker.unregister(name);
         } catch (PosixException e) {
             if (e.errno() != Linux.ENOENT) {
                 Lifetime.log(name, e);

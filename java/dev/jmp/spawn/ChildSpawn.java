@@ -1,6 +1,7 @@
 package dev.jmp.spawn;
 
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.Tracker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import java.util.Map;
  * <p><b>Why the fd dance.</b> The child must see exactly: 0-2 (the parent's standard
  * streams), 3 (the pipe its Process arrives on), 4 (the write end of the sentinel
  * pipe, held until the child dies) and from 5 the fds its target inherits (see
- * {@link FdHandover}). Nothing else: the JDK opens jars without O_CLOEXEC, so a child
+ * {@link FdHandover}), then the resource tracker's pipe. Nothing else: the JDK opens jars without O_CLOEXEC, so a child
  * would otherwise inherit 20+ stray fds, and a stray write end of some pipe would keep
  * a reader elsewhere from ever seeing end of file. {@link Posix#spawn} arranges exactly
  * that in one call: {@code adddup2(src, target)} for each fd in order (dup2 also clears
@@ -49,6 +50,14 @@ final class ChildSpawn {
      * {@code PAYLOAD_FD + i} of the child and nothing else open but 0-2.
      */
     static int spawn(List<String> argv, List<Integer> sources) {
+        // Every process of the program holds the resource tracker's pipe: the last
+        // fd, its number named on the command line (see Tracker).
+        int tracker = Tracker.inheritableFd();
+        if (tracker >= 0) {
+            argv = Tracker.childArgv(argv, FdHandover.PAYLOAD_FD + sources.size());
+            sources = new ArrayList<>(sources);
+            sources.add(tracker);
+        }
         int[] fds = new int[sources.size()];
         for (int i = 0; i < fds.length; i++) {
             fds[i] = sources.get(i);

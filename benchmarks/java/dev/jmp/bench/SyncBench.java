@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Synchronization rows: an uncontended Lock acquire+release in this process, and a
  * ping-pong between two processes through two Semaphores (release one, acquire the
- * other), as mp_bench.py's lock and semaphore rows.
+ * other), and making a Lock, as mp_bench.py's lock and semaphore rows.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -44,6 +44,15 @@ public class SyncBench {
     public void lockAcquireRelease(Uncontended u) {
         u.lock.acquire();
         u.lock.release();
+    }
+
+    /**
+     * {@code new Lock()}: a named semaphore made under a fresh name and registered with
+     * the resource tracker; dropped at once (the Cleaner unlinks and unregisters it).
+     */
+    @Benchmark
+    public Lock lockCreate() {
+        return new Lock();
     }
 
     @State(Scope.Benchmark)

@@ -112,6 +112,14 @@ final class Rows {
                 .c("sem.wait_post").jmp("SyncBench.lockAcquireRelease").py("lock.acquire_release")
                 .target(atMost(2, C, "3")).target(below(1, PY, "3"))
                 .note("C: sem_wait+sem_post on a named semaphore of value 1."));
+        rows.add(new Row(s, "Lock() creation", "any", Unit.US)
+                .jmp("SyncBench.lockCreate").py("lock.create")
+                .note("A named semaphore under a fresh name, registered with the resource tracker, then dropped;"
+                        + " CPython: spawn context (its tracker registers it too)."));
+        rows.add(new Row(s, "Queue() creation", "any", Unit.US)
+                .jmp("QueueBench.queueCreate").py("queue.create")
+                .note("jmp: a message queue, its spill directory and a semaphore, registered with the resource"
+                        + " tracker; CPython: spawn context (a pipe, a lock, a semaphore)."));
         bothPlacements(rows, s, "Semaphore ping-pong", Unit.US, r -> r
                 .c("sem.pingpong").jmp("SyncBench.semaphorePingPong").py("sem.pingpong")
                 .target(atMost(1.5, C, "3")));
