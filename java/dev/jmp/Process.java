@@ -246,8 +246,9 @@ public class Process implements Serializable {
             byte[] payload;
             Popen started;
             String java = Multiprocessing.executable();
-            try (FdHandover handover = FdHandover.begin()) {
-                boolean warm = Multiprocessing.getStartMethod().equals("warm");
+            boolean warm = Multiprocessing.getStartMethod().equals("warm");
+            // Under warm, fds captured by the target are lent (fd sharer), not handed over.
+            try (FdHandover handover = FdHandover.begin(!warm)) {
                 payload = payload(this, warm);
                 List<Integer> fds = handover.parentFds();
                 started = fds.isEmpty() && warm ? WarmStarter.take(java) : null;

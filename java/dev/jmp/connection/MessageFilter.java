@@ -14,12 +14,14 @@ import java.util.Set;
  * most the top-level object has been read by then: every object's class description
  * is checked before its fields are read).
  *
- * <p>A Connection inside a message is refused outright: a Connection is an fd, which
- * only travels to a child through posix_spawn. A forged one would make the receiver
- * adopt, and later close, whatever fd of its own the number names.
+ * <p>The spawn form of a Connection or Listener inside a message is refused outright:
+ * it names an fd number handed over by posix_spawn, and a forged one would make the
+ * receiver adopt, and later close, whatever fd of its own the number names. In a
+ * message they travel in their shared form (a ticket for {@link FdSharer}), which
+ * names nothing of the receiver's.
  */
 final class MessageFilter implements ObjectInputFilter {
-    private static final Set<String> REFUSED = Set.of("dev.jmp.Connection", "dev.jmp.Connection$Handle");
+    private static final Set<String> REFUSED = Set.of("dev.jmp.Connection$Handle", "dev.jmp.Listener$Handle");
 
     private final ObjectInputFilter global = ObjectInputFilter.Config.getSerialFilter();
     private final long maxDepth;
@@ -55,8 +57,7 @@ final class MessageFilter implements ObjectInputFilter {
     public Status checkInput(FilterInfo info) {
         Class<?> c = info.serialClass();
         if (c != null && REFUSED.contains(c.getName())) {
-            return reject("a Connection cannot travel inside a message (only to a child process, captured by "
-                    + "its target)");
+            return reject("a Connection's spawn form (an fd number) cannot travel inside a message");
         }
         if (info.depth() > maxDepth) {
             return reject("objects nested deeper than jmp.connection.maxDepth=" + maxDepth);
