@@ -202,6 +202,31 @@ class ListenerTest {
     }
 
     @Test
+    void randomBytesInPlaceOfTheAnswerNeverHangTheListener() throws Exception {
+        java.util.Random random = new java.util.Random(16);
+        try (Listener l = new Listener((String) null, KEY)) {
+            for (int i = 0; i < 30; i++) {
+                byte[] junk = new byte[random.nextInt(300)];
+                random.nextBytes(junk);
+                if (i % 3 == 0 && junk.length >= 4) {      // a plausible header, then junk
+                    junk[0] = 0;
+                    junk[1] = 0;
+                    junk[2] = 0;
+                    junk[3] = (byte) random.nextInt(64);
+                }
+                try (SocketChannel ch = raw(l)) {
+                    CompletableFuture<Connection> accepted = acceptAsync(l);
+                    ch.write(ByteBuffer.wrap(junk));
+                    ch.shutdownOutput();
+                    Throwable e = assertThrows(ExecutionException.class, () -> accepted.get(60, TimeUnit.SECONDS)).getCause();
+                    assertInstanceOf(AuthenticationError.class, e, "junk of " + junk.length + " bytes");
+                }
+            }
+            echoOnce(l, l.address(), KEY);
+        }
+    }
+
+    @Test
     void aClientFacingGarbageGetsAnAuthenticationError() throws Exception {
         try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> fake = CompletableFuture.runAsync(() -> {
