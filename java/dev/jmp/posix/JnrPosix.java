@@ -504,6 +504,8 @@ final class JnrPosix implements Posix {
     // struct msghdr (LP64): name, namelen(+pad), iov, iovlen, control, controllen, flags(+pad).
     private static final int MSGHDR_SIZE = 56;
     private static final int IOVEC_SIZE = 16;
+    private static final int MSG_IOV = MSGHDR_SIZE;
+    private static final int MSG_CONTROL = MSG_IOV + IOVEC_SIZE;
     private static final int CMSG_HEADER = 16;     // cmsg_len (size_t), cmsg_level, cmsg_type
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_CTRUNC = 0x8;
@@ -603,26 +605,15 @@ final class JnrPosix implements Posix {
     @Override
     public int sendmsg(int sockfd, byte[] buf, int off, int len, int[] fds, int flags) {
         java.util.Objects.checkFromIndexSize(off, len, buf.length);
-        int control = fds.length == 0 ? 0 : cmsgSpace(fds.length);
-        Pointer m = Memory.allocateDirect(runtime, MSGHDR_SIZE + IOVEC_SIZE + control + Math.max(len, 1), true);
-        long base = m.address();
-        int iovAt = MSGHDR_SIZE;
-        int controlAt = iovAt + IOVEC_SIZE;
-        int dataAt = controlAt + control;
-        m.put(dataAt, buf, off, len);
-        m.putAddress(iovAt, base + dataAt);
-        m.putLong(iovAt + 8, len);
-        m.putAddress(16, base + iovAt);
-        m.putLong(24, 1);
-        if (control > 0) {
-            m.putLong(controlAt, CMSG_HEADER + 4L * fds.length);
-            m.putInt(controlAt + 8, Linux.SOL_SOCKET);
-            m.putInt(controlAt + 12, SCM_RIGHTS);
+        Pointer m = msghdr(len, fds.length);
+        m.put(dataAt(fds.length), buf, off, len);
+        if (fds.length > 0) {
+            m.putLong(MSG_CONTROL, CMSG_HEADER + 4L * fds.length);
+            m.putInt(MSG_CONTROL + 8, Linux.SOL_SOCKET);
+            m.putInt(MSG_CONTROL + 12, SCM_RIGHTS);
             for (int i = 0; i < fds.length; i++) {
-                m.putInt(controlAt + CMSG_HEADER + 4L * i, fds[i]);
+                m.putInt(MSG_CONTROL + CMSG_HEADER + 4L * i, fds[i]);
             }
-            m.putAddress(32, base + controlAt);
-            m.putLong(40, control);
         }
         return io("sendmsg", () -> Socks.LIB.sendmsg(sockfd, m, flags));
     }
@@ -631,37 +622,24 @@ final class JnrPosix implements Posix {
     public int recvmsg(int sockfd, byte[] buf, int off, int len, int[] fds, int flags) {
         java.util.Objects.checkFromIndexSize(off, len, buf.length);
         java.util.Arrays.fill(fds, -1);
-        int control = fds.length == 0 ? 0 : cmsgSpace(fds.length);
-        Pointer m = Memory.allocateDirect(runtime, MSGHDR_SIZE + IOVEC_SIZE + control + Math.max(len, 1), true);
-        long base = m.address();
-        int iovAt = MSGHDR_SIZE;
-        int controlAt = iovAt + IOVEC_SIZE;
-        int dataAt = controlAt + control;
-        m.putAddress(iovAt, base + dataAt);
-        m.putLong(iovAt + 8, len);
-        m.putAddress(16, base + iovAt);
-        m.putLong(24, 1);
-        if (control > 0) {
-            m.putAddress(32, base + controlAt);
-            m.putLong(40, control);
-        }
+        Pointer m = msghdr(len, fds.length);
         int n = io("recvmsg", () -> Socks.LIB.recvmsg(sockfd, m, flags));
         if (n < 0) {
             return n;
         }
         int received = 0;
-        long controllen = m.getLong(40);
+        long controllen = fds.length == 0 ? 0 : m.getLong(40);
         long at = 0;
         java.util.List<Integer> extra = new java.util.ArrayList<>();
-        while (control > 0 && at + CMSG_HEADER <= controllen) {
-            long cmsgLen = m.getLong(controlAt + at);
+        while (at + CMSG_HEADER <= controllen) {
+            long cmsgLen = m.getLong(MSG_CONTROL + at);
             if (cmsgLen < CMSG_HEADER) {
                 break;
             }
-            if (m.getInt(controlAt + at + 8) == Linux.SOL_SOCKET && m.getInt(controlAt + at + 12) == SCM_RIGHTS) {
+            if (m.getInt(MSG_CONTROL + at + 8) == Linux.SOL_SOCKET && m.getInt(MSG_CONTROL + at + 12) == SCM_RIGHTS) {
                 int count = (int) ((cmsgLen - CMSG_HEADER) / 4);
                 for (int i = 0; i < count; i++) {
-                    int fd = m.getInt(controlAt + at + CMSG_HEADER + 4L * i);
+                    int fd = m.getInt(MSG_CONTROL + at + CMSG_HEADER + 4L * i);
                     if (received < fds.length) {
                         fds[received++] = fd;
                     } else {
@@ -681,8 +659,32 @@ final class JnrPosix implements Posix {
             java.util.Arrays.fill(fds, -1);
             throw Errno.exception("recvmsg", Linux.EMSGSIZE);
         }
-        m.get(dataAt, buf, off, n);
+        m.get(dataAt(fds.length), buf, off, n);
         return n;
+    }
+
+    /**
+     * One native block for sendmsg/recvmsg: the struct msghdr at 0, its one iovec at
+     * {@link #MSG_IOV}, the control buffer at {@link #MSG_CONTROL} with room for
+     * {@code nfds} fds, then {@code len} bytes of data at {@link #dataAt}.
+     */
+    private Pointer msghdr(int len, int nfds) {
+        int data = dataAt(nfds);
+        Pointer m = Memory.allocateDirect(runtime, data + Math.max(len, 1), true);
+        long base = m.address();
+        m.putAddress(MSG_IOV, base + data);
+        m.putLong(MSG_IOV + 8, len);
+        m.putAddress(16, base + MSG_IOV);           // msg_iov
+        m.putLong(24, 1);                           // msg_iovlen
+        if (nfds > 0) {
+            m.putAddress(32, base + MSG_CONTROL);   // msg_control
+            m.putLong(40, cmsgSpace(nfds));         // msg_controllen
+        }
+        return m;
+    }
+
+    private static int dataAt(int nfds) {
+        return MSG_CONTROL + (nfds == 0 ? 0 : cmsgSpace(nfds));
     }
 
     private static int cmsgSpace(int nfds) {
