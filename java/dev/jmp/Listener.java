@@ -5,6 +5,8 @@ import dev.jmp.connection.FdSharer;
 import dev.jmp.connection.SockAddr;
 import dev.jmp.connection.Sockets;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.Lifetime;
+import dev.jmp.resource.OwnedName;
 import dev.jmp.spawn.FdHandover;
 import java.io.File;
 import java.io.InvalidObjectException;
@@ -27,7 +29,7 @@ import java.util.OptionalInt;
  * in Linux's abstract namespace), an InetSocketAddress is AF_INET or AF_INET6 (port 0
  * picks a free port; {@link #address()} tells which). A null address makes a fresh
  * AF_UNIX path in {@code java.io.tmpdir}; the path this Listener created is removed when
- * it is closed.
+ * it is closed, dropped, or at this program's exit (as CPython's Finalize does).
  *
  * <p>With an authkey, every accepted client must pass CPython's HMAC challenge (see
  * {@code dev.jmp.connection.Handshake}) before {@link #accept()} returns it, within
@@ -49,17 +51,16 @@ public final class Listener implements AutoCloseable, Serializable {
     private final transient Cleaner.Cleanable cleanable;
     private final transient Object address;
     private final transient byte[] authkey;
+    private final transient OwnedName path;     // the AF_UNIX path this Listener made, or null
     private transient volatile Object lastAccepted;
 
-    /** The fd and the path to remove; the Cleaner's action, so it must not refer to the Listener. */
+    /** The fd; the Cleaner's action, so it must not refer to the Listener. */
     private static final class State implements Runnable {
         final int fd;
-        final String unlinkPath;
         private boolean closed;     // guarded by this
 
-        State(int fd, String unlinkPath) {
+        State(int fd) {
             this.fd = fd;
-            this.unlinkPath = unlinkPath;
         }
 
         synchronized boolean closed() {
@@ -79,9 +80,6 @@ public final class Listener implements AutoCloseable, Serializable {
             } catch (PosixException ignored) {
                 // Already gone: nothing to release.
             }
-            if (unlinkPath != null) {
-                new File(unlinkPath).delete();
-            }
         }
     }
 
@@ -94,25 +92,28 @@ public final class Listener implements AutoCloseable, Serializable {
         String at = address == null ? freshPath() : address;
         byte[] sa = SockAddr.unix(at);
         int fd = Sockets.listen(sa, backlog);
-        boolean path = at.charAt(0) != '\0';
-        this.state = new State(fd, path ? at : null);
+        this.state = new State(fd);
         this.cleanable = CLEANER.register(this, state);
         this.address = at;
         this.authkey = copy(authkey);
+        // The path this Listener made goes at close(), when it is dropped, or at exit.
+        this.path = at.charAt(0) == '\0' ? null : Lifetime.own(this, at, p -> new File(p).delete());
     }
 
     /** An AF_INET/AF_INET6 listener; port 0 picks a free port ({@link #address()} has it). */
     public Listener(InetSocketAddress address, byte[] authkey) {
         Objects.requireNonNull(address, "address");
         int fd = Sockets.listen(SockAddr.inet(address), DEFAULT_BACKLOG);
-        this.state = new State(fd, null);
+        this.state = new State(fd);
+        this.path = null;
         this.cleanable = CLEANER.register(this, state);
         this.address = SockAddr.decode(Posix.libc().getsockname(fd));
         this.authkey = copy(authkey);
     }
 
     private Listener(int fd, Object address, byte[] authkey) {
-        this.state = new State(fd, null);
+        this.state = new State(fd);
+        this.path = null;
         this.cleanable = CLEANER.register(this, state);
         this.address = address;
         this.authkey = authkey;
@@ -162,6 +163,9 @@ public final class Listener implements AutoCloseable, Serializable {
     @Override
     public void close() {
         cleanable.clean();
+        if (path != null) {
+            path.unlink();
+        }
     }
 
     /** The listening fd (what {@link Connection#await} polls). */
