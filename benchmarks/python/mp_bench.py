@@ -116,6 +116,26 @@ def echo_bytes(conn, cpu, count):
         conn.send_bytes(conn.recv_bytes())
 
 
+def client_echo(address, authkey, cpu, count):
+    from multiprocessing.connection import Client
+    pin(cpu)
+    conn = Client(address, authkey=authkey)
+    conn.send_bytes(b"r")
+    for _ in range(count):
+        conn.send_bytes(conn.recv_bytes())
+    conn.close()
+
+
+def accept_echo(address, authkey, ready, cpu, count):
+    from multiprocessing.connection import Listener
+    pin(cpu)
+    with Listener(address, authkey=authkey) as listener:
+        ready.send_bytes(b"r")
+        for _ in range(count):
+            with listener.accept() as conn:
+                conn.send_bytes(conn.recv_bytes())
+
+
 def sink(conn, ack, cpu, batches, per_batch):
     pin(cpu)
     ack.send_bytes(b"r")
@@ -501,6 +521,68 @@ def pool_first_result(method):
     emit(id_, 1, 1, samples, f"{method}: Pool(2) then apply(identity, (1,))")
 
 
+# ---- Listener and Client --------------------------------------------------------------
+
+CONNECT_BATCH = 500
+AUTHKEY = b"bench"
+
+
+def listener_rtt(family, placement):
+    """A Client in the partner (authenticated), a 64-byte round trip on the accepted Connection."""
+    from multiprocessing.connection import Listener
+    id_ = f"listener.rtt.64B.{family}/{placement}"
+    if not two_process(id_, placement):
+        return
+    ctx = mp.get_context("spawn")
+    with Pinned():
+        address = ("127.0.0.1", 0) if family == "tcp" else None
+        with Listener(address, family="AF_INET" if family == "tcp" else "AF_UNIX", authkey=AUTHKEY) as listener:
+            p = ctx.Process(target=client_echo,
+                            args=(listener.address, AUTHKEY, partner_cpu(placement), total_batches() * RTT_BATCH))
+            p.start()
+            conn = listener.accept()
+        conn.recv_bytes()
+        msg = b"x" * 64
+
+        def op(batch):
+            for _ in range(batch):
+                conn.send_bytes(msg)
+                conn.recv_bytes()
+        ns = run_samples(op, RTT_BATCH)
+        p.join()
+        conn.close()
+    emit(id_, 1, RTT_BATCH, ns, f"Listener/Client ({family}, authkey): send_bytes(64 B) then recv_bytes()")
+
+
+def client_connect_rtt(placement):
+    """Client(address, authkey) + one 64-byte round trip + close, against a Listener in the partner."""
+    import tempfile
+    from multiprocessing.connection import Client
+    id_ = f"listener.connect_rtt.64B/{placement}"
+    if not two_process(id_, placement):
+        return
+    ctx = mp.get_context("spawn")
+    address = os.path.join(tempfile.mkdtemp(prefix="mp-bench-"), "listener")
+    with Pinned():
+        ready_r, ready_w = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=accept_echo,
+                        args=(address, AUTHKEY, ready_w, partner_cpu(placement), total_batches() * CONNECT_BATCH))
+        p.start()
+        ready_r.recv_bytes()
+        msg = b"x" * 64
+
+        def op(batch):
+            for _ in range(batch):
+                conn = Client(address, authkey=AUTHKEY)
+                conn.send_bytes(msg)
+                conn.recv_bytes()
+                conn.close()
+        ns = run_samples(op, CONNECT_BATCH)
+        p.join()
+    os.rmdir(os.path.dirname(address))
+    emit(id_, 1, CONNECT_BATCH, ns, "Client(AF_UNIX path, authkey) + send_bytes(64 B) + recv_bytes() + close()")
+
+
 # ---- main -----------------------------------------------------------------------------
 
 def main():
@@ -542,6 +624,9 @@ def main():
             (f"queue.rtt/{pl}", lambda pl=pl: queue_rtt(pl)),
             (f"sem.pingpong/{pl}", lambda pl=pl: sem_pingpong(pl)),
             (f"value.locked_incr/{pl}", lambda pl=pl: value_locked_incr(pl)),
+            (f"listener.rtt.64B.unix/{pl}", lambda pl=pl: listener_rtt("unix", pl)),
+            (f"listener.rtt.64B.tcp/{pl}", lambda pl=pl: listener_rtt("tcp", pl)),
+            (f"listener.connect_rtt.64B/{pl}", lambda pl=pl: client_connect_rtt(pl)),
         ]
     jobs += [
         ("queue.queue.4p4c", queue_4p4c),

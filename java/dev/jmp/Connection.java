@@ -1,19 +1,26 @@
 package dev.jmp;
 
 import dev.jmp.blocking.Deadline;
+import dev.jmp.blocking.Interrupts;
 import dev.jmp.connection.FdHolder;
+import dev.jmp.connection.FdSharer;
+import dev.jmp.connection.Handshake;
 import dev.jmp.connection.Receiver;
 import dev.jmp.connection.Sender;
 import dev.jmp.connection.StreamBroken;
 import dev.jmp.resource.Cleanup;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
 import dev.jmp.spawn.FdHandover;
 import java.io.InvalidObjectException;
-import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -28,10 +35,11 @@ import java.util.OptionalInt;
  * properties {@code jmp.connection.maxDepth}, {@code maxRefs}, {@code maxArrayLength},
  * {@code maxMessageBytes}).
  *
- * <p>A Connection captured by a child's target is usable in the child: its fd is handed
- * over by posix_spawn, and this copy stays usable too. Outside a spawn an fd cannot
- * travel, so sending a Connection through a Connection (or serializing it any other
- * way) throws IllegalArgumentException.
+ * <p>A Connection reaches another process usable, and this copy stays usable too:
+ * captured by a child's target at spawn, its fd is handed over by posix_spawn; sent
+ * with {@link #send} (or put on a Queue, or carried by a Pool task, or captured by a
+ * target that goes to a warm child) its fd travels by SCM_RIGHTS when the receiver
+ * deserializes it (see {@code dev.jmp.connection.FdSharer}).
  *
  * <p>Errors, as API.md maps CPython's: closed, or the wrong direction (send on a
  * receive-only end) -> IllegalStateException; an offset outside the buffer ->
@@ -49,8 +57,9 @@ import java.util.OptionalInt;
  * interrupted after part of its message was written leaves the connection unable to
  * send.
  *
- * <p>The fd is non-blocking (see {@code dev.jmp.connection.FdIo} for why). It is closed
- * by {@link #close()}, or when the Connection becomes unreachable.
+ * <p>The fd is blocking, so another program holding it (a Python child) reads it as its
+ * own; jmp itself never blocks in the kernel on it (see {@code dev.jmp.connection.FdIo}).
+ * It is closed by {@link #close()}, or when the Connection becomes unreachable.
  */
 public final class Connection implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
@@ -63,11 +72,11 @@ public final class Connection implements AutoCloseable, Serializable {
     private transient volatile boolean readable;
     private transient volatile boolean closed;
 
-    private Connection(int fd, boolean readable, boolean writable) {
+    private Connection(int fd, boolean readable, boolean writable, boolean socket) {
         if (!readable && !writable) {
             throw new IllegalArgumentException("at least one of readable and writable must be true");
         }
-        this.holder = new FdHolder(fd);
+        this.holder = new FdHolder(fd, socket);
         this.cleanable = Cleanup.onUnreachable(this, holder);
         this.readable = readable;
         this.writable = writable;
@@ -75,9 +84,51 @@ public final class Connection implements AutoCloseable, Serializable {
         this.receiver = readable ? new Receiver(holder) : null;
     }
 
-    /** Adopts {@code fd} (already non-blocking and close-on-exec): closing the Connection closes it. */
-    static Connection adopt(int fd, boolean readable, boolean writable) {
-        return new Connection(fd, readable, writable);
+    /**
+     * Adopts {@code fd} (close-on-exec; a socket if {@code socket}, else a pipe end):
+     * closing the Connection closes it.
+     */
+    static Connection adopt(int fd, boolean readable, boolean writable, boolean socket) {
+        return new Connection(fd, readable, writable, socket);
+    }
+
+    /**
+     * CPython's handshake on a fresh socket: a Listener's side delivers the challenge then
+     * answers one; a Client's side the other way round. Every message is capped and due
+     * before {@code deadline}; AuthenticationError on any failure (the caller closes).
+     */
+    void authenticate(byte[] authkey, boolean listenerSide, Deadline deadline) {
+        Handshake.Wire wire = new Handshake.Wire() {
+            @Override
+            public void sendBytes(byte[] message) {
+                Connection.this.sendBytes(message);
+            }
+
+            @Override
+            public byte[] recvBytes(int maxlength, Deadline d) {
+                try {
+                    return receiver.receive(maxlength, "recvBytes", d);
+                } catch (StreamBroken e) {
+                    throw e.error();
+                }
+            }
+        };
+        try {
+            if (listenerSide) {
+                Handshake.deliverChallenge(wire, authkey, deadline);
+                Handshake.answerChallenge(wire, authkey, deadline);
+            } else {
+                Handshake.answerChallenge(wire, authkey, deadline);
+                Handshake.deliverChallenge(wire, authkey, deadline);
+            }
+        } catch (AuthenticationError e) {
+            throw e;
+        } catch (TimeoutError e) {
+            throw new AuthenticationError("the peer did not complete the authentication handshake within "
+                    + "jmp.connection.handshakeTimeout", e);
+        } catch (RuntimeException e) {
+            throw new AuthenticationError("authentication handshake failed: " + e.getMessage(), e);
+        }
     }
 
     // ---- sending ------------------------------------------------------------------
@@ -210,7 +261,7 @@ public final class Connection implements AutoCloseable, Serializable {
         return writable && !sender.broken();
     }
 
-    /** The file descriptor (non-blocking). */
+    /** The file descriptor (blocking; jmp's own I/O on it never blocks). */
     public int fileno() {
         checkClosed();
         return holder.fd();
@@ -245,46 +296,130 @@ public final class Connection implements AutoCloseable, Serializable {
         }
     }
 
-    // ---- travelling to a child ----------------------------------------------------
+    // ---- waiting on several objects -----------------------------------------------
 
     /**
-     * A Connection travels only inside a Process being started: the fd is handed to the
-     * child by posix_spawn, and the child's number for it is what is written.
+     * Python's {@code multiprocessing.connection.wait(object_list, timeout)}: waits, in one
+     * poll(2), until at least one object is ready, and returns the ready ones in the order
+     * given. Ready means: a Connection or Listener has something to read (a message, the
+     * end of file, a client to accept); a Process has ended (its sentinel); an Integer fd
+     * is readable. Empty when {@code timeout} passes first; null waits forever. A closed
+     * Connection or a Process not started throws IllegalStateException; any other type,
+     * IllegalArgumentException.
+     */
+    public static <T> List<T> await(Collection<T> objects, Duration timeout) {
+        List<T> list = new ArrayList<>(objects);
+        int n = list.size();
+        int[] fds = new int[n];
+        short[] events = new short[n];
+        for (int i = 0; i < n; i++) {
+            fds[i] = waitFd(list.get(i));
+            events[i] = Linux.POLLIN;
+        }
+        Deadline deadline = Deadline.after(timeout);
+        Posix posix = Posix.libc();
+        short[] revents = new short[n];
+        while (true) {
+            Interrupts.check("waiting for connections");
+            int r = posix.poll(fds, events, revents, deadline.sliceMillis(Interrupts.SLICE_MILLIS));
+            if (r > 0) {
+                List<T> ready = new ArrayList<>(r);
+                for (int i = 0; i < n; i++) {
+                    if (revents[i] != 0) {
+                        ready.add(list.get(i));
+                    }
+                }
+                return ready;
+            }
+            if (r == 0 && deadline.expired()) {
+                return new ArrayList<>();
+            }
+        }
+    }
+
+    private static int waitFd(Object o) {
+        if (o instanceof Connection c) {
+            return c.fileno();
+        }
+        if (o instanceof Process p) {
+            return p.sentinel();
+        }
+        if (o instanceof Listener l) {
+            return l.fileno();
+        }
+        if (o instanceof Integer fd) {
+            return fd;
+        }
+        throw new IllegalArgumentException("cannot wait for " + (o == null ? "null" : o.getClass().getName())
+                + ": only Connection, Process, Listener or Integer (an fd)");
+    }
+
+    // ---- travelling to another process -------------------------------------------
+
+    /**
+     * Inside a Process being started (captured by a target spawned cold), the fd is handed
+     * to the child by posix_spawn and the child's number for it is written. Anywhere else
+     * (a message, a Queue, a Pool task, a warm child), a duplicate of the fd is lent
+     * through this process's fd sharer, and the ticket is written.
      */
     private Object writeReplace() throws ObjectStreamException {
         checkClosed();
         OptionalInt childFd = FdHandover.inherit(holder.fd());
-        if (childFd.isEmpty()) {
-            throw new NotSerializableException("dev.jmp.Connection: a Connection (an open fd) can only be "
-                    + "given to a child process, captured by its target; it cannot be sent through a "
-                    + "Connection or a Queue (jmp does no fd passing)");
+        if (childFd.isPresent()) {
+            return new Handle(childFd.getAsInt(), readable, writable, holder.socket());
         }
-        return new Handle(childFd.getAsInt(), readable, writable);
+        return new Shared(FdSharer.share(holder.fd()), readable, writable, holder.socket());
     }
 
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
-        throw new InvalidObjectException("a Connection is deserialized only from its Handle");
+        throw new InvalidObjectException("a Connection is deserialized only from its Handle or Shared form");
     }
 
-    /** The serialized form: the fd number in the receiving child, and the direction. */
+    /** The serialized form inside a spawn: the fd number in the receiving child, and the direction. */
     private static final class Handle implements Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
 
         private final int fd;
         private final boolean readable;
         private final boolean writable;
+        private final boolean socket;
 
-        Handle(int fd, boolean readable, boolean writable) {
+        Handle(int fd, boolean readable, boolean writable, boolean socket) {
             this.fd = fd;
             this.readable = readable;
             this.writable = writable;
+            this.socket = socket;
         }
 
         private Object readResolve() throws ObjectStreamException {
             if (fd < FdHandover.FIRST_INHERITED_FD || (!readable && !writable)) {
                 throw new InvalidObjectException("not a Connection handed to this process: fd " + fd);
             }
-            return new Connection(fd, readable, writable);
+            return new Connection(fd, readable, writable, socket);
+        }
+    }
+
+    /** The serialized form anywhere else: a ticket for the fd lent by the sender's fd sharer. */
+    private static final class Shared implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private final FdSharer.Ticket ticket;
+        private final boolean readable;
+        private final boolean writable;
+        private final boolean socket;
+
+        Shared(FdSharer.Ticket ticket, boolean readable, boolean writable, boolean socket) {
+            this.ticket = ticket;
+            this.readable = readable;
+            this.writable = writable;
+            this.socket = socket;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            if (ticket == null || (!readable && !writable)) {
+                throw new InvalidObjectException("not a shared Connection");
+            }
+            return new Connection(ticket.fetch(), readable, writable, socket);
         }
     }
 }

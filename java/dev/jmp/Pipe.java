@@ -20,7 +20,8 @@ import java.util.Objects;
  * only receives, {@link #conn2()} only sends.
  *
  * <p>Both fds are close-on-exec (a child gets only what its target captures) and
- * non-blocking (so that blocked calls can be interrupted).
+ * blocking: a Python process that holds one reads it as it reads its own. jmp never
+ * blocks in the kernel on them anyway (see {@code dev.jmp.connection.FdIo}).
  */
 public record Pipe(Connection conn1, Connection conn2) implements AutoCloseable {
 
@@ -38,12 +39,11 @@ public record Pipe(Connection conn1, Connection conn2) implements AutoCloseable 
     public static Pipe open(boolean duplex) {
         Posix posix = Posix.libc();
         if (duplex) {
-            // SOCK_NONBLOCK has the value of O_NONBLOCK on Linux (x86-64 and aarch64).
-            int[] s = posix.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC | Linux.O_NONBLOCK, 0);
-            return new Pipe(Connection.adopt(s[0], true, true), Connection.adopt(s[1], true, true));
+            int[] s = posix.socketpair(Linux.AF_UNIX, Linux.SOCK_STREAM | Linux.SOCK_CLOEXEC, 0);
+            return new Pipe(Connection.adopt(s[0], true, true, true), Connection.adopt(s[1], true, true, true));
         }
-        int[] p = posix.pipe2(Linux.O_CLOEXEC | Linux.O_NONBLOCK);
-        return new Pipe(Connection.adopt(p[0], true, false), Connection.adopt(p[1], false, true));
+        int[] p = posix.pipe2(Linux.O_CLOEXEC);
+        return new Pipe(Connection.adopt(p[0], true, false, false), Connection.adopt(p[1], false, true, false));
     }
 
     /** Closes both ends held by this process. */

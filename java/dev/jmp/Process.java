@@ -124,7 +124,9 @@ public class Process implements Serializable {
             Multiprocessing.cleanup();
             parentName = Multiprocessing.currentProcess().name;
             Popen started;
-            try (FdHandover handover = FdHandover.begin()) {
+            // A child booted ahead of time (warm) cannot inherit fds: the ones its target
+            // captured are lent through the fd sharer instead of handed over.
+            try (FdHandover handover = FdHandover.begin(!Multiprocessing.startMethod().bootsAhead())) {
                 byte[] payload = ProcessPayload.of(this);
                 started = Multiprocessing.startMethod().start(Multiprocessing.executable(), payload,
                         handover.parentFds());

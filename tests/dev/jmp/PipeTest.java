@@ -235,7 +235,7 @@ class PipeTest {
             }
             p.conn2().sendBytes(handle);
             ProcessError forgedConnection = assertThrows(ProcessError.class, p.conn1()::recv);
-            assertTrue(forgedConnection.getMessage().contains("a Connection cannot travel"),
+            assertTrue(forgedConnection.getMessage().contains("spawn form (an fd number) cannot travel"),
                     forgedConnection.getMessage());
             // Truncated: the header promises 100 bytes, 3 come, then the writer closes.
             rawWrite(p.conn2(), new byte[] {0, 0, 0, 100, 1, 2, 3});
@@ -258,20 +258,16 @@ class PipeTest {
 
     @Test
     void unserializableObjectsWriteNothing() {
-        try (Pipe p = Pipe.open(); Pipe other = Pipe.open()) {
+        try (Pipe p = Pipe.open()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> p.conn1().send(new Object()));
             assertInstanceOf(NotSerializableException.class, e.getCause());
             List<Object> half = new ArrayList<>(List.of("x".repeat(100_000), new Sample("a", null, null)));
             half.add(new Object());
             assertThrows(IllegalArgumentException.class, () -> p.conn1().send(half));
-            IllegalArgumentException conn = assertThrows(IllegalArgumentException.class,
-                    () -> p.conn1().send(List.of(other.conn1())));
-            assertTrue(conn.getMessage().contains("fd passing"), conn.getMessage());
             assertFalse(p.conn2().poll(), "nothing was written");
             p.conn1().send(new Sample("b", new int[0], Map.of()));
             assertEquals("b", p.conn2().<Sample>recv().name());
-            assertFalse(other.conn1().closed(), "refusing to send it leaves the Connection alone");
         }
     }
 

@@ -21,4 +21,8 @@ final class Errors {
     static PosixException badMessage(String call, String what) {
         return new PosixException(call, Linux.EBADMSG, what, "EBADMSG");
     }
+
+    static PosixException connectFailed(int errno) {
+        return dev.jmp.posix.Errno.exception("connect", errno);
+    }
 }

@@ -19,16 +19,23 @@ import dev.jmp.posix.Posix;
  */
 public final class FdHolder implements Runnable {
     private final int fd;
+    private final boolean socket;
     private int users;          // guarded by this
     private boolean closing;    // guarded by this
     private boolean closed;     // guarded by this
 
-    public FdHolder(int fd) {
+    /** {@code socket}: the fd is a socket (else a pipe): it decides how I/O avoids blocking (see FdIo). */
+    public FdHolder(int fd, boolean socket) {
         this.fd = fd;
+        this.socket = socket;
     }
 
     public int fd() {
         return fd;
+    }
+
+    public boolean socket() {
+        return socket;
     }
 
     /** Registers a user of the fd; false if the fd is closed or closing. */

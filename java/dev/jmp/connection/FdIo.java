@@ -1,32 +1,110 @@
 package dev.jmp.connection;
 
+import dev.jmp.PosixException;
+import dev.jmp.TimeoutError;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.FdWait;
 import dev.jmp.blocking.Interrupts;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 
 /**
- * Waiting for a Connection's fd, interruptibly and without outliving a close.
+ * Reading and writing a Connection's fd without ever blocking in the kernel, while the
+ * fd itself stays blocking.
  *
- * <p>Why the fds are non-blocking: a thread inside a blocking read(2) or write(2)
- * cannot be woken by Thread.interrupt(), and a writer blocked on a full pipe whose
- * reader is itself blocked writing to us would be a deadlock nobody can break. So every
- * Connection fd has O_NONBLOCK; a read or write that would block returns EAGAIN and the
- * thread waits here with poll(2), one {@link Interrupts#SLICE_MILLIS} slice at a time
- * (through {@link FdWait}), looking at its interrupt flag and at a concurrent close
- * between slices. O_NONBLOCK belongs to the open file, so the copy a child inherits is
- * non-blocking too; jmp's own code everywhere copes with that. Code that takes
- * {@code fileno()} and reads it with blocking expectations must cope as well.
+ * <p>Why jmp never blocks in read(2) or write(2): a thread inside one cannot be woken
+ * by Thread.interrupt(), and a writer blocked on a full pipe whose reader is itself
+ * blocked writing to us would be a deadlock nobody can break. So every read or write
+ * returns at once when it would block, and the thread waits here with poll(2), one
+ * {@link Interrupts#SLICE_MILLIS} slice at a time (through {@link FdWait}), looking at
+ * its interrupt flag and at a concurrent close between slices.
+ *
+ * <p>Why not O_NONBLOCK: that flag belongs to the open file description, which every
+ * process holding the fd shares: a Python child reading an inherited jmp fd would get
+ * BlockingIOError from {@code recv_bytes}. So the fds stay blocking for everybody and
+ * jmp asks for non-blocking behaviour per call: {@code MSG_DONTWAIT} on a socket,
+ * {@code preadv2}/{@code pwritev2} with {@code RWF_NOWAIT} on a pipe. A kernel that
+ * does not take RWF_NOWAIT on pipes (found once, by a probe) gets poll(0) then one
+ * read, or one write of at most PIPE_BUF bytes: after poll says ready, neither blocks
+ * unless another process takes the data or the room first.
  */
 final class FdIo {
     private FdIo() {
     }
 
     private static final Duration SLICE = Duration.ofMillis(Interrupts.SLICE_MILLIS);
+    private static final int PIPE_BUF = 4096;
+
+    /** Whether this kernel honours RWF_NOWAIT on a pipe (probed on first use). */
+    private static final class NoWait {
+        static final boolean PIPES = probe();
+
+        private static boolean probe() {
+            Posix posix = Posix.libc();
+            int[] p = posix.pipe2(Linux.O_CLOEXEC);
+            try {
+                return posix.preadv2(p[0], ByteBuffer.allocateDirect(1), -1, Linux.RWF_NOWAIT) == -1;
+            } catch (PosixException unsupported) {
+                return false;
+            } finally {
+                posix.close(p[0]);
+                posix.close(p[1]);
+            }
+        }
+    }
+
+    /** One read that never blocks: bytes read, 0 at end of file, -1 when nothing is there yet. */
+    static int read(FdHolder holder, ByteBuffer buf) {
+        Posix posix = Posix.libc();
+        int fd = holder.fd();
+        if (holder.socket()) {
+            return posix.recv(fd, buf, Linux.MSG_DONTWAIT);
+        }
+        if (NoWait.PIPES) {
+            return posix.preadv2(fd, buf, -1, Linux.RWF_NOWAIT);
+        }
+        return ready(fd, Linux.POLLIN) ? posix.read(fd, buf) : -1;
+    }
+
+    /** One write that never blocks: bytes written (maybe fewer than asked), -1 when the fd is full. */
+    static int write(FdHolder holder, ByteBuffer buf) {
+        Posix posix = Posix.libc();
+        int fd = holder.fd();
+        if (holder.socket()) {
+            return posix.send(fd, buf, Linux.MSG_DONTWAIT | Linux.MSG_NOSIGNAL);
+        }
+        if (NoWait.PIPES) {
+            return posix.pwritev2(fd, buf, -1, Linux.RWF_NOWAIT);
+        }
+        if (!ready(fd, Linux.POLLOUT)) {
+            return -1;
+        }
+        int limit = buf.limit();
+        buf.limit(buf.position() + Math.min(buf.remaining(), PIPE_BUF));
+        try {
+            return posix.write(fd, buf);
+        } finally {
+            buf.limit(limit);
+        }
+    }
+
+    private static boolean ready(int fd, short event) {
+        short[] revents = new short[1];
+        return Posix.libc().poll(new int[] {fd}, new short[] {event}, revents, 0) > 0;
+    }
 
     /** Waits until {@code holder}'s fd is readable (or writable); never gives up. */
     static void await(FdHolder holder, boolean write, String what) {
         await(holder, write, Deadline.never(), what);
+    }
+
+    /** Waits as {@link #await(FdHolder, boolean, String)}; TimeoutError when the deadline passes first. */
+    static void awaitOrTimeout(FdHolder holder, boolean write, Deadline deadline, String what) {
+        if (!await(holder, write, deadline, what)) {
+            throw new TimeoutError("timed out " + what);
+        }
     }
 
     /** True once ready, false when the deadline passes first. */

@@ -20,12 +20,14 @@ import java.util.Set;
  * the interrupt flag: the stream calls the filter for every class, array and
  * back-reference it reads.
  *
- * <p>A Connection inside a message is refused outright: a Connection is an fd, which
- * only travels to a child through posix_spawn. A forged one would make the receiver
- * adopt, and later close, whatever fd of its own the number names.
+ * <p>The spawn form of a Connection or Listener inside a message is refused outright:
+ * it names an fd number handed over by posix_spawn, and a forged one would make the
+ * receiver adopt, and later close, whatever fd of its own the number names. In a
+ * message they travel in their shared form (a ticket for {@link FdSharer}), which
+ * names nothing of the receiver's.
  */
 final class MessageFilter implements ObjectInputFilter {
-    private static final Set<String> REFUSED = Set.of("dev.jmp.Connection", "dev.jmp.Connection$Handle");
+    private static final Set<String> REFUSED = Set.of("dev.jmp.Connection$Handle", "dev.jmp.Listener$Handle");
 
     private final ObjectInputFilter global = ObjectInputFilter.Config.getSerialFilter();
     private final long maxDepth;
@@ -88,8 +90,7 @@ final class MessageFilter implements ObjectInputFilter {
         }
         Class<?> c = info.serialClass();
         if (c != null && REFUSED.contains(c.getName())) {
-            return reject("a Connection cannot travel inside a message (only to a child process, captured by "
-                    + "its target)");
+            return reject("a Connection's spawn form (an fd number) cannot travel inside a message");
         }
         if (info.depth() > maxDepth) {
             return reject("objects nested deeper than jmp.connection.maxDepth=" + maxDepth);

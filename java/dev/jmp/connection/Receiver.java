@@ -3,7 +3,6 @@ package dev.jmp.connection;
 import dev.jmp.EOFError;
 import dev.jmp.InterruptedError;
 import dev.jmp.blocking.Deadline;
-import dev.jmp.posix.Posix;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -54,7 +53,15 @@ public final class Receiver {
      * the cap, or its header is garbage; EOFError at a clean end of file;
      * PosixException(EBADMSG) if the file ends inside a frame.
      */
-    public synchronized byte[] receive(long maxlength, String call) {
+    public byte[] receive(long maxlength, String call) {
+        return receive(maxlength, call, Deadline.never());
+    }
+
+    /**
+     * As {@link #receive(long, String)}, but TimeoutError once {@code deadline} passes
+     * (what was read of the frame stays for the next receive).
+     */
+    public synchronized byte[] receive(long maxlength, String call, Deadline deadline) {
         if (!holder.enter()) {
             throw new IllegalStateException("handle is closed");
         }
@@ -68,7 +75,7 @@ public final class Receiver {
                 return b;
             }
             if (length < 0) {
-                readHeader(call);
+                readHeader(call, deadline);
             }
             if (length > maxlength || length > Limits.MAX_MESSAGE_BYTES) {
                 long n = length;
@@ -77,7 +84,7 @@ public final class Receiver {
                         ? Errors.tooLong(call, n, "maxlength " + maxlength)
                         : Errors.tooLong(call, n, "jmp.connection.maxMessageBytes=" + Limits.MAX_MESSAGE_BYTES));
             }
-            readBody(call);
+            readBody(call, deadline);
             byte[] b = body;
             forget();
             return b;
@@ -122,15 +129,15 @@ public final class Receiver {
         head.clear().limit(FrameHeader.SHORT);
     }
 
-    private void readHeader(String call) {
+    private void readHeader(String call, Deadline deadline) {
         // Why poll first after a wait: in a ping-pong the reply is never there yet when
         // recv starts, so a read would only fetch EAGAIN before the poll anyway; in a
         // stream it is always there, and a poll first would be the wasted call.
         if (waited && head.position() == 0) {
-            FdIo.await(holder, false, "receiving a message");
+            FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
         }
         waited = false;
-        fill(head, call);
+        fill(head, call, deadline);
         if (head.limit() == FrameHeader.SHORT) {
             head.flip().get(headBytes, 0, FrameHeader.SHORT);
             int n = FrameHeader.getInt(headBytes, 0);
@@ -145,7 +152,7 @@ public final class Receiver {
                         headBytes[0], headBytes[1], headBytes[2], headBytes[3])));
             }
             head.limit(FrameHeader.MAX).position(FrameHeader.SHORT);
-            fill(head, call);
+            fill(head, call, deadline);
         }
         head.flip().position(FrameHeader.SHORT);
         head.get(headBytes, FrameHeader.SHORT, FrameHeader.LONG_EXTRA);
@@ -154,14 +161,12 @@ public final class Receiver {
     }
 
     /** Reads until {@code buf} is full; EOFError only if nothing of the frame was read yet. */
-    private void fill(ByteBuffer buf, String call) {
-        Posix posix = Posix.libc();
-        int fd = holder.fd();
+    private void fill(ByteBuffer buf, String call, Deadline deadline) {
         while (buf.hasRemaining()) {
-            int r = posix.read(fd, buf);
+            int r = FdIo.read(holder, buf);
             if (r < 0) {
                 waited = true;
-                FdIo.await(holder, false, "receiving a message");
+                FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
             } else if (r == 0) {
                 boolean clean = buf == head && head.position() == 0;
                 forget();
@@ -173,7 +178,7 @@ public final class Receiver {
         }
     }
 
-    private void readBody(String call) {
+    private void readBody(String call, Deadline deadline) {
         int n = (int) length;
         if (body == null) {
             body = new byte[Math.min(n, FIRST_BODY_ARRAY)];
@@ -181,8 +186,6 @@ public final class Receiver {
         // A small body comes through a direct buffer; a large one is read straight into
         // its array, pinned for each non-blocking read (see Sender): no copy.
         ByteBuffer c = n <= Sender.SMALL ? chunk(n) : null;
-        Posix posix = Posix.libc();
-        int fd = holder.fd();
         while (bodyPos < n) {
             if (bodyPos == body.length) {
                 body = Arrays.copyOf(body, (int) Math.min(n, 2L * body.length));
@@ -190,15 +193,15 @@ public final class Receiver {
             int r;
             if (c != null) {
                 c.clear().limit(Math.min(c.capacity(), body.length - bodyPos));
-                r = posix.read(fd, c);
+                r = FdIo.read(holder, c);
                 if (r > 0) {
                     c.flip().get(body, bodyPos, r);
                 }
             } else {
-                r = posix.read(fd, ByteBuffer.wrap(body, bodyPos, body.length - bodyPos));
+                r = FdIo.read(holder, ByteBuffer.wrap(body, bodyPos, body.length - bodyPos));
             }
             if (r < 0) {
-                FdIo.await(holder, false, "receiving a message");
+                FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
             } else if (r == 0) {
                 forget();
                 throw truncated(call);

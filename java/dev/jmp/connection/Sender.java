@@ -1,7 +1,6 @@
 package dev.jmp.connection;
 
 import dev.jmp.InterruptedError;
-import dev.jmp.posix.Posix;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,7 +8,7 @@ import java.nio.ByteBuffer;
  *
  * <p>A small frame is assembled in a direct ByteBuffer owned by this sender and written
  * at once. A large body is written straight from the caller's array, pinned by the
- * posix layer for each write (the fd is non-blocking, so no write holds the pin while
+ * posix layer for each write (no write blocks, see FdIo, so none holds the pin while
  * it waits): no copy at all, where a copy through the direct buffer cost a third of
  * the throughput of a 1 MiB stream.
  *
@@ -116,11 +115,9 @@ public final class Sender {
 
     /** Writes all of {@code buf}, waiting (interruptibly) while the fd is full; the bytes written. */
     private long drain(ByteBuffer buf) {
-        Posix posix = Posix.libc();
-        int fd = holder.fd();
         long written = 0;
         while (buf.hasRemaining()) {
-            int w = posix.write(fd, buf);
+            int w = FdIo.write(holder, buf);
             if (w < 0) {
                 FdIo.await(holder, true, "sending a message");
             } else {

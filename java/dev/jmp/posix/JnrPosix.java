@@ -57,12 +57,17 @@ final class JnrPosix implements Posix {
         static final LibShm LIB = LibraryLoader.create(LibShm.class).load("c");
     }
 
+    private static final class Socks {
+        static final LibSocket LIB = LibraryLoader.create(LibSocket.class).load("c");
+    }
+
     static void bindAll() {
         LibC c = Calls.LIB;
         LibSem sem = Sems.LIB;
         LibMq mq = Mqs.LIB;
         LibShm shm = Shms.LIB;
-        assert c != null && sem != null && mq != null && shm != null;
+        LibSocket sock = Socks.LIB;
+        assert c != null && sem != null && mq != null && shm != null && sock != null;
     }
 
     private Struct allocate(int size) {
@@ -552,5 +557,247 @@ final class JnrPosix implements Posix {
     @Override
     public void ftruncate(int fd, long length) {
         checkErrno("ftruncate", Shms.LIB.ftruncate(fd, length));
+    }
+
+    // ---- sockets, fd passing, non-blocking I/O on shared fds -------------------
+
+    private static final int SOCKADDR_STORAGE = 128;
+    // struct msghdr (LP64): name, namelen(+pad), iov, iovlen, control, controllen, flags(+pad).
+    private static final int MSGHDR_SIZE = 56;
+    private static final int IOVEC_SIZE = 16;
+    private static final int MSG_IOV = MSGHDR_SIZE;
+    private static final int MSG_CONTROL = MSG_IOV + IOVEC_SIZE;
+    private static final int CMSG_HEADER = 16;     // cmsg_len (size_t), cmsg_level, cmsg_type
+    private static final int SCM_RIGHTS = 1;
+    private static final int MSG_CTRUNC = 0x8;
+    /** Largest copy through native memory for a heap buffer in preadv2/pwritev2. */
+    private static final int HEAP_CHUNK = 256 << 10;
+
+    /** Per-thread native scratch for iovecs and the copy of a heap buffer (jnr cannot pin into a struct). */
+    private final ThreadLocal<Pointer> iov = ThreadLocal.withInitial(
+            () -> Memory.allocateDirect(Runtime.getSystemRuntime(), IOVEC_SIZE, true));
+    private final ThreadLocal<ByteBuffer> heapCopy = new ThreadLocal<>();
+
+    @Override
+    public int socket(int domain, int type, int protocol) {
+        int fd = Socks.LIB.socket(domain, type, protocol);
+        checkErrno("socket", fd);
+        return fd;
+    }
+
+    @Override
+    public void bind(int sockfd, byte[] addr) {
+        checkErrno("bind", Socks.LIB.bind(sockfd, addr, addr.length));
+    }
+
+    @Override
+    public void listen(int sockfd, int backlog) {
+        checkErrno("listen", Socks.LIB.listen(sockfd, backlog));
+    }
+
+    @Override
+    public int accept4(int sockfd, int flags) {
+        while (true) {
+            int fd = Socks.LIB.accept4(sockfd, null, null, flags);
+            if (fd >= 0) {
+                return fd;
+            }
+            int e = errno();
+            if (e == Linux.EAGAIN || e == Linux.ECONNABORTED) {
+                return -1;
+            }
+            if (e != Linux.EINTR) {
+                throw Errno.exception("accept4", e);
+            }
+        }
+    }
+
+    @Override
+    public boolean connect(int sockfd, byte[] addr) {
+        if (Socks.LIB.connect(sockfd, addr, addr.length) == 0) {
+            return true;
+        }
+        int e = errno();
+        if (e == Linux.EINPROGRESS || e == Linux.EALREADY || e == Linux.EAGAIN || e == Linux.EINTR) {
+            return false;
+        }
+        throw Errno.exception("connect", e);
+    }
+
+    @Override
+    public byte[] getsockname(int sockfd) {
+        byte[] addr = new byte[SOCKADDR_STORAGE];
+        int[] len = {addr.length};
+        checkErrno("getsockname", Socks.LIB.getsockname(sockfd, addr, len));
+        return java.util.Arrays.copyOf(addr, Math.min(len[0], addr.length));
+    }
+
+    @Override
+    public byte[] getpeername(int sockfd) {
+        byte[] addr = new byte[SOCKADDR_STORAGE];
+        int[] len = {addr.length};
+        checkErrno("getpeername", Socks.LIB.getpeername(sockfd, addr, len));
+        return java.util.Arrays.copyOf(addr, Math.min(len[0], addr.length));
+    }
+
+    @Override
+    public int getsockopt(int sockfd, int level, int optname) {
+        int[] value = new int[1];
+        int[] len = {4};
+        checkErrno("getsockopt", Socks.LIB.getsockopt(sockfd, level, optname, value, len));
+        return value[0];
+    }
+
+    @Override
+    public void setsockopt(int sockfd, int level, int optname, int value) {
+        checkErrno("setsockopt", Socks.LIB.setsockopt(sockfd, level, optname, new int[] {value}, 4));
+    }
+
+    @Override
+    public int send(int sockfd, ByteBuffer buf, int flags) {
+        return advance(buf, io("send", () -> Socks.LIB.send(sockfd, buf, buf.remaining(), flags)));
+    }
+
+    @Override
+    public int recv(int sockfd, ByteBuffer buf, int flags) {
+        return advance(buf, io("recv", () -> Socks.LIB.recv(sockfd, buf, buf.remaining(), flags)));
+    }
+
+    @Override
+    public int sendmsg(int sockfd, byte[] buf, int off, int len, int[] fds, int flags) {
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        Pointer m = msghdr(len, fds.length);
+        m.put(dataAt(fds.length), buf, off, len);
+        if (fds.length > 0) {
+            m.putLong(MSG_CONTROL, CMSG_HEADER + 4L * fds.length);
+            m.putInt(MSG_CONTROL + 8, Linux.SOL_SOCKET);
+            m.putInt(MSG_CONTROL + 12, SCM_RIGHTS);
+            for (int i = 0; i < fds.length; i++) {
+                m.putInt(MSG_CONTROL + CMSG_HEADER + 4L * i, fds[i]);
+            }
+        }
+        return io("sendmsg", () -> Socks.LIB.sendmsg(sockfd, m, flags));
+    }
+
+    @Override
+    public int recvmsg(int sockfd, byte[] buf, int off, int len, int[] fds, int flags) {
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        java.util.Arrays.fill(fds, -1);
+        Pointer m = msghdr(len, fds.length);
+        int n = io("recvmsg", () -> Socks.LIB.recvmsg(sockfd, m, flags));
+        if (n < 0) {
+            return n;
+        }
+        int received = 0;
+        long controllen = fds.length == 0 ? 0 : m.getLong(40);
+        long at = 0;
+        java.util.List<Integer> extra = new java.util.ArrayList<>();
+        while (at + CMSG_HEADER <= controllen) {
+            long cmsgLen = m.getLong(MSG_CONTROL + at);
+            if (cmsgLen < CMSG_HEADER) {
+                break;
+            }
+            if (m.getInt(MSG_CONTROL + at + 8) == Linux.SOL_SOCKET && m.getInt(MSG_CONTROL + at + 12) == SCM_RIGHTS) {
+                int count = (int) ((cmsgLen - CMSG_HEADER) / 4);
+                for (int i = 0; i < count; i++) {
+                    int fd = m.getInt(MSG_CONTROL + at + CMSG_HEADER + 4L * i);
+                    if (received < fds.length) {
+                        fds[received++] = fd;
+                    } else {
+                        extra.add(fd);
+                    }
+                }
+            }
+            at += (cmsgLen + 7) & ~7L;
+        }
+        if ((m.getInt(48) & MSG_CTRUNC) != 0 || !extra.isEmpty()) {
+            for (int i = 0; i < received; i++) {
+                Calls.LIB.close(fds[i]);
+            }
+            for (int fd : extra) {
+                Calls.LIB.close(fd);
+            }
+            java.util.Arrays.fill(fds, -1);
+            throw Errno.exception("recvmsg", Linux.EMSGSIZE);
+        }
+        m.get(dataAt(fds.length), buf, off, n);
+        return n;
+    }
+
+    /**
+     * One native block for sendmsg/recvmsg: the struct msghdr at 0, its one iovec at
+     * {@link #MSG_IOV}, the control buffer at {@link #MSG_CONTROL} with room for
+     * {@code nfds} fds, then {@code len} bytes of data at {@link #dataAt}.
+     */
+    private Pointer msghdr(int len, int nfds) {
+        int data = dataAt(nfds);
+        Pointer m = Memory.allocateDirect(runtime, data + Math.max(len, 1), true);
+        long base = m.address();
+        m.putAddress(MSG_IOV, base + data);
+        m.putLong(MSG_IOV + 8, len);
+        m.putAddress(16, base + MSG_IOV);           // msg_iov
+        m.putLong(24, 1);                           // msg_iovlen
+        if (nfds > 0) {
+            m.putAddress(32, base + MSG_CONTROL);   // msg_control
+            m.putLong(40, cmsgSpace(nfds));         // msg_controllen
+        }
+        return m;
+    }
+
+    private static int dataAt(int nfds) {
+        return MSG_CONTROL + (nfds == 0 ? 0 : cmsgSpace(nfds));
+    }
+
+    private static int cmsgSpace(int nfds) {
+        return CMSG_HEADER + ((4 * nfds + 7) & ~7);
+    }
+
+    @Override
+    public int preadv2(int fd, ByteBuffer buf, long offset, int flags) {
+        return vectored("preadv2", fd, buf, offset, flags, false);
+    }
+
+    @Override
+    public int pwritev2(int fd, ByteBuffer buf, long offset, int flags) {
+        return vectored("pwritev2", fd, buf, offset, flags, true);
+    }
+
+    private int vectored(String function, int fd, ByteBuffer buf, long offset, int flags, boolean write) {
+        Pointer v = iov.get();
+        if (buf.isDirect()) {
+            // jnr's wrap of a direct buffer points at its position, not at its start.
+            v.putAddress(0, Pointer.wrap(runtime, buf).address());
+            v.putLong(8, buf.remaining());
+            int n = io(function, () -> write
+                    ? Socks.LIB.pwritev2(fd, v, 1, offset, flags) : Socks.LIB.preadv2(fd, v, 1, offset, flags));
+            return advance(buf, n);
+        }
+        ByteBuffer d = heapCopy.get();
+        if (d == null) {
+            d = ByteBuffer.allocateDirect(HEAP_CHUNK);
+            heapCopy.set(d);
+        }
+        int len = Math.min(buf.remaining(), HEAP_CHUNK);
+        d.clear().limit(len);
+        if (write) {
+            d.put(buf.duplicate().limit(buf.position() + len)).flip();
+        }
+        int n = vectored(function, fd, d, offset, flags, write);
+        if (n > 0) {
+            if (write) {
+                buf.position(buf.position() + n);
+            } else {
+                d.flip();
+                buf.put(d);
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void shutdown(int sockfd, int how) {
+        if (Socks.LIB.shutdown(sockfd, how) == -1 && errno() != Linux.ENOTCONN) {
+            throw fail("shutdown");
+        }
     }
 }

@@ -294,4 +294,89 @@ public interface Posix {
     void shm_unlink(String name);
 
     void ftruncate(int fd, long length);
+
+    // ---- sockets, fd passing, non-blocking I/O on shared fds -------------------
+    //
+    // Socket addresses are the raw bytes of the C struct (sockaddr_un, sockaddr_in,
+    // sockaddr_in6), encoded and decoded by dev.jmp.connection.SockAddr; the backend
+    // passes them as (struct sockaddr *) bytes, length.
+
+    /** {@code socket(domain, type, protocol)}: the new fd. type may include SOCK_CLOEXEC | SOCK_NONBLOCK. */
+    int socket(int domain, int type, int protocol);
+
+    /** {@code bind(sockfd, (struct sockaddr *) addr, addr.length)}. */
+    void bind(int sockfd, byte[] addr);
+
+    /** {@code listen(sockfd, backlog)}. */
+    void listen(int sockfd, int backlog);
+
+    /**
+     * {@code accept4(sockfd, NULL, NULL, flags)}: the new connected fd; -1 on EAGAIN (nothing
+     * to accept on a non-blocking listener) and on ECONNABORTED (the peer gave up before
+     * it was accepted). EINTR is retried.
+     */
+    int accept4(int sockfd, int flags);
+
+    /**
+     * {@code connect(sockfd, (struct sockaddr *) addr, addr.length)}: true once connected;
+     * false on EINPROGRESS, EALREADY, EAGAIN or EINTR (the connection goes on: poll for
+     * POLLOUT, then read SO_ERROR). EINTR is not retried (a second connect would say
+     * EALREADY). Any other errno throws (ECONNREFUSED, ENOENT, ...).
+     */
+    boolean connect(int sockfd, byte[] addr);
+
+    /** {@code getsockname}: the address, exactly {@code addrlen} bytes. */
+    byte[] getsockname(int sockfd);
+
+    /** {@code getpeername}: the address, exactly {@code addrlen} bytes. */
+    byte[] getpeername(int sockfd);
+
+    /** {@code getsockopt(sockfd, level, optname, &value, &len)} for int-valued options (SO_ERROR). */
+    int getsockopt(int sockfd, int level, int optname);
+
+    /** {@code setsockopt(sockfd, level, optname, &value, sizeof(int))} for int-valued options. */
+    void setsockopt(int sockfd, int level, int optname, int value);
+
+    /**
+     * {@code send(sockfd, buf + position, remaining, flags)}, advancing the position by the
+     * bytes sent; buffers as {@link #write(int, ByteBuffer)}. Bytes sent; -1 on EAGAIN.
+     * EINTR retried. jmp passes MSG_DONTWAIT | MSG_NOSIGNAL.
+     */
+    int send(int sockfd, ByteBuffer buf, int flags);
+
+    /**
+     * {@code recv(sockfd, buf + position, remaining, flags)}, advancing the position. Bytes
+     * read, 0 at end of file; -1 on EAGAIN. EINTR retried. jmp passes MSG_DONTWAIT.
+     */
+    int recv(int sockfd, ByteBuffer buf, int flags);
+
+    /**
+     * {@code sendmsg(sockfd, &msg, flags)} with one iovec {@code buf[off, off+len)} and, when
+     * {@code fds.length > 0}, one SCM_RIGHTS control message carrying all of {@code fds}.
+     * Bytes sent; -1 on EAGAIN. EINTR retried.
+     */
+    int sendmsg(int sockfd, byte[] buf, int off, int len, int[] fds, int flags);
+
+    /**
+     * {@code recvmsg(sockfd, &msg, flags)} into {@code buf[off, off+len)} with control room
+     * for {@code fds.length} descriptors. On return {@code fds[0..k)} hold the fds received
+     * by SCM_RIGHTS and {@code fds[k..)} are -1. Bytes read (0: end of file); -1 on EAGAIN.
+     * EINTR retried. If the kernel cut the control data (MSG_CTRUNC), the fds that did
+     * arrive are closed and PosixException EMSGSIZE is thrown. jmp passes MSG_CMSG_CLOEXEC.
+     */
+    int recvmsg(int sockfd, byte[] buf, int off, int len, int[] fds, int flags);
+
+    /**
+     * {@code preadv2(fd, {buf + position, remaining}, 1, offset, flags)}, advancing the
+     * position; buffers as {@link #read(int, ByteBuffer)}. With offset -1 and RWF_NOWAIT on
+     * a blocking pipe: bytes read, 0 at end of file, -1 on EAGAIN. EINTR retried.
+     * EOPNOTSUPP (a kernel without RWF_NOWAIT for pipes) is thrown like any errno.
+     */
+    int preadv2(int fd, ByteBuffer buf, long offset, int flags);
+
+    /** {@code pwritev2}, as {@link #preadv2}: bytes written (possibly fewer), -1 on EAGAIN. */
+    int pwritev2(int fd, ByteBuffer buf, long offset, int flags);
+
+    /** {@code shutdown(sockfd, how)}; ENOTCONN is ignored (nothing to shut down). */
+    void shutdown(int sockfd, int how);
 }

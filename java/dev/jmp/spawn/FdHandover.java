@@ -15,7 +15,9 @@ import java.util.OptionalInt;
  * here, posix_spawn hands it to the child with {@code adddup2}, and what is written
  * into the stream is the number the child will find it under. Outside a spawn (an
  * object sent through a pipe or a queue) there is no handover and {@link #inherit}
- * returns empty.
+ * returns empty, and the object lends its fd through the fd sharer instead
+ * ({@code dev.jmp.connection.FdSharer}). A Process going to a warm child, which is
+ * already running, collects nothing either ({@link #begin(boolean) begin(false)}).
  *
  * <p>Fd numbers in the child are fixed: 0-2 are the parent's standard streams, 3 the
  * pipe the Process arrives on, 4 the write end of the parent's sentinel, and the
@@ -31,15 +33,26 @@ public final class FdHandover implements AutoCloseable {
     /** parent fd -> child fd, in the order met. */
     private final Map<Integer, Integer> fds = new LinkedHashMap<>();
     private final FdHandover outer;
+    private final boolean collecting;
 
-    private FdHandover() {
+    private FdHandover(boolean collecting) {
+        this.collecting = collecting;
         outer = ACTIVE.get();
         ACTIVE.set(this);
     }
 
     /** Starts collecting on this thread; close() stops. */
     public static FdHandover begin() {
-        return new FdHandover();
+        return new FdHandover(true);
+    }
+
+    /**
+     * {@code collect == false}: the child is already running (warm), so nothing can be
+     * handed over by posix_spawn; until close(), fd-backed objects travel through the fd
+     * sharer, as in any message.
+     */
+    public static FdHandover begin(boolean collect) {
+        return new FdHandover(collect);
     }
 
     /**
@@ -48,7 +61,7 @@ public final class FdHandover implements AutoCloseable {
      */
     public static OptionalInt inherit(int parentFd) {
         FdHandover h = ACTIVE.get();
-        if (h == null) {
+        if (h == null || !h.collecting) {
             return OptionalInt.empty();
         }
         return OptionalInt.of(h.fds.computeIfAbsent(parentFd, fd -> FIRST_INHERITED_FD + h.fds.size()));

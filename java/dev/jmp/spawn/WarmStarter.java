@@ -27,8 +27,9 @@ import java.util.List;
  * that reads its Process late. It runs exactly one Process and exits; its pid,
  * sentinel, exit code, signals and parent pipe are the ones spawn gives. The ready
  * byte is consumed before the child is handed out, so the sentinel a user sees
- * becomes readable only at exit. A Process that inherits fds (a captured
- * Connection) cannot use a child that is already running, and is spawned cold.
+ * becomes readable only at exit. A captured Connection reaches a warm child too: it
+ * is not handed over by posix_spawn but lent by the parent's fd sharer, and fetched
+ * by SCM_RIGHTS when the child deserializes the target.
  *
  * <p>Idle children never outlive the parent: they block reading a pipe whose only
  * writer is the parent, and exit on its end of file. Nothing is started until the

@@ -137,6 +137,21 @@ final class Rows {
                 .c("shm.read").jmp("ReferenceBench.byteBufferGetInt").reference()
                 .note("Yardstick, not jmp: a direct ByteBuffer read in plain Java."));
 
+        // ---- Listener and Client (issue 16) ----
+        s = "Listener/Client";
+        bothPlacements(rows, s, "Listener/Client RTT, 64 B, AF_UNIX", Unit.US, r -> r
+                .c("unix.rtt.64B").jmp("ListenerBench.unixRtt").py("listener.rtt.64B.unix")
+                .target(atMost(0.7, PY, "16")).target(atMost(1.3, C, "16"))
+                .note("An accepted, authenticated Connection; C: the same accepted AF_UNIX socket pair."));
+        bothPlacements(rows, s, "Listener/Client RTT, 64 B, TCP loopback", Unit.US, r -> r
+                .c("tcp.rtt.64B").jmp("ListenerBench.tcpRtt").py("listener.rtt.64B.tcp")
+                .target(atMost(0.7, PY, "16"))
+                .note("C and jmp set TCP_NODELAY; CPython does not (one send per small message either way)."));
+        bothPlacements(rows, s, "Client connect + authenticate + first RTT", Unit.US, r -> r
+                .c("unix.connect_rtt.64B").jmp("ListenerBench.connectRtt").py("listener.connect_rtt.64B")
+                .target(atMost(1, PY, "16"))
+                .note("AF_UNIX path; jmp and CPython run the HMAC handshake both ways, C has no authentication."));
+
         // ---- Pool (issues 7 and 9) ----
         s = "Pool";
         rows.add(new Row(s, "Pool(2).map identity over 100k ints", "any", Unit.MS)
