@@ -1,29 +1,31 @@
 package dev.jmp;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Tag;
+import dev.jmp.fuzz.Fuzz;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
-/** {@link FuzzReceiveTest}'s properties with many more tries (make stress). */
+/** {@link FuzzReceiveTest}'s properties with many more cases (make stress). */
 @Tag("stress")
 class FuzzReceiveStressTest extends FuzzReceiveTest {
-    @Property(tries = 100_000)
-    void connectionRecvMany(@ForAll("messages") byte[] body) {
-        checkRecv(body);
+    static final int MANY = 40 * Fuzz.CASES;
+
+    @Test
+    void connectionRecvMany() {
+        Fuzz.check("connectionRecvMany", MANY, (r, name) -> checkRecv(name, message(r)));
     }
 
-    @Property(tries = 50_000)
-    void connectionRecvBytesMany(@ForAll("messages") byte[] body, @ForAll("headers") byte[] garbage) {
-        checkRecvBytes(body, garbage);
+    @Test
+    void connectionRecvBytesMany() {
+        Fuzz.check("connectionRecvBytesMany", MANY / 2, (r, name) -> checkRecvBytes(name, message(r), header(r)));
     }
 
-    @Property(tries = 100_000)
-    void queueGetMany(@ForAll("items") byte[] item) {
-        checkQueue(item);
+    @Test
+    void queueGetMany() {
+        Fuzz.check("queueGetMany", MANY, (r, name) -> checkQueue(name, item(r)));
     }
 
-    @Property(tries = 100_000)
-    void poolResultChannelMany(@ForAll("results") byte[] message) {
-        checkPool(message);
+    @Test
+    void poolResultChannelMany() {
+        Fuzz.check("poolResultChannelMany", MANY, (r, name) -> checkPool(name, result(r)));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.jmp.blocking.Deadline;
 import dev.jmp.connection.MessageWriter;
+import dev.jmp.fuzz.Fuzz;
 import dev.jmp.pool.ResultChannelProbe;
 import dev.jmp.posix.Posix;
 import dev.jmp.queue.Items;
@@ -26,18 +27,14 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The receive paths on random and mutated messages: Connection.recv and recvBytes,
@@ -49,7 +46,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * <p>The mutations start from real messages (each kind of value jmp sends, the
  * nested-HashSet bomb among them): bit flips, overwritten, inserted and deleted bytes,
  * cuts, and a copy of one range over another, which forges back-references and
- * lengths. {@link FuzzReceiveStressTest} runs the same with many more tries.
+ * lengths; {@link Fuzz} draws the cases from a seed that a failure reports.
+ * {@link FuzzReceiveStressTest} runs the same with many more cases.
  */
 class FuzzReceiveTest {
     static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -98,102 +96,26 @@ class FuzzReceiveTest {
         }
     }
 
-    /** One edit of a message; positions are millionths of its length, so any edit fits any message. */
-    record Mutation(int kind, int at, int to, int value) {
-        byte[] apply(byte[] m) {
-            if (m.length == 0) {
-                return new byte[] {(byte) value};
-            }
-            int i = (int) ((long) at * m.length / 1_000_000);
-            int j = (int) ((long) to * m.length / 1_000_000);
-            switch (kind) {
-                case 0: {     // flip one bit
-                    byte[] c = m.clone();
-                    c[i] ^= (byte) (1 << (value & 7));
-                    return c;
-                }
-                case 1: {     // overwrite a byte
-                    byte[] c = m.clone();
-                    c[i] = (byte) value;
-                    return c;
-                }
-                case 2: {     // insert a byte
-                    byte[] c = new byte[m.length + 1];
-                    System.arraycopy(m, 0, c, 0, i);
-                    c[i] = (byte) value;
-                    System.arraycopy(m, i, c, i + 1, m.length - i);
-                    return c;
-                }
-                case 3: {     // delete a range
-                    int a = Math.min(i, j);
-                    int b = Math.min(m.length, Math.max(i, j) + 1);
-                    byte[] c = new byte[m.length - (b - a)];
-                    System.arraycopy(m, 0, c, 0, a);
-                    System.arraycopy(m, b, c, a, m.length - b);
-                    return c;
-                }
-                case 4:       // cut
-                    return Arrays.copyOf(m, i);
-                case 5: {     // copy a short range over another
-                    byte[] c = m.clone();
-                    int n = Math.min(1 + (value & 15), Math.min(m.length - i, m.length - j));
-                    System.arraycopy(m, i, c, j, n);
-                    return c;
-                }
-                default: {    // a boundary int at i: lengths, counts, handles
-                    byte[] c = m.clone();
-                    int[] ints = {0, -1, 1, 0x7fffffff, 0x80000000, 0x7e0000, 0xff, 0x10000};
-                    int v = ints[(value & 0x7fffffff) % ints.length];
-                    for (int k = 0; k < 4 && i + k < c.length; k++) {
-                        c[i + k] = (byte) (v >>> (24 - 8 * k));
-                    }
-                    return c;
-                }
-            }
-        }
+    // ---- the inputs (dev.jmp.fuzz.Fuzz draws and mutates them) ------------------------
+
+    static byte[] message(SplittableRandom r) {
+        return Fuzz.frame(r, MESSAGES, Integer.MAX_VALUE);
     }
 
-    static Arbitrary<Mutation> mutation() {
-        return Combinators.combine(Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 999_999),
-                Arbitraries.integers().between(0, 999_999), Arbitraries.integers()).as(Mutation::new);
+    static byte[] item(SplittableRandom r) {
+        return Fuzz.frame(r, ITEMS, queue.msgsize());
     }
 
-    /** A seed from {@code from}, mutated a few times; or, now and then, random bytes. */
-    static Arbitrary<byte[]> mutated(List<byte[]> from) {
-        Arbitrary<byte[]> edited = Combinators.combine(Arbitraries.of(from), mutation().list().ofMinSize(0).ofMaxSize(6))
-                .as((m, edits) -> {
-                    byte[] b = m;
-                    for (Mutation e : edits) {
-                        b = e.apply(b);
-                    }
-                    return b;
-                });
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(300);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(9, edited), net.jqwik.api.Tuple.of(1, random));
+    static byte[] result(SplittableRandom r) {
+        return Fuzz.frame(r, RESULTS, 1024);
     }
 
-    @Provide
-    Arbitrary<byte[]> messages() {
-        return mutated(MESSAGES);
+    /** Garbage where a frame header belongs: whatever follows is then not in step. */
+    static byte[] header(SplittableRandom r) {
+        return Fuzz.bytes(r, 1, 40);
     }
 
-    @Provide
-    Arbitrary<byte[]> items() {
-        return mutated(ITEMS).map(b -> b.length > queue.msgsize() ? Arrays.copyOf(b, queue.msgsize()) : b);
-    }
-
-    @Provide
-    Arbitrary<byte[]> results() {
-        return mutated(RESULTS).map(b -> b.length > 1024 ? Arrays.copyOf(b, 1024) : b);
-    }
-
-    @Provide
-    Arbitrary<byte[]> headers() {
-        // Garbage where a frame header belongs: whatever follows is then not in step.
-        return Arbitraries.bytes().array(byte[].class).ofMinSize(1).ofMaxSize(40);
-    }
-
-    @BeforeContainer
+    @BeforeAll
     static void open() throws Exception {
         fdsBefore = openFds();
         pool = new ResultChannelProbe();
@@ -216,7 +138,7 @@ class FuzzReceiveTest {
         watchdog.start();
     }
 
-    @AfterContainer
+    @AfterAll
     static void close() throws Exception {
         caseStart = 0;
         pool.close();
@@ -268,55 +190,55 @@ class FuzzReceiveTest {
         }
     }
 
-    // ---- the properties (tries: at least 10 000 cases in all) ---------------------------
+    // ---- the properties (Fuzz.CASES each: at least 10 000 cases in all) -------------------
 
-    @Property(tries = 2500)
-    void connectionRecv(@ForAll("messages") byte[] body) {
-        checkRecv(body);
+    @Test
+    void connectionRecv() {
+        Fuzz.check("connectionRecv", Fuzz.CASES, (r, name) -> checkRecv(name, message(r)));
     }
 
-    @Property(tries = 2500)
-    void connectionRecvBytes(@ForAll("messages") byte[] body, @ForAll("headers") byte[] garbage) {
-        checkRecvBytes(body, garbage);
+    @Test
+    void connectionRecvBytes() {
+        Fuzz.check("connectionRecvBytes", Fuzz.CASES, (r, name) -> checkRecvBytes(name, message(r), header(r)));
     }
 
-    @Property(tries = 2500)
-    void queueGet(@ForAll("items") byte[] item) {
-        checkQueue(item);
+    @Test
+    void queueGet() {
+        Fuzz.check("queueGet", Fuzz.CASES, (r, name) -> checkQueue(name, item(r)));
     }
 
-    @Property(tries = 2500)
-    void poolResultChannel(@ForAll("results") byte[] message) {
-        checkPool(message);
+    @Test
+    void poolResultChannel() {
+        Fuzz.check("poolResultChannel", Fuzz.CASES, (r, name) -> checkPool(name, result(r)));
     }
 
-    static void checkRecv(byte[] body) {
+    static void checkRecv(String name, byte[] body) {
         try (Pipe p = Pipe.open(false)) {
             p.conn2().sendBytes(body);
             p.conn2().send("sentinel");
             p.conn2().close();
-            endsClearly("recv of " + Arrays.toString(body), () -> p.conn1().recv(), false);
+            endsClearly(name + ", recv of " + Arrays.toString(body), () -> p.conn1().recv(), false);
             assertEquals("sentinel", p.conn1().recv(), "the connection stays in step");
         }
     }
 
-    static void checkRecvBytes(byte[] body, byte[] garbage) {
+    static void checkRecvBytes(String name, byte[] body, byte[] garbage) {
         try (Pipe p = Pipe.open(false)) {
             p.conn2().sendBytes(body);
             writeRaw(p.conn2(), garbage);
             p.conn2().close();
-            Object got = endsClearly("recvBytes", () -> p.conn1().recvBytes(), false);
+            Object got = endsClearly(name + ", recvBytes", () -> p.conn1().recvBytes(), false);
             assertArrayEquals(body, (byte[]) got);
-            Object next = endsClearly("recvBytes of garbage " + Arrays.toString(garbage), () -> p.conn1().recvBytes(), false);
+            Object next = endsClearly(name + ", recvBytes of garbage " + Arrays.toString(garbage), () -> p.conn1().recvBytes(), false);
             assertTrue(next instanceof ProcessError || next instanceof byte[], String.valueOf(next));
         }
     }
 
-    static void checkQueue(byte[] item) {
+    static void checkQueue(String name, byte[] item) {
         assertTrue(queue.trySend(item, item.length));
         byte[] sentinel = ITEMS.get(0);
         assertTrue(queue.trySend(sentinel, sentinel.length));
-        endsClearly("queue item " + Arrays.toString(item), () -> {
+        endsClearly(name + ", queue item " + Arrays.toString(item), () -> {
             byte[] buf = Items.receiveBuffer(queue);
             int n = queue.receive(buf, Deadline.after(Duration.ofSeconds(5)), "fuzz");
             return Items.decode(queue, buf, n);
@@ -326,12 +248,12 @@ class FuzzReceiveTest {
         assertEquals("hello", Items.decode(queue, buf, n), "the queue stays in step");
     }
 
-    static void checkPool(byte[] message) {
+    static void checkPool(String name, byte[] message) {
         assertTrue(pool.sendRaw(message));
         byte[] sentinel = ResultChannelProbe.resultMessage(99, "sentinel");
         assertTrue(pool.sendRaw(sentinel));
         // A RESULT that says "not ok" carries the task's exception, whatever its type.
-        endsClearly("pool message " + Arrays.toString(message), () -> pool.receive(), true);
+        endsClearly(name + ", pool message " + Arrays.toString(message), () -> pool.receive(), true);
         assertEquals("sentinel", pool.receive(), "the channel stays in step");
     }
 }
