@@ -64,7 +64,7 @@ public final class JavaCommand {
         // native function would print three WARNING lines on its stderr without this.
         // Accepted (and harmless) from JDK 17 on.
         argv.add("--enable-native-access=ALL-UNNAMED");
-        if (java.equals(defaultJava()) && Runtime.version().feature() >= 23) {
+        if (ChildJdk.feature(java) >= 23) {
             // jffi reads and writes memory with sun.misc.Unsafe, which JDK 24 warns about
             // (4 lines on stderr); JDK 23 knows this option, JDK 17 would refuse to start.
             argv.add("--sun-misc-unsafe-memory-access=allow");
