@@ -112,6 +112,12 @@ public class Process implements Serializable {
             Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
             ParentWatch.prestart();
         }
+
+        @Override
+        public byte[] trainingPayload() {
+            Task noop = () -> { };
+            return payload(new Process(noop), false);
+        }
     }
 
     private final Task target;

@@ -14,11 +14,18 @@ import java.util.List;
  * <p>Made in the two steps JDK 24 and 25 both have: a training child with
  * {@code -XX:AOTMode=record} writes what it loaded and linked to a configuration
  * file; a second JVM with {@code -XX:AOTMode=create} turns that into the cache (the
- * application does not run). A third starts from the cache with
+ * application does not run). A third, a child again, starts from the cache with
  * {@code -XX:AOTMode=on}, which refuses to start when the cache is unusable instead
  * of ignoring it, as {@code -Xshare:on} checks a {@link DynamicArchive}. (JDK 25's
  * one-step {@code -XX:AOTCacheOutput} does the first two in one command, by starting
  * the second JVM itself.)
+ *
+ * <p>Why the training child is a spawned child with an empty target, not one that
+ * prepares as a warm child does (as a {@link DynamicArchive}'s): the classes of an AOT
+ * cache are loaded, all of them, as the JVM starts. A cache of everything a warm
+ * child prepares (jnr's bindings, the pool's code) cost a spawned child more CPU than
+ * no cache at all; one of what a spawned child loads saves it a quarter (the README's
+ * start-up section has the numbers).
  *
  * <p>The traps: a cache made with other module options ({@code --enable-native-access},
  * {@code --add-opens}, ...) than a child's cannot be used by it; the cache key holds
@@ -26,14 +33,16 @@ import java.util.List;
  * unusable cache with {@code [error][aot]} lines on stdout, even in the default
  * {@code -XX:AOTMode=auto} that goes on without it: children run with the
  * {@code aot} and {@code cds} logs off. The record and create steps print their
- * progress whatever the logging: {@link ClassDataSharing} runs them with their
- * output discarded. The JVM checks a cache's length itself and skips a truncated
+ * progress whatever the logging: they run with the JVM's own output off. The JVM checks a cache's length itself and skips a truncated
  * one, but then quietly, for good: the length is the fingerprint, so a truncated
  * cache is made again. Its SHA-256 is not: hashing the cache (some tens of MB) would
  * cost the first child of every program more than the cache saves it.
  */
 final class AotCache implements StartupArchive {
     private final String quiet;
+
+    /** The JVM's own output (the record and create steps print their progress whatever the logging) off. */
+    private static final String[] SILENT = {"-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput"};
 
     /** {@code feature}: the child JDK's; JDK 24 logs the AOT cache under the cds tag only. */
     AotCache(int feature) {
@@ -54,12 +63,12 @@ final class AotCache implements StartupArchive {
     public boolean make(Path tmp, Training training) throws IOException {
         Path config = tmp.resolveSibling(tmp.getFileName() + "config");
         try {
-            if (training.run(quiet, "-XX:AOTMode=record", "-XX:AOTConfiguration=" + config) != 0
+            if (training.spawn(quiet, SILENT[0], SILENT[1], "-XX:AOTMode=record", "-XX:AOTConfiguration=" + config) != 0
                     || !Files.isRegularFile(config)) {
                 ProcessLog.debug("AOT cache not made (training child failed)");
                 return false;
             }
-            if (training.run(quiet, "-XX:AOTMode=create", "-XX:AOTConfiguration=" + config,
+            if (training.prepare(quiet, SILENT[0], SILENT[1], "-XX:AOTMode=create", "-XX:AOTConfiguration=" + config,
                     "-XX:AOTCache=" + tmp) != 0 || !Files.isRegularFile(tmp)) {
                 ProcessLog.debug("AOT cache not made (assembly failed)");
                 return false;
@@ -67,7 +76,7 @@ final class AotCache implements StartupArchive {
         } finally {
             Files.deleteIfExists(config);
         }
-        if (training.run(quiet, "-XX:AOTMode=on", "-XX:AOTCache=" + tmp) != 0) {
+        if (training.spawn(quiet, "-XX:AOTMode=on", "-XX:AOTCache=" + tmp) != 0) {
             ProcessLog.debug("AOT cache made but unusable; not kept");
             return false;
         }

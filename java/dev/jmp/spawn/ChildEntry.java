@@ -39,6 +39,13 @@ public interface ChildEntry {
      */
     void prepare();
 
+    /**
+     * The payload of a Process whose target does nothing, as start() would send it: what
+     * the training child of an AOT cache runs, so that the cache holds what a spawned
+     * child loads and links, and no more ({@link ClassDataSharing}).
+     */
+    byte[] trainingPayload();
+
     final class Registry {
         private Registry() {
         }

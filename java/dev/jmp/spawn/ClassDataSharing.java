@@ -327,7 +327,17 @@ public final class ClassDataSharing {
         try {
             tmp = Files.createTempFile(target.getParent(), "tmp-", "." + k.suffix());
             Files.delete(tmp);   // the JVM creates it; it must not exist
-            if (!k.make(tmp, options -> train(baseArgv, options))) {
+            if (!k.make(tmp, new StartupArchive.Training() {
+                @Override
+                public int prepare(String... options) throws IOException {
+                    return ClassDataSharing.prepare(baseArgv, options);
+                }
+
+                @Override
+                public int spawn(String... options) {
+                    return ClassDataSharing.spawn(baseArgv, options);
+                }
+            })) {
                 return;
             }
             Files.writeString(fingerprintFile(target), k.fingerprint(tmp));
@@ -349,16 +359,14 @@ public final class ClassDataSharing {
     }
 
     /**
-     * Runs a training child: the base command line (java, options..., main class) with
-     * {@code options} right after java and {@value #TRAIN} as argument, its output
-     * discarded (the JDK prints the progress of an AOT cache's making whatever the
-     * logging says, and this JVM shares its stdout with the program that started it).
+     * Runs a JVM that prepares as a warm child does: the base command line (java,
+     * options..., main class) with {@code options} right after java and {@value #TRAIN}
+     * as argument, its output discarded (this JVM shares its stdout with the program
+     * that started it).
      */
-    private static int train(List<String> baseArgv, String... options) throws IOException {
-        List<String> argv = new ArrayList<>(baseArgv);
-        argv.addAll(1, List.of(options));
-        argv.add(TRAIN);
-        java.lang.Process p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+    private static int prepare(List<String> baseArgv, String... options) throws IOException {
+        java.lang.Process p = new ProcessBuilder(withOptions(baseArgv, options, TRAIN))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             if (!p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
@@ -371,5 +379,42 @@ public final class ClassDataSharing {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /**
+     * Spawns a child as Process.start() does, with {@code options} added, sends it a
+     * Process whose target does nothing, and waits for its exit.
+     */
+    private static int spawn(List<String> baseArgv, String... options) {
+        ChildEntry entry = ChildEntry.Registry.get();
+        if (entry == null) {
+            try {
+                // Registers the entry (Bootstrap does the same before it reads a payload).
+                Class.forName("dev.jmp.Process", true, ClassDataSharing.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            entry = ChildEntry.Registry.get();
+        }
+        Popen p = Popen.boot(withOptions(baseArgv, options), List.of());
+        try {
+            p.send(entry.trainingPayload());
+            Integer code = p.await(Deadline.after(Duration.ofMinutes(2)));
+            if (code == null) {
+                p.kill();
+                code = p.await(Deadline.never());
+            }
+            return code;
+        } finally {
+            p.close();
+        }
+    }
+
+    /** baseArgv is java, options..., main class: the new options go right after java. */
+    private static List<String> withOptions(List<String> baseArgv, String[] options, String... args) {
+        List<String> argv = new ArrayList<>(baseArgv);
+        argv.addAll(1, List.of(options));
+        argv.addAll(List.of(args));
+        return argv;
     }
 }

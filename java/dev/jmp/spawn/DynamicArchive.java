@@ -13,6 +13,10 @@ import java.util.List;
  * training child runs with {@code -XX:ArchiveClassesAtExit}, and every later child
  * maps the classes it parsed and verified with {@code -XX:SharedArchiveFile}.
  *
+ * <p>The training child prepares as an idle warm child does: a dynamic archive's
+ * classes are loaded only when a child asks for them, so one archive serves both a
+ * spawned child and a warm child's jnr bindings.
+ *
  * <p>The traps: JDK 17 crashes (SIGBUS) on a truncated archive, so the archive is
  * checked by a JVM started with {@code -Xshare:on} (which refuses an unusable archive
  * instead of ignoring it) before it is kept, and its SHA-256 is the fingerprint a
@@ -36,11 +40,11 @@ final class DynamicArchive implements StartupArchive {
 
     @Override
     public boolean make(Path tmp, Training training) throws IOException {
-        if (training.run(QUIET, "-XX:ArchiveClassesAtExit=" + tmp) != 0 || !Files.isRegularFile(tmp)) {
+        if (training.prepare(QUIET, "-XX:ArchiveClassesAtExit=" + tmp) != 0 || !Files.isRegularFile(tmp)) {
             ProcessLog.debug("class-data-sharing archive not made (training child failed)");
             return false;
         }
-        if (training.run(QUIET, "-Xshare:on", "-XX:SharedArchiveFile=" + tmp) != 0) {
+        if (training.prepare(QUIET, "-Xshare:on", "-XX:SharedArchiveFile=" + tmp) != 0) {
             ProcessLog.debug("class-data-sharing archive made but unusable; not kept");
             return false;
         }

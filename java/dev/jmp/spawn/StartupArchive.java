@@ -54,9 +54,16 @@ sealed interface StartupArchive permits AotCache, DynamicArchive {
      */
     String fingerprint(Path archive) throws IOException;
 
-    /** Runs the training child's command line with extra JVM options; its exit code. */
-    @FunctionalInterface
+    /** The training JVMs, each on the child's command line with extra JVM options; each returns its exit code. */
     interface Training {
-        int run(String... options) throws IOException;
+        /**
+         * A JVM that prepares as an idle warm child does ({@link Bootstrap} with
+         * {@value ClassDataSharing#TRAIN}), loading all that any child may load; also a
+         * JVM that does not run the application at all (an AOT cache's assembly).
+         */
+        int prepare(String... options) throws IOException;
+
+        /** A spawned child whose target does nothing, from its start to its exit. */
+        int spawn(String... options) throws IOException;
     }
 }
