@@ -6,6 +6,7 @@
 # the CPU time a child used (per batch: user + system of its children, per child).
 #
 #   benchmarks/child-start.sh [rounds] [samples per batch]      (default 5 x 5)
+#   ONLY='^25 (none|AOT cache)$' benchmarks/child-start.sh 8 6  (some configurations)
 #
 # Needs the bench jar (mvn -Pbench -DskipTests package). Archives go to a cache
 # directory of their own (target/bench/child-start-cds), made untimed by each
@@ -18,7 +19,7 @@ JAR=$(ls target/jmp-*.jar | head -1)
 CP="$JAR:$(cat target/classpath.txt)"
 CACHE=$PWD/target/bench/child-start-cds
 J17=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
-J25=$(ls -d /usr/lib/jvm/temurin-25* 2>/dev/null | sort -V | tail -1)
+J25=$( (ls -d /usr/lib/jvm/temurin-25* 2>/dev/null || true) | sort -V | tail -1)
 OUT=target/bench/child-start
 mkdir -p "$OUT" "$CACHE"
 rm -f "$OUT"/*.txt
@@ -36,7 +37,16 @@ if [ -n "$J25" ]; then
     "25 AOT + TieredStopAtLevel=1|$J25|-Djmp.childJvmOptions=-XX:TieredStopAtLevel=1"
     "25 AOT + SerialGC|$J25|-Djmp.childJvmOptions=-XX:+UseSerialGC"
     "25 AOT + both|$J25|-Djmp.childJvmOptions=-XX:TieredStopAtLevel=1_-XX:+UseSerialGC"
+    "25 AOT + jmp.childLateC2|$J25|-Djmp.childLateC2=true"
   )
+fi
+# ONLY (a grep -E regex) keeps the configurations whose name matches.
+if [ -n "${ONLY:-}" ]; then
+  kept=()
+  for c in "${CONFIGS[@]}"; do
+    if grep -qE "$ONLY" <<< "${c%%|*}"; then kept+=("$c"); fi
+  done
+  CONFIGS=("${kept[@]}")
 fi
 
 for ((r = 1; r <= ROUNDS; r++)); do

@@ -70,7 +70,7 @@ done
 ALL=${BENCH:-'dev\.jmp\.bench\..*'}
 START_ROWS='dev\.jmp\.bench\.(ProcessBench\..*|PoolBench\.creationToFirstResult)'
 if [ -z "${JAVA2+set}" ]; then
-  JAVA2=$(ls -d /usr/lib/jvm/temurin-2[5-9]* /usr/lib/jvm/temurin-[3-9][0-9]* 2>/dev/null | sort -V | tail -1)
+  JAVA2=$( (ls -d /usr/lib/jvm/temurin-2[5-9]* /usr/lib/jvm/temurin-[3-9][0-9]* 2>/dev/null || true) | sort -V | tail -1)
   [ -n "$JAVA2" ] && JAVA2=$JAVA2/bin/java
 fi
 feature() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
@@ -89,7 +89,7 @@ jmh() {
   "$java" ${opts[@]+"${opts[@]}"} -cp "$CP" dev.jmp.bench.ChildStart 0 > /dev/null 2>> "$log" \
     || echo "   start-up archive not made in advance (see $log)"
   # A failing benchmark does not stop the others (JMH's default); its row shows "—".
-  if ! "$java" -cp "$CP" org.openjdk.jmh.Main "$regex" ${JMH_OPTS[@]+"${JMH_OPTS[@]}"} ${args[@]+"${args[@]}"} \
+  if ! "$java" ${opts[@]+"${opts[@]}"} -cp "$CP" org.openjdk.jmh.Main "$regex" ${JMH_OPTS[@]+"${JMH_OPTS[@]}"} ${args[@]+"${args[@]}"} \
         -rf json -rff "$json" >> "$log" 2>&1; then
     echo "   JMH exited with an error (see $log)"
   fi

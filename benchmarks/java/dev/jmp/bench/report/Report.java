@@ -135,13 +135,15 @@ public final class Report {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("date", started.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         env.put("mode", mode);
-        if (res.jdks.isEmpty()) {
-            env.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                    + " (" + System.getProperty("java.home") + ")");
-        }
+        // "JDK": the one every row ran on; "JDK n": one more that ran the rows named with it.
+        env.put("JDK", res.jdks.isEmpty() ? System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.home") + ")"
+                : res.jdks.get(res.mainJdk()));
         for (Map.Entry<Integer, String> jdk : res.jdks.entrySet()) {
-            env.put("JDK " + jdk.getKey(), jdk.getValue() + (jdk.getKey() == res.mainJdk() ? ": every row"
-                    : ": the rows marked JDK " + jdk.getKey() + " (parent and children)"));
+            if (jdk.getKey() != res.mainJdk()) {
+                env.put("JDK " + jdk.getKey(), jdk.getValue() + ": the rows named JDK " + jdk.getKey()
+                        + " (parent and children on it)");
+            }
         }
         env.put("CPUs", Runtime.getRuntime().availableProcessors() + " x " + cpuModel());
         env.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version")
