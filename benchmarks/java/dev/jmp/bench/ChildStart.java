@@ -19,7 +19,8 @@ import java.util.Locale;
  * CPU; its CPU time is what it costs.
  *
  * <p>The start-up archive is made first, untimed, if there is none; then two untimed
- * children of each kind warm the parent up.
+ * children of each kind warm the parent up. With 0 samples it only does that: run.sh
+ * calls it so before JMH, so that no benchmark sample runs while the archive is made.
  */
 public final class ChildStart {
     private ChildStart() {
