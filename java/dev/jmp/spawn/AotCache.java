@@ -23,8 +23,8 @@ import java.util.List;
  * <p>Why the training child is a spawned child with an empty target, not one that
  * prepares as a warm child does (as a {@link DynamicArchive}'s): the classes of an AOT
  * cache are loaded, all of them, as the JVM starts. A cache of everything a warm
- * child prepares (jnr's bindings, the pool's code) cost a spawned child more CPU than
- * no cache at all; one of what a spawned child loads saves it a quarter (the README's
+ * child prepares (jnr's bindings, the pool's code) saved a spawned child little CPU,
+ * in one sitting none; one of what a spawned child loads saves it more (the README's
  * start-up section has the numbers).
  *
  * <p>The traps: a cache made with other module options ({@code --enable-native-access},
