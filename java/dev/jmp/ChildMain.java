@@ -49,6 +49,12 @@ final class ChildMain implements ChildEntry {
         ChildSide.exit(code);
     }
 
+    @Override
+    public byte[] trainingPayload() {
+        Task noop = () -> { };
+        return ProcessPayload.of(new Process(noop));
+    }
+
     /**
      * What a preparing child does, in a class of its own so that a spawned child, which
      * never prepares, does not even verify it.

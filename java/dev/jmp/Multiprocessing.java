@@ -38,7 +38,7 @@ public final class Multiprocessing {
 
     static {
         // Children start at the composition root, which the spawn layer could not name.
-        JavaCommand.mainClass(ChildMain.class);
+        JavaCommand.mainClass(new ChildMain());
         String name = System.getProperty("jmp.startMethod");
         if (name != null && !name.isEmpty()) {
             StartMethod method = StartMethod.named(name);

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Children start with a class-data-sharing archive made on first use, and a damaged
- * archive is made again instead of crashing them. A JDK can only archive a classpath
- * of jars, so the program runs from jars made of this build's classes.
+ * Children start with a start-up archive made on first use (an AOT cache on JDK 24 on,
+ * a dynamic class-data-sharing archive before), a damaged archive is made again
+ * instead of crashing them or being skipped for good, and nothing of it shows on the
+ * program's stdout or stderr. A JDK can only archive a classpath of jars, so the
+ * program runs from jars made of this build's classes.
  */
 class ClassDataSharingTest {
     @TempDir
@@ -54,7 +56,7 @@ class ClassDataSharingTest {
         assertEquals("archive true used true exitcodes 0", run(classpath, cache));
         List<Path> archives;
         try (Stream<Path> files = Files.list(cache)) {
-            archives = files.filter(f -> f.toString().endsWith(".jsa")).sorted().toList();
+            archives = files.filter(f -> f.toString().matches(".*\\.(jsa|aot)")).sorted().toList();
         }
         // The new archive and the 7 most recent old ones; the stale temporary file is gone.
         assertEquals(8, archives.size(), archives.toString());
@@ -63,6 +65,8 @@ class ClassDataSharingTest {
                 archives.toString());
         archives = archives.stream().filter(a -> !a.getFileName().toString().contains("-old")).toList();
         assertEquals(1, archives.size(), archives.toString());
+        assertTrue(archives.get(0).toString().endsWith(Runtime.version().feature() >= 24 ? ".aot" : ".jsa"),
+                archives.toString());
 
         // Truncated as by a crash mid-write: mapping it would kill every child (SIGBUS).
         Path archive = archives.get(0);
@@ -72,17 +76,38 @@ class ClassDataSharingTest {
         // Made again, whole (not byte for byte: what a training JVM archives can differ
         // by a page from one run to the next).
         assertTrue(Files.size(archive) > bytes.length * 9L / 10, Files.size(archive) + " bytes against " + bytes.length);
+
+        // Whole but garbage: an AOT cache's fingerprint (its length) still matches, so a
+        // child is started on it, and its JVM must skip it without a word on stdout or
+        // stderr; a dynamic archive's checksum does not, so it is made again.
+        byte[] garbage = new byte[(int) Files.size(archive)];
+        java.util.Arrays.fill(garbage, (byte) 0x5a);
+        Files.write(archive, garbage);
+        assertEquals("archive true used true exitcodes 0", run(classpath, cache));
     }
 
+    /** The program's stdout; its stderr, which its children share, must stay empty. */
     private static String run(List<String> classpath, Path cache) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        java.lang.Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-Djmp.cds.dir=" + cache, "-cp",
-                String.join(File.pathSeparator, classpath), "dev.jmp.programs.ExitScenario", "cds")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES));
-        assertEquals(0, p.exitValue(), out);
-        return out;
+        Path err = Files.createTempFile("cds-test", ".err");
+        try {
+            List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                    "-Djmp.cds.dir=" + cache));
+            if (Runtime.version().feature() >= 24) {
+                // The jnr fallback's jffi, should the program bind it: what JDK 24 asks of such a program.
+                command.add("--sun-misc-unsafe-memory-access=allow");
+            }
+            command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), "dev.jmp.programs.ExitScenario",
+                    "cds"));
+            java.lang.Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES));
+            assertEquals(0, p.exitValue(), out + Files.readString(err));
+            assertEquals("", Files.readString(err));
+            return out;
+        } finally {
+            Files.delete(err);
+        }
     }
 
     private static void jar(Path classes, Path jar) throws IOException {

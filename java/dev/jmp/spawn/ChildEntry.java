@@ -37,4 +37,11 @@ public interface ChildEntry {
 
     /** Ends this JVM with {@code code}, after the target's run or when the child gives up. */
     void exit(int code);
+
+    /**
+     * The payload of a Process whose target does nothing, as start() would send it: what
+     * the training child of an AOT cache runs, so that the cache holds what a spawned
+     * child loads and links, and no more ({@link ClassDataSharing}).
+     */
+    byte[] trainingPayload();
 }

@@ -47,10 +47,25 @@ public final class JavaCommand {
             "-XX:Tier4BackEdgeThreshold=400000");
 
     private static volatile String mainClass;
+    private static volatile ChildEntry entry;
 
-    /** The main class of every child JVM: a class whose main calls {@link Bootstrap#run}. */
-    public static void mainClass(Class<?> main) {
-        mainClass = main.getName();
+    /**
+     * The main class of every child JVM, given as an instance of it: a class whose main
+     * calls {@link Bootstrap#run} with such an entry. The parent uses the instance too
+     * ({@link ChildEntry#trainingPayload} for the start-up archive's training child).
+     */
+    public static void mainClass(ChildEntry main) {
+        entry = main;
+        mainClass = main.getClass().getName();
+    }
+
+    /** The entry registered with {@link #mainClass}. */
+    static ChildEntry entry() {
+        ChildEntry e = entry;
+        if (e == null) {
+            throw new IllegalStateException("no child main class registered (dev.jmp.Multiprocessing does it)");
+        }
+        return e;
     }
 
     /** The java binary of the running JVM. */
@@ -76,7 +91,7 @@ public final class JavaCommand {
         // every child that uses a native primitive would print three WARNING lines on its
         // stderr without this. Accepted (and harmless) from JDK 17 on.
         argv.add("--enable-native-access=ALL-UNNAMED");
-        if (java.equals(defaultJava()) && Runtime.version().feature() >= 23) {
+        if (ChildJdk.feature(java) >= 23) {
             // jffi reads and writes memory with sun.misc.Unsafe, which JDK 24 warns about
             // (4 lines on stderr); JDK 23 knows this option, JDK 17 would refuse to start.
             argv.add("--sun-misc-unsafe-memory-access=allow");

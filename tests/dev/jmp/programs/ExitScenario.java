@@ -169,7 +169,8 @@ public final class ExitScenario {
     private static void exitZeroIfOnArchive() {
         try {
             String cmdline = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/cmdline"));
-            System.exit(cmdline.contains("-XX:SharedArchiveFile=") ? 0 : 3);
+            boolean onArchive = cmdline.contains("-XX:SharedArchiveFile=") || cmdline.contains("-XX:AOTCache=");
+            System.exit(onArchive ? 0 : 3);
         } catch (java.io.IOException e) {
             System.exit(4);
         }

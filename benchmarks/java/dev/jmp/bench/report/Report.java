@@ -38,7 +38,7 @@ public final class Report {
         Path out = Paths.get(args[1]);
         String mode = args[2];
         Results res = Results.load(run);
-        List<Row> rows = Rows.all();
+        List<Row> rows = Rows.all(new ArrayList<>(res.jdks.keySet()));
         List<Line> lines = compute(rows, res);
 
         ZonedDateTime started = startOf(run);
@@ -135,8 +135,16 @@ public final class Report {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("date", started.withNano(0).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         env.put("mode", mode);
-        env.put("JDK", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                + " (" + System.getProperty("java.home") + ")");
+        // "JDK": the one every row ran on; "JDK n": one more that ran the rows named with it.
+        env.put("JDK", res.jdks.isEmpty() ? System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.home") + ")"
+                : res.jdks.get(res.mainJdk()));
+        for (Map.Entry<Integer, String> jdk : res.jdks.entrySet()) {
+            if (jdk.getKey() != res.mainJdk()) {
+                env.put("JDK " + jdk.getKey(), jdk.getValue() + ": the rows named JDK " + jdk.getKey()
+                        + " (parent and children on it)");
+            }
+        }
         env.put("CPUs", Runtime.getRuntime().availableProcessors() + " x " + cpuModel());
         env.put("kernel", System.getProperty("os.name") + " " + System.getProperty("os.version")
                 + " " + System.getProperty("os.arch"));

@@ -8,12 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The three sides' results of one run, read from its directory. */
+/**
+ * The three sides' results of one run, read from its directory. JMH may have run on
+ * more than one JDK: {@code jmh.json} on the main one (every row), then
+ * {@code jmh-jdk<feature>.json} per other JDK (the start rows); each benchmark's JDK is
+ * the parameter {@code jdk=<feature>} of its key.
+ */
 final class Results {
     final Map<String, Measurement> c = new LinkedHashMap<>();
     final Map<String, Measurement> py = new LinkedHashMap<>();
-    /** Key: "Class.method" + sorted "k=v" params, see {@link #jmhKey}. */
+    /** Key: "Class.method" + sorted "k=v" params (jdk=N among them), see {@link #jmhKey}. */
     final Map<String, Measurement> jmh = new LinkedHashMap<>();
+    /** The JDK feature versions JMH ran on, the main one first, and what each was. */
+    final Map<Integer, String> jdks = new LinkedHashMap<>();
     final Map<String, String> skipped = new LinkedHashMap<>();
     Map<String, Object> pyMeta;
     final List<String> problems = new ArrayList<>();
@@ -27,6 +34,18 @@ final class Results {
             r.readJmh(jmh);
         } else {
             r.problems.add("no JMH results (" + jmh + ")");
+        }
+        List<Path> others = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "jmh-jdk*.json")) {
+            files.forEach(others::add);
+        }
+        others.sort(null);
+        for (Path other : others) {
+            if (Files.size(other) > 0) {
+                r.readJmh(other);
+            } else {
+                r.problems.add("no JMH results (" + other + ")");
+            }
         }
         return r;
     }
@@ -92,10 +111,27 @@ final class Results {
                     ns.add(perTime ? toNs / d : d * toNs);
                 }
             }
+            int jdk = feature(String.valueOf(b.get("jdkVersion")));
+            params.put("jdk", String.valueOf(jdk));
+            jdks.putIfAbsent(jdk, b.get("vmName") + " " + b.get("vmVersion") + " (" + b.get("jvm") + ")");
             String key = jmhKey(simple, params);
             String mode = (String) b.get("mode");
             jmh.put(key, new Measurement("jmp", key, ns, 1, -1, "JMH " + mode + ", " + ((Double) b.get("forks")).intValue() + " fork(s)"));
         }
+    }
+
+    /** "17.0.15" -> 17; 0 if JMH did not say. */
+    private static int feature(String jdkVersion) {
+        try {
+            return Runtime.Version.parse(jdkVersion).feature();
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
+    }
+
+    /** The JDK of the main JMH run (jmh.json); this JVM's if there was none. */
+    int mainJdk() {
+        return jdks.isEmpty() ? Runtime.version().feature() : jdks.keySet().iterator().next();
     }
 
     /** For "x/op": ns in one x; for "ops/x": ns in one x too (the caller divides). */
@@ -128,7 +164,9 @@ final class Results {
         if (row.jmhBenchmark == null) {
             return null;
         }
-        Measurement m = jmh.get(jmhKey(row.jmhBenchmark, row.jmhParams));
+        Map<String, String> params = new LinkedHashMap<>(row.jmhParams);
+        params.put("jdk", String.valueOf(row.jdk != null ? row.jdk : mainJdk()));
+        Measurement m = jmh.get(jmhKey(row.jmhBenchmark, params));
         return m == null ? null : new Measurement(m.side(), m.id(), m.nsPerOp(), row.jmhPerOp, m.batch(), m.note());
     }
 }

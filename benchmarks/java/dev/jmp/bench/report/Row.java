@@ -24,6 +24,8 @@ final class Row {
     final List<String> notes = new ArrayList<>();
     /** A yardstick row (java Hello, a ByteBuffer read): its Java column is not jmp. */
     boolean reference;
+    /** The JDK feature version its jmp column ran on; null: the run's main JDK. */
+    Integer jdk;
 
     Row(String section, String name, String placement, Unit unit) {
         this.section = section;
@@ -87,6 +89,12 @@ final class Row {
 
     Row note(String n) {
         notes.add(n);
+        return this;
+    }
+
+    /** The jmp column from the JMH run on JDK {@code feature} (run.sh runs the start rows on each JDK). */
+    Row jdk(int feature) {
+        jdk = feature;
         return this;
     }
 

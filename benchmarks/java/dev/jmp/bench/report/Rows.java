@@ -31,47 +31,24 @@ final class Rows {
     private static final String JAVA_HELLO = "Bare runtime start: java Hello / python -c pass";
     private static final String BYTEBUFFER = "ByteBuffer.getInt, plain Java";
 
-    static List<Row> all() {
+    /**
+     * {@code jdks}: the feature versions JMH ran on, the main one first (every row runs
+     * on it; run.sh runs the process and pool start rows on each JDK, as their start is
+     * what a JDK changes most). Start rows are made once per JDK and named with it.
+     */
+    static List<Row> all(List<Integer> jdks) {
+        if (jdks.isEmpty()) {
+            jdks = List.of(Runtime.version().feature());
+        }
         List<Row> rows = new ArrayList<>();
 
-        // ---- Process (issues 2 and 9) ----
-        String s = "Process";
-        rows.add(new Row(s, "Process start+join, trivial target (spawn)", "any", Unit.MS)
-                .c("spawn.true").jmp("ProcessBench.startJoin", "startMethod=spawn").py("proc.start_join.spawn")
-                .target(atMost(1, PY, "9"))
-                .note("C: posix_spawn(/bin/true) + waitpid."));
-        rows.add(new Row(s, "Process() to the target's first line (spawn)", "any", Unit.MS)
-                .c("spawn.first_line").jmp("ProcessBench.startToFirstLine", "startMethod=spawn")
-                .py("proc.first_line.spawn")
-                .target(atMost(1.5, JAVA_HELLO, "9").shownAs("java Hello"))
-                .note("The child's first line writes a byte to a FIFO whose path the target captured (a plain "
-                        + "value: a direct payload, no Java serialization); the parent's clock stops when it reads it."));
-        rows.add(new Row(s, "Process() to first line, target capturing an object (spawn)", "any", Unit.MS)
-                .c("spawn.first_line").jmp("ProcessBench.startToFirstLineSerialized", "startMethod=spawn")
-                .py("proc.first_line.spawn")
-                .note("No target: the row above with a lambda that captured an object, which goes by Java "
-                        + "serialization, so the child pays for ObjectInputStream's first use."));
-        rows.add(new Row(s, "Process() to first line of a target that first acquires a Lock (spawn)", "any", Unit.MS)
-                .c("spawn.first_line").jmp("ProcessBench.startToFirstLineAfterLock", "startMethod=spawn")
-                .py("proc.first_line.spawn")
-                .target(atMost(1.1, "Process() to first line, target capturing an object (spawn)", "14")
-                        .shownAs("first line, object"))
-                .note("The target acquires and releases a Lock it captured (so it goes by Java serialization, as "
-                        + "in the row above), then writes its first line: the child loads the native layer and "
-                        + "opens a semaphore first."));
-        rows.add(new Row(s, JAVA_HELLO, "any", Unit.MS)
-                .c("spawn.true").jmp("ProcessBench.javaHello").py("python.bare_start").reference()
-                .note("Yardstick, not jmp: a bare JVM (and a bare interpreter) spawned and waited for."));
-        rows.add(new Row(s, "Process start+join (jmp warm / CPython fork)", "any", Unit.MS)
-                .c("fork.exit").jmp("ProcessBench.startJoin", "startMethod=warm").py("proc.start_join.fork")
-                .note("C: fork + _exit + waitpid."));
-        rows.add(new Row(s, "Process() to first line (jmp warm / CPython fork)", "any", Unit.MS)
-                .c("fork.first_line").jmp("ProcessBench.startToFirstLine", "startMethod=warm")
-                .py("proc.first_line.fork")
-                .target(atMost(1, PY, "9")));
+        // ---- Process (issues 2, 9 and 19), on each JDK the run had ----
+        for (int jdk : jdks) {
+            processRows(rows, jdk);
+        }
 
         // ---- Pipe and Connection (issue 4) ----
-        s = "Pipe";
+        String s = "Pipe";
         bothPlacements(rows, s, "Pipe RTT, send/recv 'hello'", Unit.US, r -> r
                 .c("socketpair.rtt.64B").jmp("PipeBench.helloRtt").py("pipe.rtt.hello")
                 .target(atMost(0.7, PY, "4"))
@@ -161,13 +138,62 @@ final class Rows {
         rows.add(new Row(s, "Pool applyAsync(...).get() round trip", "any", Unit.US)
                 .jmp("PoolBench.applyAsyncRoundTrip").py("pool.apply_async")
                 .target(atMost(0.5, PY, "7")));
-        rows.add(new Row(s, "Pool(2) creation to first result (spawn)", "any", Unit.MS)
-                .jmp("PoolBench.creationToFirstResult", "startMethod=spawn").py("pool.first_result.spawn")
-                .target(atMost(1, PY, "7")));
-        rows.add(new Row(s, "Pool(2) creation to first result (jmp warm / CPython fork)", "any", Unit.MS)
-                .jmp("PoolBench.creationToFirstResult", "startMethod=warm").py("pool.first_result.fork")
-                .target(atMost(1, PY, "9")));
+        for (int jdk : jdks) {
+            poolStartRows(rows, jdk);
+        }
         return rows;
+    }
+
+    /** The Process start rows with their jmp column from the JMH run on JDK {@code jdk}. */
+    private static void processRows(List<Row> rows, int jdk) {
+        String s = "Process";
+        String on = ", JDK " + jdk;
+        rows.add(new Row(s, "Process start+join, trivial target (spawn)" + on, "any", Unit.MS).jdk(jdk)
+                .c("spawn.true").jmp("ProcessBench.startJoin", "startMethod=spawn").py("proc.start_join.spawn")
+                .target(atMost(jdk >= 24 ? 1 : 1.3, PY, "19"))
+                .note("C: posix_spawn(/bin/true) + waitpid."));
+        rows.add(new Row(s, "Process() to the target's first line (spawn)" + on, "any", Unit.MS).jdk(jdk)
+                .c("spawn.first_line").jmp("ProcessBench.startToFirstLine", "startMethod=spawn")
+                .py("proc.first_line.spawn")
+                .target(atMost(1.5, JAVA_HELLO + on, "9").shownAs("java Hello"))
+                .note("The child's first line writes a byte to a FIFO whose path the target captured (a plain "
+                        + "value: a direct payload, no Java serialization); the parent's clock stops when it reads it."));
+        rows.add(new Row(s, "Process() to first line, target capturing an object (spawn)" + on, "any", Unit.MS)
+                .jdk(jdk).c("spawn.first_line").jmp("ProcessBench.startToFirstLineSerialized", "startMethod=spawn")
+                .py("proc.first_line.spawn")
+                .note("No target: the row above with a lambda that captured an object, which goes by Java "
+                        + "serialization, so the child pays for ObjectInputStream's first use."));
+        rows.add(new Row(s, "Process() to first line of a target that first acquires a Lock (spawn)" + on, "any",
+                Unit.MS).jdk(jdk).c("spawn.first_line").jmp("ProcessBench.startToFirstLineAfterLock", "startMethod=spawn")
+                .py("proc.first_line.spawn")
+                .target(atMost(1.1, "Process() to first line, target capturing an object (spawn)" + on, "14")
+                        .shownAs("first line, object"))
+                .note("The target acquires and releases a Lock it captured (so it goes by Java serialization, as "
+                        + "in the row above), then writes its first line: the child loads the native layer and "
+                        + "opens a semaphore first."));
+        rows.add(new Row(s, JAVA_HELLO + on, "any", Unit.MS).jdk(jdk)
+                .c("spawn.true").jmp("ProcessBench.javaHello").py("python.bare_start").reference()
+                .note("Yardstick, not jmp: a bare JVM (and a bare interpreter) spawned and waited for."));
+        rows.add(new Row(s, "Process start+join (jmp warm / CPython fork)" + on, "any", Unit.MS).jdk(jdk)
+                .c("fork.exit").jmp("ProcessBench.startJoin", "startMethod=warm").py("proc.start_join.fork")
+                .target(atMost(2, PY, "19"))
+                .note("C: fork + _exit + waitpid."));
+        rows.add(new Row(s, "Process() to first line (jmp warm / CPython fork)" + on, "any", Unit.MS).jdk(jdk)
+                .c("fork.first_line").jmp("ProcessBench.startToFirstLine", "startMethod=warm")
+                .py("proc.first_line.fork")
+                .target(atMost(1, PY, "9")));
+    }
+
+    /** Pool(2) creation to its first result, spawn and warm, on JDK {@code jdk}. */
+    private static void poolStartRows(List<Row> rows, int jdk) {
+        String s = "Pool";
+        String on = ", JDK " + jdk;
+        rows.add(new Row(s, "Pool(2) creation to first result (spawn)" + on, "any", Unit.MS).jdk(jdk)
+                .jmp("PoolBench.creationToFirstResult", "startMethod=spawn").py("pool.first_result.spawn")
+                .target(jdk >= 24 ? atMost(1.2, PY, "19") : atMost(1.5, PY, "14")));
+        rows.add(new Row(s, "Pool(2) creation to first result (jmp warm / CPython fork)" + on, "any", Unit.MS)
+                .jdk(jdk).jmp("PoolBench.creationToFirstResult", "startMethod=warm").py("pool.first_result.fork")
+                .target(atMost(1, PY, "9")));
     }
 
     /** The same operation with both processes on CPU 0, and with the partner on CPU 1. */
