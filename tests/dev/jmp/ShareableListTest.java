@@ -66,6 +66,23 @@ class ShareableListTest {
         }
     }
 
+    @Test
+    void aSharedMemoryManagerUnlinksItsBlocksAtShutdown() {
+        java.nio.file.Path shm;
+        java.nio.file.Path list;
+        try (SharedMemoryManager smm = new SharedMemoryManager()) {
+            smm.start();
+            SharedMemory block = smm.sharedMemory(64);
+            ShareableList sl = smm.shareableList(List.of(1, "two"));
+            shm = java.nio.file.Path.of("/dev/shm", block.name());
+            list = java.nio.file.Path.of("/dev/shm", sl.shm().name());
+            assertTrue(java.nio.file.Files.exists(shm) && java.nio.file.Files.exists(list));
+            assertEquals(List.of(1L, "two"), new ShareableList(sl.shm().name()));
+        }
+        assertTrue(!java.nio.file.Files.exists(shm) && !java.nio.file.Files.exists(list),
+                "the manager's shutdown unlinks the blocks made through it");
+    }
+
     private static void negate(ShareableList sl) {
         sl.set(0, -((Long) sl.get(0)));
         sl.set(1, "child");

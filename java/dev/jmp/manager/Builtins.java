@@ -30,4 +30,9 @@ public final class Builtins {
         f.put("Condition", args -> ((Lock) args[0]).newCondition());
         return f;
     }
+
+    /** A SharedMemoryManager's one typeid. */
+    public static Func<Object[], Object> segmentTracker() {
+        return TrackedSegments::make;
+    }
 }
