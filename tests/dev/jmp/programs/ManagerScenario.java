@@ -13,9 +13,20 @@ public final class ManagerScenario {
     private ManagerScenario() {
     }
 
+    /** {@code KEYHEX [HOST]}: serve; {@code KEYHEX HOST PORT}: be a client, print what a dict holds. */
     public static void main(String[] args) throws Exception {
         byte[] key = HexFormat.of().parseHex(args[0]);
-        SyncManager m = new SyncManager(new java.net.InetSocketAddress("127.0.0.1", 0), key);
+        String host = args.length > 1 ? args[1] : "127.0.0.1";
+        if (args.length > 2) {
+            try (SyncManager m = new SyncManager(new java.net.InetSocketAddress(host, Integer.parseInt(args[2])), key)) {
+                m.connect();
+                Map<String, String> d = m.dict();
+                d.put("from", "client");
+                System.out.println("client " + d.get("from") + " " + d.size());
+            }
+            return;
+        }
+        SyncManager m = new SyncManager(new java.net.InetSocketAddress(host, 0), key);
         m.start();
         Map<String, String> d = m.dict();
         d.put("from", "scenario");
