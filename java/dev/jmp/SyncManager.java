@@ -1,6 +1,7 @@
 package dev.jmp;
 
 import dev.jmp.manager.Builtins;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -56,6 +57,64 @@ public class SyncManager extends BaseManager {
     /** As {@link #lock()}: Java's locks are reentrant. */
     public Lock rLock() {
         return createWith("RLock", Lock.class);
+    }
+
+    /** Python's {@code Manager().Event()}. */
+    public EventProxy event() {
+        return createWith("Event", EventProxy.class);
+    }
+
+    /** Python's {@code Manager().Semaphore(value)}; negative value: IllegalArgumentException. */
+    public SemaphoreProxy semaphore(int value) {
+        return createWith("Semaphore", SemaphoreProxy.class, value);
+    }
+
+    /** Python's {@code Manager().Barrier(parties)}. */
+    public BarrierProxy barrier(int parties) {
+        return createWith("Barrier", BarrierProxy.class, parties);
+    }
+
+    /** A shared Event (the JDK has no interface for one): as {@link dev.jmp.Event}. */
+    public interface EventProxy {
+        boolean isSet();
+
+        void set();
+
+        void clear();
+
+        void await();
+
+        /** Returns the flag. */
+        boolean await(Duration timeout);
+    }
+
+    /** A shared counting semaphore: as {@link dev.jmp.Semaphore}. */
+    public interface SemaphoreProxy {
+        void acquire();
+
+        boolean acquire(Duration timeout);
+
+        void release();
+
+        int getValue();
+    }
+
+    /**
+     * A shared barrier: as {@link dev.jmp.Barrier} (arrival index 0 for the first;
+     * BrokenBarrierError when broken, reset or timed out), without an action or abort().
+     */
+    public interface BarrierProxy {
+        int await();
+
+        int await(Duration timeout);
+
+        void reset();
+
+        int parties();
+
+        int nWaiting();
+
+        boolean broken();
     }
 
     /** A condition of a shared lock made by {@link #lock()} (of this manager). */

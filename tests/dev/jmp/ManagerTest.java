@@ -250,6 +250,42 @@ class ManagerTest {
         lock.unlock();
     }
 
+    private static void meetAndSignal(SyncManager.BarrierProxy barrier, SyncManager.EventProxy event, List<Object> out) {
+        out.add(barrier.await(java.time.Duration.ofSeconds(120)));
+        event.set();
+    }
+
+    @Test
+    void eventsSemaphoresAndBarriers() {
+        SyncManager.EventProxy event = manager.event();
+        SyncManager.SemaphoreProxy sem = manager.semaphore(2);
+        SyncManager.BarrierProxy barrier = manager.barrier(2);
+        List<Object> out = manager.list();
+        assertFalse(event.isSet());
+        assertFalse(event.await(java.time.Duration.ofMillis(10)));
+        sem.acquire();
+        assertTrue(sem.acquire(java.time.Duration.ZERO));
+        assertFalse(sem.acquire(java.time.Duration.ofMillis(10)));
+        assertEquals(0, sem.getValue());
+        sem.release();
+        assertEquals(1, sem.getValue());
+        assertThrows(IllegalArgumentException.class, () -> manager.semaphore(-1));
+
+        Process p = new Process(() -> meetAndSignal(barrier, event, out));
+        p.start();
+        int mine = barrier.await(java.time.Duration.ofSeconds(120));
+        event.await();
+        p.join();
+        assertEquals(0, p.exitcode());
+        assertEquals(java.util.Set.of(0, 1), java.util.Set.of(mine, out.get(0)), "arrival indices 0 and 1");
+        assertTrue(event.isSet());
+        assertEquals(2, barrier.parties());
+        assertThrows(BrokenBarrierError.class, () -> barrier.await(java.time.Duration.ofMillis(10)));
+        assertTrue(barrier.broken());
+        barrier.reset();
+        assertFalse(barrier.broken());
+    }
+
     @Test
     void wrongAuthkeyIsAnAuthenticationError() {
         BaseManager intruder = new BaseManager(manager.address(), "wrong".getBytes());

@@ -28,6 +28,9 @@ public final class Builtins {
         f.put("Lock", args -> new ReentrantLock());
         f.put("RLock", args -> new ReentrantLock());
         f.put("Condition", args -> ((Lock) args[0]).newCondition());
+        f.put("Event", args -> new SyncObjects.Event());
+        f.put("Semaphore", args -> new SyncObjects.Sem((int) args[0]));
+        f.put("Barrier", args -> new SyncObjects.Barrier((int) args[0]));
         return f;
     }
 
