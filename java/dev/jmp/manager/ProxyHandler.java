@@ -50,14 +50,6 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         return type.cast(Proxy.newProxyInstance(loader, new Class<?>[] {type}, new ProxyHandler(token)));
     }
 
-    /** The token behind a proxy made here, or null for any other object. */
-    public static Token tokenOf(Object o) {
-        if (o != null && Proxy.isProxyClass(o.getClass()) && Proxy.getInvocationHandler(o) instanceof ProxyHandler h) {
-            return h.token;
-        }
-        return null;
-    }
-
     @Override
     public Object invoke(Object proxy, Method m, Object[] args) throws Throwable {
         if (m.isDefault() && (ALWAYS_HERE.contains(m.getName()) || !travels(args))) {

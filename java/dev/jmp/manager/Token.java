@@ -19,11 +19,6 @@ public record Token(String typeid, Object address, byte[] authkey, long server, 
         authkey = authkey == null ? null : authkey.clone();
     }
 
-    /** The same object reached through {@code otherAddress}. */
-    Token at(Object otherAddress) {
-        return new Token(typeid, otherAddress, authkey, server, id);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Token t && t.server == server && t.id == id;
