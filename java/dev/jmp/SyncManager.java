@@ -14,6 +14,15 @@ import java.util.concurrent.locks.Lock;
  * by {@link Multiprocessing#manager()}.
  */
 public class SyncManager extends BaseManager {
+    /** ctypes typecodes, as {@link Value} and {@link Array} take them. */
+    private static final class Typecodes {
+        static void check(char typecode) {
+            if ("bBhHiIlLqQfd".indexOf(typecode) < 0) {
+                throw new IllegalArgumentException("bad typecode (must be one of bBhHiIlLqQfd): '" + typecode + "'");
+            }
+        }
+    }
+
     public SyncManager() {
         this(null, null);
     }
@@ -57,6 +66,37 @@ public class SyncManager extends BaseManager {
     /** As {@link #lock()}: Java's locks are reentrant. */
     public Lock rLock() {
         return createWith("RLock", Lock.class);
+    }
+
+    /**
+     * Python's {@code Manager().Value(typecode, value)}: a shared value. As in Python, the
+     * typecode names the kind but any serializable value may be stored.
+     */
+    public ValueProxy value(char typecode, Object value) {
+        Typecodes.check(typecode);
+        return createWith("Value", ValueProxy.class, value);
+    }
+
+    /**
+     * Python's {@code Manager().Array(typecode, sequence)}: a shared fixed-length list of
+     * numbers of one ctypes kind (integral kinds as Long, 'f' and 'd' as Double).
+     */
+    @SuppressWarnings("unchecked")
+    public List<Number> array(char typecode, List<? extends Number> sequence) {
+        Typecodes.check(typecode);
+        Object[] items = new Object[sequence.size()];
+        for (int i = 0; i < items.length; i++) {
+            Number n = sequence.get(i);
+            items[i] = typecode == 'f' || typecode == 'd' ? (Object) n.doubleValue() : (Object) n.longValue();
+        }
+        return createWith("Array", List.class, (Object) items);
+    }
+
+    /** Python's {@code Manager().Value}: {@code v.value} is {@code value()}, {@code v.value = x} is {@code setValue(x)}. */
+    public interface ValueProxy {
+        Object value();
+
+        void setValue(Object v);
     }
 
     /** Python's {@code Manager().Event()}. */

@@ -287,6 +287,20 @@ class ManagerTest {
     }
 
     @Test
+    void valuesAndArrays() {
+        SyncManager.ValueProxy v = manager.value('d', 0.0);
+        v.setValue(3.1415927);
+        assertEquals(3.1415927, v.value());
+        List<Number> a = manager.array('i', List.of(0, 1, 2, 3));
+        for (int i = 0; i < a.size(); i++) {
+            a.set(i, -a.get(i).longValue());
+        }
+        assertEquals(List.of(0L, -1L, -2L, -3L), a);
+        assertThrows(UnsupportedOperationException.class, () -> a.add(4L));
+        assertThrows(IllegalArgumentException.class, () -> manager.value('z', 1));
+    }
+
+    @Test
     void wrongAuthkeyIsAnAuthenticationError() {
         BaseManager intruder = new BaseManager(manager.address(), "wrong".getBytes());
         assertThrows(AuthenticationError.class, intruder::connect);

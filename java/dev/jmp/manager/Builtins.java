@@ -29,6 +29,8 @@ public final class Builtins {
         f.put("RLock", args -> new ReentrantLock());
         f.put("Condition", args -> ((Lock) args[0]).newCondition());
         f.put("Event", args -> new SyncObjects.Event());
+        f.put("Value", args -> new SyncObjects.Val(args[0]));
+        f.put("Array", args -> Collections.synchronizedList(java.util.Arrays.asList((Object[]) args[0])));
         f.put("Semaphore", args -> new SyncObjects.Sem((int) args[0]));
         f.put("Barrier", args -> new SyncObjects.Barrier((int) args[0]));
         return f;

@@ -106,6 +106,30 @@ final class SyncObjects {
         }
     }
 
+    /** Python's managers.Value: one value of any kind, read and written whole. */
+    static final class Val implements SyncManager.ValueProxy {
+        private Object value;   // guarded by this
+
+        Val(Object value) {
+            this.value = value;
+        }
+
+        @Override
+        public synchronized Object value() {
+            return value;
+        }
+
+        @Override
+        public synchronized void setValue(Object v) {
+            value = v;
+        }
+
+        @Override
+        public synchronized String toString() {
+            return "Value(" + value + ")";
+        }
+    }
+
     /**
      * Python's threading.Barrier: arrival index 0 for the first, broken on a timeout;
      * {@code reset()} breaks the parties waiting and makes it usable again.
