@@ -32,6 +32,7 @@ INCR_PER_PROC = 20000
 READ_BATCH = 1_000_000
 POOL_MAP_ITEMS = 100_000
 APPLY_BATCH = 200
+MANAGER_BATCH = 500
 NPROD = NCONS = 4
 
 WARMUP, SAMPLES = 3, 15
@@ -583,6 +584,55 @@ def client_connect_rtt(placement):
     emit(id_, 1, CONNECT_BATCH, ns, "Client(AF_UNIX path, authkey) + send_bytes(64 B) + recv_bytes() + close()")
 
 
+# ---- managers (issue 17) ---------------------------------------------------------------
+
+def pin_all_threads(pid, cpu):
+    """Every thread of another process (taskset -a), as the Java side pins a manager."""
+    import subprocess
+    subprocess.run(["taskset", "-a", "-p", "-c", str(cpu), str(pid)], check=True, stdout=subprocess.DEVNULL)
+
+
+def manager_rtt(kind, placement):
+    id_ = f"manager.{kind}/{placement}"
+    if not two_process(id_, placement):
+        return
+    with Pinned():
+        with mp.get_context("spawn").Manager() as m:
+            pin_all_threads(m._process.pid, partner_cpu(placement))
+            if kind == "dict.put_get":
+                d = m.dict()
+
+                def op(batch):
+                    for i in range(batch):
+                        d["k"] = i
+                        d["k"]
+                note = "spawn Manager().dict(): d['k'] = i, then d['k'] (two round trips)"
+            else:
+                lst = m.list()
+
+                def op(batch):
+                    for i in range(batch):
+                        lst.append(i)
+                note = "spawn Manager().list(): append(i)"
+            ns = run_samples(op, MANAGER_BATCH)
+    emit(id_, 1, MANAGER_BATCH, ns, note)
+
+
+def manager_first_call():
+    id_ = "manager.first_call.spawn/any"
+    ctx = mp.get_context("spawn")
+    samples = []
+    for i in range(WARMUP + SAMPLES):
+        t0 = time.perf_counter_ns()
+        m = ctx.Manager()
+        m.dict()["k"] = 1
+        t1 = time.perf_counter_ns()
+        m.shutdown()    # not timed
+        if i >= WARMUP:
+            samples.append(t1 - t0)
+    emit(id_, 1, 1, samples, "spawn Manager() then dict()['k'] = 1")
+
+
 # ---- main -----------------------------------------------------------------------------
 
 def main():
@@ -634,7 +684,13 @@ def main():
         ("pool.apply_async", pool_apply_async),
         ("pool.first_result.spawn", lambda: pool_first_result("spawn")),
         ("pool.first_result.fork", lambda: pool_first_result("fork")),
+        ("manager.first_call.spawn", manager_first_call),
     ]
+    for pl in PLACEMENTS:
+        jobs += [
+            (f"manager.dict.put_get/{pl}", lambda pl=pl: manager_rtt("dict.put_get", pl)),
+            (f"manager.list.append/{pl}", lambda pl=pl: manager_rtt("list.append", pl)),
+        ]
     for name, job in jobs:
         if only is None or only in name:
             job()

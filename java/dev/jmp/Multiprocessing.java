@@ -110,6 +110,16 @@ public final class Multiprocessing {
         }
     }
 
+    /**
+     * Python's {@code Manager()}: a started {@link SyncManager} whose server is a child
+     * process, ended by {@code close()}, at this program's exit, or when it dies.
+     */
+    public static SyncManager manager() {
+        SyncManager m = new SyncManager();
+        m.start();
+        return m;
+    }
+
     // ---- state shared with Process -------------------------------------------------
 
     static String executable() {

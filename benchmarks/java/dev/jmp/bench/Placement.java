@@ -40,7 +40,12 @@ public final class Placement {
      * pinned parent inherits its mask and sees 1 CPU even where there are 2.
      */
     public static void pinSelf(int cpu) {
-        String pid = Long.toString(ProcessHandle.current().pid());
+        pin(ProcessHandle.current().pid(), cpu);
+    }
+
+    /** Pins every thread of process {@code processId} (a partner this JVM started) to one CPU. */
+    public static void pin(long processId, int cpu) {
+        String pid = Long.toString(processId);
         String command = "taskset -a -p -c " + cpu + " " + pid;
         try {
             java.lang.Process taskset = new ProcessBuilder(command.split(" "))

@@ -141,6 +141,19 @@ final class Rows {
         for (int jdk : jdks) {
             poolStartRows(rows, jdk);
         }
+
+        // ---- Managers (issue 17) ----
+        s = "Manager";
+        bothPlacements(rows, s, "Manager dict proxy put then get (two calls)", Unit.US, r -> r
+                .jmp("ManagerBench.dictPutGet").py("manager.dict.put_get")
+                .target(atMost(0.5, PY, "17"))
+                .note("The manager's server process is the partner: every thread of it pinned."));
+        bothPlacements(rows, s, "Manager list proxy add", Unit.US, r -> r
+                .jmp("ManagerBench.listAdd").py("manager.list.append")
+                .target(atMost(0.5, PY, "17")));
+        rows.add(new Row(s, "Manager() start to first call (spawn)", "any", Unit.MS)
+                .jmp("ManagerBench.startToFirstCall").py("manager.first_call.spawn")
+                .target(atMost(1.5, PY, "17")));
         return rows;
     }
 

@@ -1,0 +1,240 @@
+package dev.jmp;
+
+import dev.jmp.manager.Addresses;
+import dev.jmp.manager.Channels;
+import dev.jmp.manager.ManagerDescriptor;
+import dev.jmp.manager.ProxyHandler;
+import dev.jmp.manager.Reply;
+import dev.jmp.manager.Request;
+import dev.jmp.manager.Server;
+import dev.jmp.manager.Token;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Python's {@code multiprocessing.managers.BaseManager}: a server process that owns
+ * objects, and proxies through which other processes call them.
+ *
+ * <p>{@link #start()} spawns the server as a daemon child Process: it ends with
+ * {@link #shutdown()}/{@link #close()}, when this program exits, and when this program
+ * dies, even by SIGKILL. {@link #connect()} reaches a manager another program started,
+ * on this host (AF_UNIX) or another (TCP). Every connection is authenticated with the
+ * authkey (CPython's HMAC handshake) before anything is deserialized.
+ *
+ * <p>Shared objects live until the manager ends (no reference counting: a proxy that is
+ * dropped does not free its object).
+ */
+public class BaseManager implements AutoCloseable {
+    private static final Duration START_TIMEOUT =
+            Duration.ofSeconds(Long.getLong("jmp.manager.startTimeout", 60));
+
+    private final Object requested;
+    private final byte[] authkey;
+    private final Map<String, Func<Object[], Object>> registry = new LinkedHashMap<>();
+    private volatile Object address;
+    private Process server;
+    private boolean started;
+    private boolean shut;
+
+    /** A fresh AF_UNIX address (in Linux's abstract namespace: no file) and a random authkey. */
+    public BaseManager() {
+        this(null, null);
+    }
+
+    /**
+     * {@code address}: a String (AF_UNIX path, or {@code "\0name"}), an InetSocketAddress
+     * (port 0 picks one at start), or null for a fresh one; {@code authkey} null: a random one.
+     */
+    public BaseManager(Object address, byte[] authkey) {
+        this.requested = Addresses.check(address);
+        this.address = address;
+        if (authkey == null) {
+            authkey = new byte[32];
+            new SecureRandom().nextBytes(authkey);
+        }
+        this.authkey = authkey.clone();
+    }
+
+    /** A typeid whose factory runs in the manager; before {@link #start()}. */
+    public synchronized void register(String typeid, Call<?> factory) {
+        Objects.requireNonNull(typeid, "typeid");
+        Objects.requireNonNull(factory, "factory");
+        checkNotStarted();
+        registry.put(typeid, args -> factory.call());
+    }
+
+    /** For subclasses' built-in typeids, whose factories take arguments. */
+    synchronized void registerBuiltins(Map<String, Func<Object[], Object>> factories) {
+        registry.putAll(factories);
+    }
+
+    /** Starts the server in a child process; returns once it listens. */
+    public synchronized void start() {
+        checkNotStarted();
+        Object at = requested;
+        byte[] key = authkey;
+        HashMap<String, Func<Object[], Object>> types = new HashMap<>(registry);
+        Pipe pipe = Pipe.open(false);
+        Connection ready = pipe.conn2();
+        Process p = new Process(() -> Server.serve(at, key, types, ready), getClass().getSimpleName() + "-"
+                + Multiprocessing.currentProcess().name());
+        p.setDaemon(true);
+        try {
+            p.start();
+        } catch (RuntimeException e) {
+            pipe.conn1().close();
+            throw e;
+        } finally {
+            ready.close();      // only the child holds the sending end now
+        }
+        Object answer;
+        try (Connection in = pipe.conn1()) {
+            answer = awaitAnswer(in, p);
+        } catch (RuntimeException e) {
+            stop(p);
+            throw e;
+        }
+        server = p;
+        address = answer;
+        started = true;
+    }
+
+    private static Object awaitAnswer(Connection in, Process p) {
+        // Either the answer, or the end of the child (a bad classpath, a crash).
+        List<Object> ready = Connection.await(List.of(in, p), START_TIMEOUT);
+        if (ready.isEmpty()) {
+            throw new TimeoutError("the manager process did not start listening within " + START_TIMEOUT
+                    + " (jmp.manager.startTimeout)");
+        }
+        Object answer;
+        try {
+            answer = in.recv();
+        } catch (EOFError e) {
+            p.join(Duration.ofSeconds(5));
+            throw new ProcessError("the manager process ended before it was ready (exitcode " + p.exitcode() + ")", e);
+        }
+        if (answer instanceof RuntimeException e) {
+            throw e;        // it could not listen: the address is taken, not allowed, ...
+        }
+        return answer;
+    }
+
+    /** Reaches a manager already running at the address (another program's, maybe on another host). */
+    public synchronized void connect() {
+        if (requested == null) {
+            throw new IllegalStateException("connect() needs the manager's address");
+        }
+        Channels.forget(requested);
+        try (Connection c = Addresses.connect(requested, authkey)) {
+            Objects.requireNonNull(c);      // authenticated both ways: the key is right
+        }
+        address = requested;
+        started = true;
+    }
+
+    /**
+     * A new object made by the typeid's factory in the manager, behind a proxy that
+     * implements {@code type}; the factory's exception, if it throws, is thrown here.
+     */
+    public <T> T create(String typeid, Class<T> type) {
+        return createWith(typeid, type);
+    }
+
+    <T> T createWith(String typeid, Class<T> type, Object... args) {
+        Objects.requireNonNull(typeid, "typeid");
+        if (!type.isInterface()) {
+            throw new IllegalArgumentException("a proxy implements an interface; " + type.getName() + " is not one");
+        }
+        Object at = liveAddress();
+        Reply r = Channels.roundTrip(at, authkey,
+                new Request(ManagerDescriptor.CREATE, 0, typeid, new Object[] {type.getName(), args}));
+        if (r.kind() == ManagerDescriptor.ERROR) {
+            Throwable t = (Throwable) r.value();
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new ProcessError("the factory of '" + typeid + "' failed: " + t, t);
+        }
+        Token made = (Token) r.value();
+        return ProxyHandler.proxy(new Token(made.typeid(), at, authkey, made.server(), made.id()), type);
+    }
+
+    /** The address: a String (AF_UNIX) or an InetSocketAddress with the real port once started. */
+    public Object address() {
+        return address;
+    }
+
+    /** Stops the manager process this manager started; for a connected one, forgets this thread's connection. */
+    public synchronized void shutdown() {
+        if (!started || shut) {
+            return;
+        }
+        shut = true;
+        Channels.forget(address);
+        if (server == null) {
+            return;
+        }
+        try (Connection c = Addresses.connect(address, authkey)) {
+            c.send(new Request(ManagerDescriptor.SHUTDOWN, 0, null, null));
+            c.recv();
+        } catch (RuntimeException e) {
+            // Already gone: stop() below makes sure.
+        }
+        stop(server);
+    }
+
+    /** As {@link #shutdown()}. */
+    @Override
+    public void close() {
+        shutdown();
+    }
+
+    /** CPython's _finalize_manager: join a moment, then terminate, then kill. */
+    private static void stop(Process p) {
+        p.join(Duration.ofSeconds(1));
+        if (p.isAlive()) {
+            p.terminate();
+            p.join(Duration.ofSeconds(1));
+        }
+        if (p.isAlive()) {
+            p.kill();
+            p.join();
+        }
+        p.close();
+    }
+
+    /** The server Process (tests). */
+    Process serverProcess() {
+        return server;
+    }
+
+    private synchronized Object liveAddress() {
+        if (!started) {
+            throw new IllegalStateException("the manager is neither started nor connected");
+        }
+        if (shut) {
+            throw new IllegalStateException("the manager at " + Addresses.show(address) + " has been shut down");
+        }
+        return address;
+    }
+
+    private void checkNotStarted() {
+        if (started) {
+            throw new IllegalStateException("the manager has already been started or connected");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + " address=" + Addresses.show(address)
+                + (shut ? " shut down" : started ? (server != null ? " started" : " connected") : "") + ">";
+    }
+}

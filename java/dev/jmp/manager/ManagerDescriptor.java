@@ -1,0 +1,65 @@
+package dev.jmp.manager;
+
+/**
+ * The wire protocol between a manager's proxies and its server, written down once.
+ *
+ * <pre>
+ *   client (a proxy's thread)                      server (one thread per connection)
+ *   ------------------------                      -----------------------------------
+ *   Client.connect(address, authkey)  ---------->  Listener.accept(): CPython's HMAC
+ *                                     <---------   challenge both ways; nothing is
+ *                                                  deserialized before it passes
+ *   send(Request)                     ---------->  recv(): one Java object per message
+ *     CALL     id, "iface.name(types)", args       the method of the interface, on object id
+ *     CREATE   typeid, "iface"                     the typeid's factory, checked against iface
+ *     SHUTDOWN                                     reply, then the server process exits
+ *   recv(Reply)                       <----------  send(Reply)
+ *     RETURN   value                               a copy (views and iterators snapshotted)
+ *     PROXY    Token                               a new shared object (create, or a result
+ *                                                  that cannot travel as a copy)
+ *     ERROR    Throwable                           the call threw; the server goes on
+ * </pre>
+ *
+ * <p>One request, one reply, on one connection: a call is exactly one round trip, and a
+ * bulk call ({@code putAll}, {@code addAll}, {@code entrySet()}, {@code iterator()}) is one
+ * call. A client keeps one connection per thread and manager (CPython's thread-local
+ * connections), so a call that blocks in the server ({@code take()}, {@code lock()})
+ * blocks only its own thread, and a lock taken through a proxy is owned by the server
+ * thread of that client thread, as in CPython.
+ *
+ * <p>A message is a Connection message (CPython's framing), its body a Java serialization
+ * stream read through the Connection's ObjectInputFilter. Both ends deserialize only
+ * after the handshake, so a peer without the authkey never reaches ObjectInputStream.
+ * A proxy inside a request or a reply travels as its {@link Token}.
+ */
+public final class ManagerDescriptor {
+    private ManagerDescriptor() {
+    }
+
+    public static final byte CALL = 1;
+    public static final byte CREATE = 2;
+    public static final byte SHUTDOWN = 3;
+
+    public static final byte RETURN = 1;
+    public static final byte PROXY = 2;
+    public static final byte ERROR = 3;
+
+    /** CPython's manager listens with this backlog. */
+    public static final int BACKLOG = 128;
+
+    /**
+     * The signature a CALL names: the declaring interface, the method, its parameter types,
+     * e.g. {@code java.util.Map.put(java.lang.Object,java.lang.Object)}.
+     */
+    public static String signature(java.lang.reflect.Method m) {
+        StringBuilder sb = new StringBuilder(m.getDeclaringClass().getName()).append('.').append(m.getName()).append('(');
+        Class<?>[] types = m.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(types[i].getName());
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,18 @@
+package dev.jmp.manager;
+
+import java.io.Serializable;
+
+/** The server's answer to one {@link Request} (see {@link ManagerDescriptor}). */
+public record Reply(byte kind, Object value) implements Serializable {
+    static Reply value(Object v) {
+        return new Reply(ManagerDescriptor.RETURN, v);
+    }
+
+    static Reply proxy(Token t) {
+        return new Reply(ManagerDescriptor.PROXY, t);
+    }
+
+    static Reply error(Throwable t) {
+        return new Reply(ManagerDescriptor.ERROR, t);
+    }
+}
