@@ -248,6 +248,12 @@ final class DecodeWork {
                 || c == Boolean.class || c == Character.class || c == Class.class) {
             return Shape.LEAF;    // arrays and enums hash by identity; the others do not recurse
         }
+        if (java.lang.reflect.Proxy.isProxyClass(c)) {
+            // A dynamic proxy (a manager's dict or list, say) answers through its handler:
+            // asking it for its elements may be a call to another process, in the middle
+            // of this decode. What its hashCode walks is its handler's business.
+            return Shape.LEAF;
+        }
         if (Map.class.isAssignableFrom(c)) {
             return Shape.MAP;
         }
