@@ -9,6 +9,7 @@ import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.jmp.AsyncResult;
 import dev.jmp.Call;
 import dev.jmp.Func;
@@ -69,6 +70,9 @@ public final class ClusterPool implements TaskPool, Result.Host {
     /** The executor service tasks run in on the members (its threads are configured there). */
     public static final String EXECUTOR = "jmp-pool";
 
+    /** How many times a task sent to a member already gone is sent elsewhere before it fails. */
+    private static final int MISSES = 3;
+
     private enum State { RUNNING, CLOSING, TERMINATED }
 
     /** One task: an apply, or one chunk of a map. */
@@ -77,6 +81,7 @@ public final class ClusterPool implements TaskPool, Result.Host {
         final int index;
         final byte[] bytes;
         int attempts;
+        int misses;
         boolean done;
         Member member;
 
@@ -462,9 +467,16 @@ public final class ClusterPool implements TaskPool, Result.Host {
     private void lose(Task t, Member m, Throwable e) {
         boolean again;
         synchronized (lock) {
-            again = !t.done && state != State.TERMINATED && t.attempts < options.retries && m != null;
-            if (again) {
-                t.attempts++;
+            if (e instanceof TargetNotMemberException && t.misses < MISSES) {
+                // Sent to a member that had left already (this side's member list lags):
+                // the task never started, so it goes to another member whatever the retries.
+                t.misses++;
+                again = !t.done && state != State.TERMINATED;
+            } else {
+                again = !t.done && state != State.TERMINATED && t.attempts < options.retries && m != null;
+                if (again) {
+                    t.attempts++;
+                }
             }
         }
         if (again) {

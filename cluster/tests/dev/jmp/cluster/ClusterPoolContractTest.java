@@ -10,12 +10,12 @@ import org.junit.jupiter.api.AfterAll;
  * are processes of this machine or members of a cluster.
  */
 class ClusterPoolContractTest extends TaskPoolContract {
-    private LoopbackCluster cluster;
+    private LocalCluster cluster;
 
     @Override
     protected TaskPool newPool(int processes) {
         if (cluster == null) {
-            cluster = LoopbackCluster.start(3);
+            cluster = LocalCluster.start(3);
         }
         return cluster.pool(ClusterPool.Options.defaults().processes(processes));
     }

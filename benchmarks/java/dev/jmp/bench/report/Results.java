@@ -28,6 +28,10 @@ final class Results {
         } else {
             r.problems.add("no JMH results (" + jmh + ")");
         }
+        Path cluster = dir.resolve("jmh-cluster.json");     // the cluster module's rows, when built
+        if (Files.isRegularFile(cluster) && Files.size(cluster) > 0) {
+            r.readJmh(cluster);
+        }
         return r;
     }
 
