@@ -98,6 +98,7 @@ public final class ClusterPool implements TaskPool, Result.Host {
     private final IExecutorService executor;
     private final ClassLoader loader;
     private final ThreadPoolExecutor callbacks;
+    private volatile Thread callbackThread;
 
     private final Object lock = new Object();
     private final ArrayDeque<Task> queue = new ArrayDeque<>();     // guarded by lock
@@ -117,6 +118,7 @@ public final class ClusterPool implements TaskPool, Result.Host {
         this.callbacks = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "jmp-callbacks-clusterpool");
             t.setDaemon(true);
+            callbackThread = t;
             return t;
         });
     }
@@ -328,10 +330,12 @@ public final class ClusterPool implements TaskPool, Result.Host {
             }
         }
         callbacks.shutdown();
-        try {
-            callbacks.awaitTermination(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (Thread.currentThread() != callbackThread) {     // a callback that closes the pool cannot wait for itself
+            try {
+                callbacks.awaitTermination(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (ownsInstance) {
             hz.shutdown();
