@@ -47,13 +47,20 @@ ifeq ($(shell [ "$(JAVA_FEATURE)" -ge 23 ] 2>/dev/null && echo new),new)
 export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
 endif
 
-# One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped").
-SUMMARY = cat target/surefire-reports/TEST-*.xml | grep -o '<testsuite [^>]*>' | \
+# One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped"):
+# the core's and the cluster module's.
+SUMMARY = cat target/surefire-reports/TEST-*.xml $(wildcard cluster/target/surefire-reports/TEST-*.xml) | grep -o '<testsuite [^>]*>' | \
 	sed -E 's/.* tests="([0-9]+)" errors="([0-9]+)" skipped="([0-9]+)" failures="([0-9]+)".*/\1 \2 \3 \4/' | \
 	awk '{t+=$$1; e+=$$2; s+=$$3; f+=$$4} END {printf "%d passed, %d failed, %d skipped\n", t-e-s-f, e+f, s}'
 
+# The cluster module (cluster/, dev.jmp:jmp-cluster) is a Maven project of its own that
+# depends on the core as installed in the local repository (its jar and its test jar,
+# for TaskPoolContract): the core is installed first, then the module is built.
+CLUSTER = $(MVN) $(MVNFLAGS) -f cluster/pom.xml
+
 build: native
-	$(MVN) $(MVNFLAGS) -DskipTests package
+	$(MVN) $(MVNFLAGS) -DskipTests install
+	$(CLUSTER) -DskipTests package
 
 native: $(NATIVE_BIN) $(LIBJMP) $(TRACKER)
 
@@ -75,8 +82,9 @@ target/native/%: native/%.c
 	$(CC) $(CFLAGS) -o $@ $< -lpthread -lrt
 
 test: native
-	@rm -rf target/surefire-reports
-	$(MVN) $(MVNFLAGS) test
+	@rm -rf target/surefire-reports cluster/target/surefire-reports
+	$(MVN) $(MVNFLAGS) install
+	$(CLUSTER) test
 	@echo; $(SUMMARY)
 
 stress: native
@@ -121,13 +129,16 @@ BENCH_NATIVE = $(filter target/native/bench_%,$(NATIVE_BIN))
 
 bench: native
 	$(MAKE) --no-print-directory -B $(BENCH_NATIVE)
-	$(MVN) $(MVNFLAGS) -Pbench -DskipTests package
+	$(MVN) $(MVNFLAGS) -Pbench -DskipTests install
+	$(CLUSTER) -Pbench -DskipTests package
 	benchmarks/run.sh full
 
 bench-quick: native
 	$(MAKE) --no-print-directory -B $(BENCH_NATIVE)
-	$(MVN) $(MVNFLAGS) -Pbench -DskipTests package
+	$(MVN) $(MVNFLAGS) -Pbench -DskipTests install
+	$(CLUSTER) -Pbench -DskipTests package
 	benchmarks/run.sh quick
 
 clean:
 	$(MVN) $(MVNFLAGS) clean
+	$(CLUSTER) clean

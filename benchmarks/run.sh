@@ -111,6 +111,18 @@ else
   echo "   no second JDK (JAVA2, or /usr/lib/jvm/temurin-25*): start rows on $JAVA only"
 fi
 
+# ---- ClusterPool (cluster/, issue 22) --------------------------------------------------
+# Its own jar and classpath (Hazelcast is not on the core's); results beside the core's.
+CJAR=$(ls cluster/target/jmp-cluster-*.jar 2>/dev/null | head -1 || true)
+if [ -n "$CJAR" ] && [ -f cluster/target/classpath.txt ]; then
+  step "JMH: dev.jmp.cluster.bench (log: $RUN/jmh-cluster.log)"
+  if ! "$JAVA" -cp "$CJAR:$(cat cluster/target/classpath.txt)" org.openjdk.jmh.Main 'dev\.jmp\.cluster\.bench\..*' \
+        ${JMH_OPTS[@]+"${JMH_OPTS[@]}"} -rf json -rff "$RUN/jmh-cluster.json" > "$RUN/jmh-cluster.log" 2>&1; then
+    echo "   JMH exited with an error (see $RUN/jmh-cluster.log)"
+  fi
+  grep -E '^(Benchmark|ClusterBench\.)' "$RUN/jmh-cluster.log" | sed 's/^/   /' || true
+fi
+
 # ---- CPython ------------------------------------------------------------------------
 step "CPython: benchmarks/python/mp_bench.py"
 if PY=$(command -v python3) && REAL=$("$PY" -c 'import sys; print(sys.executable)' 2>/dev/null) && [ -n "$REAL" ]; then

@@ -47,6 +47,10 @@ final class Results {
                 r.problems.add("no JMH results (" + other + ")");
             }
         }
+        Path cluster = dir.resolve("jmh-cluster.json");     // the cluster module's rows, when built
+        if (Files.isRegularFile(cluster) && Files.size(cluster) > 0) {
+            r.readJmh(cluster);
+        }
         return r;
     }
 

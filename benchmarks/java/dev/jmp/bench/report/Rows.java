@@ -154,6 +154,23 @@ final class Rows {
         rows.add(new Row(s, "Manager() start to first call (spawn)", "any", Unit.MS)
                 .jmp("ManagerBench.startToFirstCall").py("manager.first_call.spawn")
                 .target(atMost(1.5, PY, "17")));
+
+        // ---- ClusterPool (issue 22): 3 members on this machine, beside the local Pool(2) ----
+        s = "ClusterPool";
+        rows.add(new Row(s, "ClusterPool(3 local members).map identity over 100k ints", "any", Unit.MS)
+                .jmp("ClusterBench.map100k")
+                .note("Target (issue 22): within 3x of Pool(2).map above. Members are child JVMs on loopback; "
+                        + "the pool is a Hazelcast client in the benchmark's JVM."));
+        rows.add(new Row(s, "ClusterPool applyAsync(...).get() round trip through a member", "any", Unit.US)
+                .jmp("ClusterBench.applyAsyncRoundTrip")
+                .note("Beside Pool's applyAsync round trip above; this is also the per-task overhead of the cluster."));
+        rows.add(new Row(s, "CPU-bound map, 64 x 50 ms: ClusterPool(3 local members)", "any", Unit.MS)
+                .jmp("ClusterBench.cpuMap64x50ms", "pool=cluster")
+                .note("On one 2-core machine no speedup over Pool(2) is expected: the 3 members share its 2 cores. "
+                        + "Per-task overhead = (this - the Pool(2) row) / 64 tasks, or the round trip row."));
+        rows.add(new Row(s, "CPU-bound map, 64 x 50 ms: local Pool(2)", "any", Unit.MS)
+                .jmp("ClusterBench.cpuMap64x50ms", "pool=local")
+                .note("The same map on the local Pool, same run: 64 x 50 ms of CPU over 2 workers is 1.6 s at best."));
         return rows;
     }
 
