@@ -88,8 +88,16 @@ public class Condition implements Serializable {
             wokenCount.release();
             // Uninterruptibly: the caller's finally-release must find the lock held,
             // also when an InterruptedError is on its way out.
+            OwnerDiedError died = null;
             for (int i = 0; i < count; i++) {
-                lock.acquireUninterruptibly();
+                try {
+                    lock.acquireUninterruptibly();
+                } catch (OwnerDiedError e) {
+                    died = e;      // held once now; the rest of the loop restores the depth
+                }
+            }
+            if (died != null) {
+                throw died;
             }
         }
     }
