@@ -148,6 +148,21 @@ public abstract class SemLock implements Serializable {
         return kind == RECURSIVE_MUTEX || this instanceof Lock;
     }
 
+    /**
+     * For the one-step sections of Value and Array (value(), setValue(), get, set),
+     * which hold the lock only inside the method and release it in its finally block:
+     * a dead holder's lock is taken over without an OwnerDiedError (the take-over is
+     * logged). One value store cannot be left half-done; a caller's own
+     * {@code getLock().acquire()} still throws, for sections of several steps.
+     */
+    final void acquireTakingOver() {
+        try {
+            acquire();
+        } catch (OwnerDiedError e) {
+            // held by this thread now: the caller's finally releases it
+        }
+    }
+
     /** Acquires, not woken by interrupts: re-taking a Condition's lock after a wait. */
     final void acquireUninterruptibly() {
         NamedSemaphore h = handle;

@@ -101,6 +101,13 @@ class OwnerDiedTest {
         v.setValue(8);                       // repair under the lock (an RLock: value() takes it again)
         v.getLock().release();
         assertEquals(8, v.value().intValue());
+        // value() holds the lock only for its one read: it takes a dead holder's over quietly.
+        Process again = startHolder(v.getLock(), 1);
+        again.kill();
+        again.join();
+        assertEquals(8, v.value().intValue());
+        assertTrue(v.getLock().acquire(false), "value() released the lock it took over");
+        v.getLock().release();
     }
 
     /** A child: takes the condition's lock while the parent waits, notifies, says so, waits to be killed. */
