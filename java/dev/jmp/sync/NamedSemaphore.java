@@ -221,9 +221,14 @@ public final class NamedSemaphore {
         return rec;
     }
 
-    /** Clears the holder record: before the post that releases a Lock or RLock. */
+    /**
+     * Clears the holder record: before the post that releases a Lock or RLock. Maps the
+     * record if this process never acquired the lock (a Lock may be released by any
+     * process): a record left naming a holder that later dies, on a lock that is free,
+     * could let a waiter take over a lock that a new holder has just decremented.
+     */
     public void clearOwner() {
-        OwnerRecord rec = ownerRecord;
+        OwnerRecord rec = ownerRecord();
         if (rec != null) {
             rec.clear();
         }
