@@ -81,7 +81,7 @@ public final class Array implements Serializable {
 
     /** Element {@code i}, read under the lock. */
     public Number get(int i) {
-        lock.acquire();
+        lock.acquireTakingOver();
         try {
             return cells.get(i);
         } finally {
@@ -91,7 +91,7 @@ public final class Array implements Serializable {
 
     /** Stores {@code v} at {@code i} under the lock. */
     public void set(int i, Number v) {
-        lock.acquire();
+        lock.acquireTakingOver();
         try {
             cells.set(i, v);
         } finally {

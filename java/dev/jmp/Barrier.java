@@ -54,7 +54,7 @@ public class Barrier implements Serializable {
         this.parties = parties;
         this.action = action;
         this.timeout = timeout;
-        this.cond = new Condition();
+        this.cond = new Condition(null, true);
         this.shared = SharedInts.create(2);
     }
 

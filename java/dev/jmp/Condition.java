@@ -28,6 +28,7 @@ public class Condition implements Serializable {
     private final Semaphore sleepingCount;
     private final Semaphore wokenCount;
     private final Semaphore waitSemaphore;
+    private final boolean takeOverQuietly;
 
     /** With a new RLock. */
     public Condition() {
@@ -36,6 +37,18 @@ public class Condition implements Serializable {
 
     /** With {@code lock} (null: a new RLock). */
     public Condition(SemLock lock) {
+        this(lock, false);
+    }
+
+    /**
+     * For the objects jmp builds on a Condition (Event, Barrier, JoinableQueue), which
+     * hold its lock only inside their own methods: {@code takeOverQuietly} makes
+     * {@link #acquire()} and {@link #await} take a dead holder's lock over without an
+     * {@link OwnerDiedError} (the take-over is logged), so that their finally blocks
+     * release it; what those objects guard lives in semaphores and shared ints.
+     */
+    Condition(SemLock lock, boolean takeOverQuietly) {
+        this.takeOverQuietly = takeOverQuietly;
         this.lock = lock != null ? lock : new RLock();
         this.sleepingCount = new Semaphore(0);
         this.wokenCount = new Semaphore(0);
@@ -43,7 +56,13 @@ public class Condition implements Serializable {
     }
 
     public void acquire() {
-        lock.acquire();
+        try {
+            lock.acquire();
+        } catch (OwnerDiedError e) {
+            if (!takeOverQuietly) {
+                throw e;
+            }
+        }
     }
 
     public boolean acquire(boolean block) {
@@ -88,8 +107,16 @@ public class Condition implements Serializable {
             wokenCount.release();
             // Uninterruptibly: the caller's finally-release must find the lock held,
             // also when an InterruptedError is on its way out.
+            OwnerDiedError died = null;
             for (int i = 0; i < count; i++) {
-                lock.acquireUninterruptibly();
+                try {
+                    lock.acquireUninterruptibly();
+                } catch (OwnerDiedError e) {
+                    died = e;      // held once now; the rest of the loop restores the depth
+                }
+            }
+            if (died != null && !takeOverQuietly) {
+                throw died;
             }
         }
     }

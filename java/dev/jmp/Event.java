@@ -17,7 +17,7 @@ public class Event implements Serializable {
     private final Semaphore flag;
 
     public Event() {
-        this.cond = new Condition(new Lock());
+        this.cond = new Condition(new Lock(), true);
         this.flag = new Semaphore(0);
     }
 

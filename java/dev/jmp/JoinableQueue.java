@@ -24,7 +24,7 @@ public class JoinableQueue<E> extends Queue<E> {
     public JoinableQueue(int maxsize) {
         super(maxsize);
         this.unfinishedTasks = new Semaphore(0);
-        this.cond = new Condition();
+        this.cond = new Condition(null, true);
     }
 
     /**

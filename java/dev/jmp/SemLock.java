@@ -84,6 +84,7 @@ public abstract class SemLock implements Serializable {
             }
             h.depth = 0;
             h.owner = null;
+            h.clearOwner();
             h.release();
             return;
         }
@@ -96,6 +97,10 @@ public abstract class SemLock implements Serializable {
         int depth = h.depth;
         h.depth = 0;
         h.owner = null;
+        boolean watched = watchesOwner();
+        if (watched) {
+            h.clearOwner();
+        }
         if (!h.release(maxvalue)) {
             if (owner != me || maxvalue != 1) {
                 h.owner = owner;
@@ -115,12 +120,47 @@ public abstract class SemLock implements Serializable {
             h.depth++;
             return true;
         }
-        boolean got = deadline == null ? h.tryAcquire() : h.acquire(deadline, ACQUIRING);
+        boolean watched = watchesOwner();
+        boolean got;
+        try {
+            got = deadline == null ? h.tryAcquire() : h.acquire(deadline, ACQUIRING, watched);
+        } catch (OwnerDiedError e) {
+            h.owner = me;           // taken over: held by this thread now
+            h.depth = 1;
+            throw e;
+        }
         if (got) {
             h.owner = me;
             h.depth = 1;
+            if (watched) {
+                h.recordOwner();
+            }
         }
         return got;
+    }
+
+    /**
+     * Locks and RLocks have an owner, recorded where every process sees it so that a
+     * waiter can take over from a holder that died ({@link OwnerDiedError}); Semaphores
+     * have none and keep CPython's semantics.
+     */
+    private boolean watchesOwner() {
+        return kind == RECURSIVE_MUTEX || this instanceof Lock;
+    }
+
+    /**
+     * For the one-step sections of Value and Array (value(), setValue(), get, set),
+     * which hold the lock only inside the method and release it in its finally block:
+     * a dead holder's lock is taken over without an OwnerDiedError (the take-over is
+     * logged). One value store cannot be left half-done; a caller's own
+     * {@code getLock().acquire()} still throws, for sections of several steps.
+     */
+    final void acquireTakingOver() {
+        try {
+            acquire();
+        } catch (OwnerDiedError e) {
+            // held by this thread now: the caller's finally releases it
+        }
     }
 
     /** Acquires, not woken by interrupts: re-taking a Condition's lock after a wait. */
@@ -131,9 +171,19 @@ public abstract class SemLock implements Serializable {
             h.depth++;
             return;
         }
-        h.acquireUninterruptibly();
+        boolean watched = watchesOwner();
+        try {
+            h.acquireUninterruptibly(watched);
+        } catch (OwnerDiedError e) {
+            h.owner = me;
+            h.depth = 1;
+            throw e;
+        }
         h.owner = me;
         h.depth = 1;
+        if (watched) {
+            h.recordOwner();
+        }
     }
 
     /** CPython's {@code _is_mine()}: held by this thread of this process. */

@@ -96,7 +96,7 @@ public final class Value implements Serializable {
         if (l == null) {
             return CArray.first(type, memory());
         }
-        l.acquire();
+        l.acquireTakingOver();
         try {
             return CArray.first(type, memory());
         } finally {
@@ -120,7 +120,7 @@ public final class Value implements Serializable {
             cell.set(0, v);
             return;
         }
-        l.acquire();
+        l.acquireTakingOver();
         try {
             cell.set(0, v);
         } finally {

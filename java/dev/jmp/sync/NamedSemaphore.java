@@ -1,5 +1,6 @@
 package dev.jmp.sync;
 
+import dev.jmp.OwnerDiedError;
 import dev.jmp.PosixException;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.Interrupts;
@@ -66,6 +67,10 @@ public final class NamedSemaphore {
      */
     public Thread owner;
     public int depth;
+
+    /** Which process holds it, for Locks and RLocks; mapped at the first {@link #recordOwner}. */
+    private volatile OwnerRecord ownerRecord;
+    private volatile boolean ownerRecordTried;
 
     /** {@code created}: the creator's {@code sem_t *}; null in a receiver, which opens at first use. */
     private NamedSemaphore(String name, Sem created) {
@@ -141,6 +146,15 @@ public final class NamedSemaphore {
      * InterruptedError (flag set again) if the thread is interrupted while it waits.
      */
     public boolean acquire(Deadline deadline, String what) {
+        return acquire(deadline, what, false);
+    }
+
+    /**
+     * As {@link #acquire(Deadline, String)}; with {@code watchOwner} (a Lock or RLock),
+     * between slices it also looks whether the recorded holder died, and if so takes
+     * the lock over and throws {@link OwnerDiedError} (the caller holds the lock).
+     */
+    public boolean acquire(Deadline deadline, String what, boolean watchOwner) {
         try {
             Posix posix = Posix.libc();
             Sem s = sem();
@@ -149,6 +163,9 @@ public final class NamedSemaphore {
             int r = posix.sem_acquire(s, at, 0);
             while (r == Posix.SLICE_ENDED) {
                 Interrupts.check(what);
+                if (watchOwner) {
+                    takeOverFromDead();
+                }
                 r = posix.sem_acquire(s, at, SLICE_NANOS);
             }
             return r > 0;
@@ -164,15 +181,69 @@ public final class NamedSemaphore {
      * re-taking a Condition's lock on the way out of a wait, which must hold the lock
      * again whatever made the wait end (as java.util.concurrent's Condition does).
      */
-    public void acquireUninterruptibly() {
+    public void acquireUninterruptibly(boolean watchOwner) {
         try {
             Posix posix = Posix.libc();
             Sem s = sem();
-            if (!posix.sem_trywait(s)) {
-                posix.sem_wait(s);
+            if (!watchOwner) {
+                if (!posix.sem_trywait(s)) {
+                    posix.sem_wait(s);
+                }
+                return;
+            }
+            long at = Deadline.never().atNanos();
+            int r = posix.sem_acquire(s, at, 0);
+            while (r == Posix.SLICE_ENDED) {
+                takeOverFromDead();
+                r = posix.sem_acquire(s, at, SLICE_NANOS);
             }
         } finally {
             Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Records this process as the holder (Locks and RLocks): after a successful decrement. */
+    public void recordOwner() {
+        OwnerRecord rec = ownerRecord();
+        if (rec == null) {
+            return;
+        }
+        rec.set();
+    }
+
+    /** The record, mapped at the first call; null if this lock has none (OwnerRecord says when). */
+    private OwnerRecord ownerRecord() {
+        OwnerRecord rec = ownerRecord;
+        if (rec == null && !ownerRecordTried) {
+            rec = ownerRecord = OwnerRecord.map(name);
+            ownerRecordTried = true;
+        }
+        return rec;
+    }
+
+    /**
+     * Clears the holder record: before the post that releases a Lock or RLock. Maps the
+     * record if this process never acquired the lock (a Lock may be released by any
+     * process): a record left naming a holder that later dies, on a lock that is free,
+     * could let a waiter take over a lock that a new holder has just decremented.
+     */
+    public void clearOwner() {
+        OwnerRecord rec = ownerRecord();
+        if (rec != null) {
+            rec.clear();
+        }
+    }
+
+    /** Throws OwnerDiedError, this process now holding the lock, if the recorded holder died. */
+    private void takeOverFromDead() {
+        OwnerRecord rec = ownerRecord();
+        if (rec == null) {
+            return;
+        }
+        int dead = rec.takeOverFromDead();
+        if (dead != 0) {
+            LOG.log(System.Logger.Level.WARNING, "process {0} died holding {1}; taken over", String.valueOf(dead), name);
+            throw new OwnerDiedError(dead);
         }
     }
 
