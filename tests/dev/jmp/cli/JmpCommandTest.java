@@ -106,6 +106,7 @@ class JmpCommandTest {
     void lsShowsALiveProgramsObjectsAndCleanLeavesThem() throws Exception {
         java.lang.Process holder = startHolder();
         long pid = holder.pid();
+        Path registry = registryOf(holder);
         try {
             Run ls = jmp("ls", Long.toString(pid));
             assertEquals(0, ls.status());
@@ -113,6 +114,10 @@ class JmpCommandTest {
             assertTrue(hasRow(ls, "semaphore", "alive", ""), ls.out());
             assertTrue(hasRow(ls, "message queue", "alive", "3/"), ls.out());
             assertTrue(hasRow(ls, "spill dir", "alive", "0 files"), ls.out());
+
+            // The tracker's registry holds every name, the queue included (which /dev/shm does not show).
+            assertEquals(objectsOf(pid).stream().map(KernelObjects.Entry::name).collect(java.util.stream.Collectors.toSet()),
+                    KernelObjects.replay(registry));
 
             int objects = objectsOf(pid).size();     // the Lock's semaphore, the Queue's queue, spill dir, lock
             Run clean = jmp("clean", Long.toString(pid));
@@ -124,6 +129,24 @@ class JmpCommandTest {
             assertTrue(holder.waitFor(30, TimeUnit.SECONDS));
         }
         awaitNone(pid);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (java.nio.file.Files.exists(registry)) {
+            assertTrue(System.nanoTime() < end, registry + " outlived its tracker");
+            Thread.sleep(20);
+        }
+    }
+
+    /** The registry of the holder's tracker (its child named jmp-tracker); the tracker deletes it when done. */
+    private static Path registryOf(java.lang.Process holder) throws IOException {
+        for (ProcessHandle child : holder.toHandle().children().toList()) {
+            Path comm = Path.of("/proc", Long.toString(child.pid()), "comm");
+            if (java.nio.file.Files.readString(comm).trim().equals("jmp-tracker")) {
+                Path registry = KernelObjects.SHM.resolve("jmp-tracker." + child.pid());
+                assertTrue(java.nio.file.Files.exists(registry), registry + " missing");
+                return registry;
+            }
+        }
+        throw new AssertionError("the holder has no tracker");
     }
 
     @Test
