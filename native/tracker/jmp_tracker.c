@@ -23,6 +23,16 @@
  * one left over is tried as a semaphore, a shared-memory block, a message queue and
  * a spill directory (with the files in it), and whatever exists goes.
  *
+ * The registry: so that `jmp ls` can show a program's names (message queues cannot be
+ * listed where /dev/mqueue is not mounted) and tell whether its program is alive, the
+ * tracker appends each line it accepts to /dev/shm/jmp-tracker.<its pid> (mode 0600).
+ * Replaying the file gives the names still registered; the file exists while the
+ * tracker does, and the tracker deletes it once it has removed every name. A file
+ * whose tracker pid is dead (the tracker itself was killed) lists leftovers that
+ * `jmp clean` may remove. When the file holds many more lines than live names it is
+ * rewritten (to a .tmp file, renamed over it) so a long-running program's file stays
+ * small. Writing it is best effort: a full /dev/shm costs the listing, not the cleanup.
+ *
  * Signals: the tracker ignores SIGINT, SIGTERM, SIGHUP and SIGPIPE, as CPython's
  * does: a Ctrl-C or a terminal hang-up reaches the whole process group, and the
  * tracker must outlive the program to do its work.
@@ -170,6 +180,65 @@ static int remove_name(const char *name) {
     return removed;
 }
 
+static char registry_path[64];
+static int registry = -1;
+static size_t registry_lines;
+
+static void write_all(int fd, const char *s, size_t n) {
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            return;
+        }
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void registry_open(void) {
+    snprintf(registry_path, sizeof registry_path, "/dev/shm/jmp-tracker.%ld", (long)getpid());
+    registry = open(registry_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+}
+
+/* Rewrites the registry with only the live names (a new file renamed over the old one). */
+static void registry_compact(void) {
+    char tmp[72];
+    snprintf(tmp, sizeof tmp, "%s.tmp", registry_path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return;
+    }
+    for (size_t i = 0; i < capacity; i++) {
+        if (slots[i] != NULL && slots[i] != TOMBSTONE) {
+            write_all(fd, "R ", 2);
+            write_all(fd, slots[i], strlen(slots[i]));
+            write_all(fd, "\n", 1);
+        }
+    }
+    if (rename(tmp, registry_path) != 0) {
+        close(fd);
+        unlink(tmp);
+        return;
+    }
+    close(registry);
+    registry = fd;
+    registry_lines = live;
+}
+
+static void registry_append(const char *line) {
+    if (registry < 0) {
+        return;
+    }
+    write_all(registry, line, strlen(line));
+    write_all(registry, "\n", 1);
+    if (++registry_lines > 2 * live + 256) {
+        registry_compact();
+    }
+}
+
 static void handle(char *line) {
     if ((line[0] != 'R' && line[0] != 'U') || line[1] != ' ' || !valid_name(line + 2)) {
         return;
@@ -179,6 +248,7 @@ static void handle(char *line) {
     } else {
         discard(line + 2);
     }
+    registry_append(line);
 }
 
 int main(void) {
@@ -197,6 +267,7 @@ int main(void) {
         dup2(devnull, 1);
         close(devnull);
     }
+    registry_open();
 
     char buf[8192];
     char line[LINE_MAX_LEN + 1];
@@ -233,6 +304,10 @@ int main(void) {
         if (slots[i] != NULL && slots[i] != TOMBSTONE) {
             removed += remove_name(slots[i]);
         }
+    }
+    if (registry >= 0) {
+        close(registry);
+        unlink(registry_path);
     }
     if (removed > 0) {
         fprintf(stderr, "jmp-tracker: removed %d kernel object%s left by a program that ended without "

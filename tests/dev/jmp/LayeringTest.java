@@ -16,6 +16,7 @@ import java.util.Set;
  * The layers of jmp, bottom up, and the rule that dependencies point down only
  * (DESIGN.md, "Layers"):
  * <pre>
+ *   cli         dev.jmp.cli: the jmp command (ls, clean, doctor)
  *   main        ChildMain: a child JVM's main class, its composition root
  *   pool        dev.jmp.pool, and the pool's classes in dev.jmp (Pool, TaskPool, AsyncResult)
  *   api         the rest of dev.jmp: Process, Queue, Lock, Connection, ...
@@ -82,7 +83,9 @@ class LayeringTest {
             .layer("api").definedBy(API)
             .layer("pool").definedBy(POOL)
             .layer("main").definedBy(MAIN)
+            .layer("cli").definedBy("dev.jmp.cli..")
             .whereLayer("main").mayNotBeAccessedByAnyLayer()
+            .whereLayer("cli").mayNotBeAccessedByAnyLayer()
             .whereLayer("exceptions").mayNotAccessAnyLayer()
             .whereLayer("posix").mayOnlyAccessLayers("exceptions")
             .whereLayer("blocking").mayOnlyAccessLayers("posix", "exceptions")
