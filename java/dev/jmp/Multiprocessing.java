@@ -87,6 +87,9 @@ public final class Multiprocessing {
                     + getAllStartMethods() + ")");
         }
         startMethod = chosen;
+        // Children are given the jmp.* properties: set before warm children boot, so that
+        // every child keeps the method it was started with, as in CPython.
+        System.setProperty("jmp.startMethod", chosen.name());
         chosen.select(executable);
         if (chosen.bootsAhead()) {
             ProcessPayload.warmUpParent();

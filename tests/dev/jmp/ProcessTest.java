@@ -277,6 +277,17 @@ class ProcessTest {
         assertNotEquals(null, p.name());
     }
 
+    /** CPython's TestStartMethod.test_context: a child keeps the start method it was started with. */
+    @Test
+    void testContext() throws Exception {
+        String method = startMethod();
+        Process p = new Process(() -> ChildChecks.check(method.equals(Multiprocessing.getStartMethod()), 3));
+        p.start();
+        p.join();
+        assertEquals(0, p.exitcode(), "the child reported another start method than " + method);
+        p.close();
+    }
+
     @Test
     void moduleFunctions() {
         assertEquals(startMethod(), Multiprocessing.getStartMethod());
