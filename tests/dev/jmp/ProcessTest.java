@@ -277,6 +277,29 @@ class ProcessTest {
         assertNotEquals(null, p.name());
     }
 
+    /**
+     * CPython tolerates {@code sys.stdout = None} in a child: here a child with no
+     * System.out and no System.err still makes native calls (a new lock, an event set)
+     * and exits 0.
+     */
+    @Test
+    void aChildWithoutSystemOutCallsNativeAndExits() throws Exception {
+        Event done = new Event();
+        Process p = new Process(() -> {
+            System.setOut(null);
+            System.setErr(null);
+            Lock own = new Lock();
+            own.acquire();
+            own.release();
+            done.set();
+        });
+        p.start();
+        p.join();
+        assertEquals(0, p.exitcode());
+        assertTrue(done.isSet());
+        p.close();
+    }
+
     /** CPython's test_lose_target_ref: after start() the parent holds the target no more. */
     @Test
     void testLoseTargetRef() throws Exception {
