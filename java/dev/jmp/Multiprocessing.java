@@ -75,6 +75,24 @@ public final class Multiprocessing {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    /**
+     * The logger jmp logs to, as CPython's {@code get_logger()}: the parent of jmp's
+     * {@code dev.jmp.*} System.Loggers. Configure it in the System.Logger backend.
+     */
+    public static System.Logger getLogger() {
+        return Logging.logger();
+    }
+
+    /**
+     * As CPython's {@code log_to_stderr(level)}: jmp's records of {@code level} and above
+     * go to System.err as {@code [LEVEL/processName] message}; called again, changes the
+     * level. Needs the JDK's default backend of System.Logger, java.util.logging (else
+     * UnsupportedOperationException); children inherit nothing, as with spawn in CPython.
+     */
+    public static System.Logger logToStderr(System.Logger.Level level) {
+        return Logging.toStderr(level);
+    }
+
     public static String getStartMethod() {
         return startMethod.name();
     }
@@ -87,6 +105,9 @@ public final class Multiprocessing {
                     + getAllStartMethods() + ")");
         }
         startMethod = chosen;
+        // Children are given the jmp.* properties: set before warm children boot, so that
+        // every child keeps the method it was started with, as in CPython.
+        System.setProperty("jmp.startMethod", chosen.name());
         chosen.select(executable);
         if (chosen.bootsAhead()) {
             ProcessPayload.warmUpParent();

@@ -44,7 +44,7 @@ public class Process implements Serializable {
         }
     }
 
-    private final Task target;
+    private Task target;               // dropped by start(), as CPython's del self._target
     private String name;
     private boolean daemon;
     private final int[] identity;
@@ -132,6 +132,9 @@ public class Process implements Serializable {
                         handover.parentFds());
             }
             popen = started;
+            // The child has its own copy: dropping ours lets what the target captured be
+            // collected (and its kernel objects unlinked) while the child runs.
+            target = null;
             sentinel = started.sentinel();
             cleanable = Cleanup.onUnreachable(this, started::close);
             Multiprocessing.addChild(this);

@@ -277,6 +277,66 @@ class ProcessTest {
         assertNotEquals(null, p.name());
     }
 
+    /**
+     * CPython tolerates {@code sys.stdout = None} in a child: here a child with no
+     * System.out and no System.err still makes native calls (a new lock, an event set)
+     * and exits 0.
+     */
+    @Test
+    void aChildWithoutSystemOutCallsNativeAndExits() throws Exception {
+        Event done = new Event();
+        Process p = new Process(() -> {
+            System.setOut(null);
+            System.setErr(null);
+            Lock own = new Lock();
+            own.acquire();
+            own.release();
+            done.set();
+        });
+        p.start();
+        p.join();
+        assertEquals(0, p.exitcode());
+        assertTrue(done.isSet());
+        p.close();
+    }
+
+    /** CPython's test_lose_target_ref: after start() the parent holds the target no more. */
+    @Test
+    void testLoseTargetRef() throws Exception {
+        Task target = new DroppedTarget();
+        java.lang.ref.WeakReference<Task> ref = new java.lang.ref.WeakReference<>(target);
+        Process p = new Process(target);
+        target = null;
+        p.start();
+        p.join();
+        assertEquals(0, p.exitcode());
+        for (int i = 0; i < 100 && ref.get() != null; i++) {
+            System.gc();
+        }
+        assertNull(ref.get(), "the Process still holds its target after start()");
+        p.close();
+    }
+
+    /** A target of its own class, so that no cache keyed by a lambda's class holds it. */
+    static final class DroppedTarget implements Task {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run() {
+        }
+    }
+
+    /** CPython's TestStartMethod.test_context: a child keeps the start method it was started with. */
+    @Test
+    void testContext() throws Exception {
+        String method = startMethod();
+        Process p = new Process(() -> ChildChecks.check(method.equals(Multiprocessing.getStartMethod()), 3));
+        p.start();
+        p.join();
+        assertEquals(0, p.exitcode(), "the child reported another start method than " + method);
+        p.close();
+    }
+
     @Test
     void moduleFunctions() {
         assertEquals(startMethod(), Multiprocessing.getStartMethod());

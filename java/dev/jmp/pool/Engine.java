@@ -178,7 +178,11 @@ public final class Engine {
         @Override
         public boolean offer(byte[] frame) {
             // Never waits: a worker's channel holds at most IN_FLIGHT tasks and a STOP.
-            return slot.tasks.send(frame, Deadline.after(Duration.ZERO), "sending a task");
+            boolean sent = slot.tasks.send(frame, Deadline.after(Duration.ZERO), "sending a task");
+            if (sent) {
+                TaskEvents.dispatched(number, Frames.id(frame), pid);
+            }
+            return sent;
         }
 
         @Override
@@ -533,6 +537,7 @@ public final class Engine {
         long seq = Frames.id(frame);
         boolean ok = Frames.resultOk(frame);
         byte[] value = Frames.payload(frame);
+        TaskEvents.completed(number, seq, ok);
         lock.lock();
         try {
             if (ledger.complete(seq, ok, value)) {

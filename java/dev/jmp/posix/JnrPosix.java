@@ -1,6 +1,8 @@
 package dev.jmp.posix;
 
 import dev.jmp.PosixException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -42,19 +44,44 @@ final class JnrPosix implements Posix {
     // and loads a class per binding interface): a child that never touches a
     // semaphore never pays for the semaphore binding.
     private static final class Calls {
-        static final LibC LIB = LibraryLoader.create(LibC.class).load("c");
+        static final LibC LIB = load(LibC.class);
     }
 
     private static final class Sems {
-        static final LibSem LIB = LibraryLoader.create(LibSem.class).load("c");
+        static final LibSem LIB = load(LibSem.class);
     }
 
     private static final class Mqs {
-        static final LibMq LIB = LibraryLoader.create(LibMq.class).load("c");
+        static final LibMq LIB = load(LibMq.class);
     }
 
     private static final class Shms {
-        static final LibShm LIB = LibraryLoader.create(LibShm.class).load("c");
+        static final LibShm LIB = load(LibShm.class);
+    }
+
+    /**
+     * jnr-ffi's loader flushes System.out and System.err, which a program may have set
+     * to null (as Python's {@code sys.stdout = None}): stand-ins take those flushes, then go.
+     */
+    private static synchronized <T> T load(Class<T> binding) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        if (out == null) {
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        }
+        if (err == null) {
+            System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+        }
+        try {
+            return LibraryLoader.create(binding).load("c");
+        } finally {
+            if (out == null) {
+                System.setOut(null);
+            }
+            if (err == null) {
+                System.setErr(null);
+            }
+        }
     }
 
     private static final class Socks {

@@ -122,6 +122,18 @@ final class Spill {
      * process until it is sent (see the class comment).
      */
     static Outgoing write(String queueName, byte[] data, int length) {
+        SpillEvent event = new SpillEvent();
+        event.begin();
+        Outgoing out = writeFile(queueName, data, length);
+        if (event.isEnabled()) {
+            event.queue = queueName;
+            event.bytes = length;
+            event.commit();
+        }
+        return out;
+    }
+
+    private static Outgoing writeFile(String queueName, byte[] data, int length) {
         Path dir = directory(queueName);
         while (true) {
             String file = KernelNames.fresh().substring(1);

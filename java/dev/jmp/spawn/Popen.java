@@ -141,6 +141,12 @@ public final class Popen {
             if (r == pid) {
                 returncode = WaitStatus.toExitcode(status[0]);
                 ProcessLog.debug("child pid {0} exited with exitcode {1}", pid, returncode);
+                ChildExitEvent event = new ChildExitEvent();
+                if (event.isEnabled()) {
+                    event.pid = pid;
+                    event.exitCode = returncode;
+                    event.commit();
+                }
             }
         }
         return returncode;

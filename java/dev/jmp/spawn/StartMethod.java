@@ -66,7 +66,20 @@ public abstract class StartMethod {
     public abstract boolean bootsAhead();
 
     /** A child of {@code java} running {@code payload}, given {@code fds} from its fd 5 on. */
-    public abstract Popen start(String java, byte[] payload, List<Integer> fds);
+    public final Popen start(String java, byte[] payload, List<Integer> fds) {
+        ChildStartEvent event = new ChildStartEvent();
+        event.begin();
+        Popen child = launch(java, payload, fds);
+        if (event.isEnabled()) {
+            event.pid = child.pid();
+            event.startMethod = name;
+            event.commit();
+        }
+        return child;
+    }
+
+    /** How this method makes the child of {@link #start}. */
+    abstract Popen launch(String java, byte[] payload, List<Integer> fds);
 
     @Override
     public String toString() {
@@ -89,7 +102,7 @@ public abstract class StartMethod {
         }
 
         @Override
-        public Popen start(String java, byte[] payload, List<Integer> fds) {
+        Popen launch(String java, byte[] payload, List<Integer> fds) {
             return Popen.spawn(java, payload, fds);
         }
     }
@@ -111,7 +124,7 @@ public abstract class StartMethod {
 
         /** A warm child cannot take fds it was not born with: those Processes are spawned. */
         @Override
-        public Popen start(String java, byte[] payload, List<Integer> fds) {
+        Popen launch(String java, byte[] payload, List<Integer> fds) {
             Popen ready = fds.isEmpty() ? WarmStarter.take(java) : null;
             if (ready == null) {
                 return Popen.spawn(java, payload, fds);
