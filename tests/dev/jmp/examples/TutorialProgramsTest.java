@@ -254,6 +254,27 @@ class TutorialProgramsTest {
         assertEquals("atomic: 40000 of 40000", lines.get(2));
     }
 
+    // ---- chapter 6 --------------------------------------------------------------------
+
+    @Test
+    void managerDemoAsPythonsDocumentation() throws Exception {
+        assertEquals(List.of("{1=1, 2=2, 0.25=null}", "[9, 8, 7, 6, 5, 4, 3, 2, 1, 0]"), run("ManagerDemo"));
+    }
+
+    @Test
+    void everyWorkerIsCountedAndTheCountsAddUp() throws Exception {
+        List<String> lines = run("TaskCounts");
+        assertEquals(4, lines.size(), lines.toString());
+        long sum = 0;
+        for (int i = 1; i <= 3; i++) {
+            String line = lines.get(i - 1);
+            assertTrue(line.matches("worker-" + i + " handled \\d+"), lines.toString());
+            sum += lastNumber(line);
+        }
+        assertEquals(30, sum, lines.toString());
+        assertEquals("total: 30 of 30", lines.get(3));
+    }
+
     // ---- chapter 7 --------------------------------------------------------------------
 
     @Test
