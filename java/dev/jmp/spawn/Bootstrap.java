@@ -57,9 +57,6 @@ public final class Bootstrap {
     /** The child's main: {@code args} as the JVM got them, {@code entry} what knows Processes. */
     public static void run(String[] args, ChildEntry entry) {
         child = true;
-        // This JVM's own children (and the archiver's training child) start at the same
-        // entry, whether or not the code above ever loads the class that registers it.
-        JavaCommand.mainClass(entry);
         StartTrace.mark("main");
         String mode = args.length > 0 ? args[0] : "";
         int code;
@@ -86,6 +83,9 @@ public final class Bootstrap {
             in.readFully(payload);
             StartTrace.mark("read");
             if (mode.equals(ClassDataSharing.ARCHIVE)) {
+                // The archiver's training child starts at this same entry; nothing in
+                // this JVM loads the class that registers it in a parent.
+                JavaCommand.mainClass(entry);
                 ClassDataSharing.archiverMain(payload);
                 System.exit(0);
             }
