@@ -10,6 +10,7 @@ import dev.jmp.Task;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.Interrupts;
 import dev.jmp.queue.Codec;
+import dev.jmp.resource.AtExit;
 import dev.jmp.spawn.Rehearsal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -308,7 +309,10 @@ public final class Engine {
 
     /** Lock held. Work may still need workers: the pool runs, or is closing with tasks queued. */
     private boolean needsWorkers() {
-        return broken == null && (state == State.RUN || state == State.CLOSE && ledger.hasPending());
+        // Not once the program exits: the exit sequence terminates daemonic children, the
+        // workers among them, and a replacement would only be terminated in turn.
+        return broken == null && !AtExit.exiting()
+                && (state == State.RUN || state == State.CLOSE && ledger.hasPending());
     }
 
     /** Lock held. Starts workers in empty slots; if none can be started and none runs, the queue fails. */

@@ -54,6 +54,7 @@ public final class AtExit {
     private static final AtomicBoolean HOOK = new AtomicBoolean();
     private static volatile BooleanSupplier parentGone = () -> false;
     private static boolean ran;     // guarded by AtExit.class
+    private static volatile boolean started;
 
     static {
         for (Phase phase : Phase.values()) {
@@ -91,12 +92,22 @@ public final class AtExit {
         }
     }
 
+    /**
+     * True once the exit sequence has begun: what it ends must not be started again (a
+     * pool must not replace the workers the sequence terminates, as CPython terminates a
+     * pool at exit rather than letting it refill).
+     */
+    public static boolean exiting() {
+        return started;
+    }
+
     /** Runs every phase in order, once; a second call waits for the first to finish. */
     public static synchronized void run() {
         if (ran) {
             return;
         }
         ran = true;
+        started = true;
         for (Phase phase : Phase.values()) {
             for (Runnable step : STEPS.get(phase)) {
                 try {
