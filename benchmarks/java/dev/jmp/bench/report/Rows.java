@@ -66,6 +66,7 @@ final class Rows {
         bothPlacements(rows, s, "Pipe stream, 1 MiB into a reused buffer", Unit.GB_S, r -> r
                 .c("socketpair.stream.64KiB").jmp("PipeBench.stream1MiBInto", 1024 * 1024)
                 .py("pipe.duplex.stream.1MiB.into")
+                .target(atLeast(0.85, C, "23")).target(atLeast(1.5, PY, "23"))
                 .note("jmp: recvBytesInto(ByteBuffer) into one direct buffer; CPython: recv_bytes_into(bytearray);"
                         + " C reads into one 64 KiB buffer."));
         bothPlacements(rows, s, "Pipe(false) stream, 1 MiB messages", Unit.GB_S, r -> r
