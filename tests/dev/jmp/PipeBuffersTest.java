@@ -195,6 +195,36 @@ class PipeBuffersTest {
         assertEquals(0, jvm.exitValue());
     }
 
+    /**
+     * Interrupted in the middle of a body (the flag is set before the call: the bytes that
+     * are there are read, then the wait for the rest throws), the next receive, into
+     * another buffer, carries on: the message arrives whole.
+     */
+    @Test
+    void anInterruptedReceiveIntoResumesWhereItStopped() {
+        try (Pipe pipe = Pipe.open()) {
+            dev.jmp.posix.Posix posix = dev.jmp.posix.Posix.libc();
+            int fd = pipe.conn1().fileno();
+            byte[] msg = new byte[100_000];
+            for (int i = 0; i < msg.length; i++) {
+                msg[i] = (byte) (i * 7);
+            }
+            byte[] head = new byte[dev.jmp.connection.FrameHeader.MAX];
+            int h = dev.jmp.connection.FrameHeader.encode(msg.length, head, 0);
+            assertEquals(h, posix.write(fd, head, 0, h));
+            assertEquals(50_000, posix.write(fd, msg, 0, 50_000));
+            ByteBuffer direct = ByteBuffer.allocateDirect(msg.length);
+            Thread.currentThread().interrupt();
+            assertThrows(InterruptedError.class, () -> pipe.conn2().recvBytesInto(direct));
+            assertTrue(Thread.interrupted(), "the interrupt flag is set again");
+            assertEquals(0, direct.position());
+            assertEquals(50_000, posix.write(fd, msg, 50_000, 50_000));
+            ByteBuffer heap = ByteBuffer.allocate(msg.length + 1);
+            assertEquals(msg.length, pipe.conn2().recvBytesInto(heap));
+            assertEquals(ByteBuffer.wrap(msg), heap.flip());
+        }
+    }
+
     @Test
     void argumentsAreCheckedBeforeAnythingMoves() {
         try (Pipe pipe = Pipe.open()) {

@@ -64,16 +64,25 @@ final class FdIo {
 
     /** One read that never blocks: bytes read, 0 at end of file, -1 when nothing is there yet. */
     static int read(FdHolder holder, ByteBuffer buf) {
-        if (CHUNK > 0 && buf.remaining() > CHUNK) {
-            int limit = buf.limit();
-            buf.limit(buf.position() + CHUNK);
-            try {
-                return readOnce(holder, buf);
-            } finally {
-                buf.limit(limit);
-            }
+        return chunked(holder, buf, FdIo::readOnce);
+    }
+
+    /** One call of {@code io} on at most {@link #CHUNK} bytes of {@code buf}. */
+    private static int chunked(FdHolder holder, ByteBuffer buf, Io io) {
+        if (CHUNK <= 0 || buf.remaining() <= CHUNK) {
+            return io.call(holder, buf);
         }
-        return readOnce(holder, buf);
+        int limit = buf.limit();
+        buf.limit(buf.position() + CHUNK);
+        try {
+            return io.call(holder, buf);
+        } finally {
+            buf.limit(limit);
+        }
+    }
+
+    private interface Io {
+        int call(FdHolder holder, ByteBuffer buf);
     }
 
     private static int readOnce(FdHolder holder, ByteBuffer buf) {
@@ -90,16 +99,7 @@ final class FdIo {
 
     /** One write that never blocks: bytes written (maybe fewer than asked), -1 when the fd is full. */
     static int write(FdHolder holder, ByteBuffer buf) {
-        if (CHUNK > 0 && buf.remaining() > CHUNK) {
-            int limit = buf.limit();
-            buf.limit(buf.position() + CHUNK);
-            try {
-                return writeOnce(holder, buf);
-            } finally {
-                buf.limit(limit);
-            }
-        }
-        return writeOnce(holder, buf);
+        return chunked(holder, buf, FdIo::writeOnce);
     }
 
     private static int writeOnce(FdHolder holder, ByteBuffer buf) {
