@@ -137,12 +137,16 @@ def accept_echo(address, authkey, ready, cpu, count):
                 conn.send_bytes(conn.recv_bytes())
 
 
-def sink(conn, ack, cpu, batches, per_batch):
+def sink(conn, ack, cpu, batches, per_batch, into_size=0):
     pin(cpu)
     ack.send_bytes(b"r")
+    buf = bytearray(into_size) if into_size else None
     for _ in range(batches):
         for _ in range(per_batch):
-            conn.recv_bytes()
+            if buf is None:
+                conn.recv_bytes()
+            else:
+                conn.recv_bytes_into(buf)
         ack.send_bytes(b"k")
 
 
@@ -294,9 +298,9 @@ def pipe_rtt(kind, placement):
     emit(id_, 1, RTT_BATCH, ns, note)
 
 
-def pipe_stream(duplex, size, placement):
+def pipe_stream(duplex, size, placement, into=False):
     label = "64KiB" if size == 65536 else "1MiB"
-    id_ = f"pipe.{'duplex' if duplex else 'simplex'}.stream.{label}/{placement}"
+    id_ = f"pipe.{'duplex' if duplex else 'simplex'}.stream.{label}{'.into' if into else ''}/{placement}"
     if not two_process(id_, placement):
         return
     ctx = mp.get_context("spawn")
@@ -308,7 +312,8 @@ def pipe_stream(duplex, size, placement):
         else:
             b, a = ctx.Pipe(duplex=False)        # a sends, b receives
             ack_r, ack_w = ctx.Pipe(duplex=False)
-        p = ctx.Process(target=sink, args=(b, ack_w, partner_cpu(placement), total_batches(), per_batch))
+        p = ctx.Process(target=sink, args=(b, ack_w, partner_cpu(placement), total_batches(), per_batch,
+                                           size if into else 0))
         p.start()
         ack_r.recv_bytes()
         msg = b"x" * size
@@ -320,7 +325,9 @@ def pipe_stream(duplex, size, placement):
         ns = run_samples(op, per_batch)
         p.join()
     kind = "Pipe()" if duplex else "Pipe(duplex=False)"
-    emit(id_, size, per_batch, ns, f"{kind}: send_bytes of {label} messages, 64 MiB per sample, reader acks each sample")
+    how = ", reader recv_bytes_into one bytearray" if into else ""
+    emit(id_, size, per_batch, ns,
+         f"{kind}: send_bytes of {label} messages{how}, 64 MiB per sample, reader acks each sample")
 
 
 # ---- queues ---------------------------------------------------------------------------
@@ -667,6 +674,7 @@ def main():
             (f"pipe.rtt.64B/{pl}", lambda pl=pl: pipe_rtt("64B", pl)),
             (f"pipe.duplex.stream.64KiB/{pl}", lambda pl=pl: pipe_stream(True, 65536, pl)),
             (f"pipe.duplex.stream.1MiB/{pl}", lambda pl=pl: pipe_stream(True, 1 << 20, pl)),
+            (f"pipe.duplex.stream.1MiB.into/{pl}", lambda pl=pl: pipe_stream(True, 1 << 20, pl, into=True)),
             (f"pipe.simplex.stream.1MiB/{pl}", lambda pl=pl: pipe_stream(False, 1 << 20, pl)),
             (f"queue.queue.1p1c/{pl}", lambda pl=pl: queue_1p1c("Queue", pl)),
             (f"queue.simplequeue.1p1c/{pl}", lambda pl=pl: queue_1p1c("SimpleQueue", pl)),

@@ -17,6 +17,7 @@ import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -162,6 +163,18 @@ public final class Connection implements AutoCloseable, Serializable {
         sender.sendBytes(buf, offset, size);
     }
 
+    /**
+     * Sends the bytes of {@code buf} from its position to its limit as one message (a
+     * direct buffer is written from its own memory, a heap one from its array, without a
+     * copy). On return the position is the limit, as after a channel's write; after a
+     * failure it is unchanged. The buffer may be reused at once.
+     */
+    public void sendBytes(ByteBuffer buf) {
+        Objects.requireNonNull(buf, "buf");
+        checkWritable();
+        sender.sendBytes(buf);
+    }
+
     // ---- receiving ----------------------------------------------------------------
 
     /** The next object; EOFError when the other end is closed and nothing is left. */
@@ -200,13 +213,31 @@ public final class Connection implements AutoCloseable, Serializable {
         if (offset < 0 || offset > buf.length) {
             throw new IndexOutOfBoundsException("offset " + offset + " outside a buffer of length " + buf.length);
         }
-        byte[] message = receive(Long.MAX_VALUE, "recvBytesInto");
-        int room = buf.length - offset;
-        if (message.length > room) {
-            throw new BufferTooShort(message, room);
+        return receiveInto(ByteBuffer.wrap(buf, offset, buf.length - offset));
+    }
+
+    /**
+     * Receives the next message into {@code buf} from its position, read straight into
+     * it (direct or heap: no copy on the way); returns its length and moves the position
+     * past it (the limit stays). If it is longer than {@code buf.remaining()},
+     * BufferTooShort carries the whole message (it is consumed) and the buffer's position
+     * is unchanged. A read-only buffer -> IllegalArgumentException, before anything is read.
+     */
+    public int recvBytesInto(ByteBuffer buf) {
+        Objects.requireNonNull(buf, "buf");
+        if (buf.isReadOnly()) {
+            throw new IllegalArgumentException("recvBytesInto: the buffer is read-only");
         }
-        System.arraycopy(message, 0, buf, offset, message.length);
-        return message.length;
+        return receiveInto(buf);
+    }
+
+    private int receiveInto(ByteBuffer buf) {
+        checkReadable();
+        try {
+            return receiver.receiveInto(buf, "recvBytesInto", Deadline.never());
+        } catch (StreamBroken e) {
+            throw stopReading(e);
+        }
     }
 
     /** Whether a message (or the end of file) is there to read, without waiting (Python's {@code poll()}). */

@@ -55,8 +55,37 @@ final class FdIo {
         }
     }
 
+    /**
+     * {@code jmp.connection.ioChunk}: the most bytes one read or write call moves; 0 (the
+     * default) lets the kernel move as much as it can in one call. See benchmarks/README.md,
+     * "Big data: Pipe", for why.
+     */
+    static final int CHUNK = Integer.getInteger("jmp.connection.ioChunk", 0);
+
     /** One read that never blocks: bytes read, 0 at end of file, -1 when nothing is there yet. */
     static int read(FdHolder holder, ByteBuffer buf) {
+        return chunked(holder, buf, FdIo::readOnce);
+    }
+
+    /** One call of {@code io} on at most {@link #CHUNK} bytes of {@code buf}. */
+    private static int chunked(FdHolder holder, ByteBuffer buf, Io io) {
+        if (CHUNK <= 0 || buf.remaining() <= CHUNK) {
+            return io.call(holder, buf);
+        }
+        int limit = buf.limit();
+        buf.limit(buf.position() + CHUNK);
+        try {
+            return io.call(holder, buf);
+        } finally {
+            buf.limit(limit);
+        }
+    }
+
+    private interface Io {
+        int call(FdHolder holder, ByteBuffer buf);
+    }
+
+    private static int readOnce(FdHolder holder, ByteBuffer buf) {
         Posix posix = Posix.libc();
         int fd = holder.fd();
         if (holder.socket()) {
@@ -70,6 +99,10 @@ final class FdIo {
 
     /** One write that never blocks: bytes written (maybe fewer than asked), -1 when the fd is full. */
     static int write(FdHolder holder, ByteBuffer buf) {
+        return chunked(holder, buf, FdIo::writeOnce);
+    }
+
+    private static int writeOnce(FdHolder holder, ByteBuffer buf) {
         Posix posix = Posix.libc();
         int fd = holder.fd();
         if (holder.socket()) {

@@ -1,7 +1,9 @@
 package dev.jmp.connection;
 
+import dev.jmp.BufferTooShort;
 import dev.jmp.EOFError;
 import dev.jmp.InterruptedError;
+import dev.jmp.TimeoutError;
 import dev.jmp.blocking.Deadline;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -91,6 +93,67 @@ public final class Receiver {
         } finally {
             holder.exit();
         }
+    }
+
+    /**
+     * Receives the next message into {@code dst} from its position, read straight into it
+     * (no copy on the way); returns its length, and the position has moved past it. If it
+     * is longer than {@code dst.remaining()}, the whole message is taken off the fd into
+     * an array (within the limits of {@link #receive(long, String)}) and BufferTooShort
+     * carries it; {@code dst} is unchanged. Interrupted or timed out in the middle of the
+     * body, the bytes read so far move into the resumable state (the next receive of
+     * either kind carries on from them) and {@code dst}'s position is unchanged.
+     */
+    public synchronized int receiveInto(ByteBuffer dst, String call, Deadline deadline) {
+        if (!holder.enter()) {
+            throw new IllegalStateException("handle is closed");
+        }
+        try {
+            int room = dst.remaining();
+            if (undecoded != null || (length >= 0 && body != null)) {
+                // A message already (partly) in an array: finish it there, then copy it over.
+                return copyInto(receive(Long.MAX_VALUE, call, deadline), dst);
+            }
+            if (length < 0) {
+                readHeader(call, deadline);
+            }
+            if (length > room) {
+                return copyInto(receive(Long.MAX_VALUE, call, deadline), dst);
+            }
+            int n = (int) length;
+            ByteBuffer into = dst.slice().limit(n);
+            try {
+                while (into.hasRemaining()) {
+                    int r = FdIo.read(holder, into);
+                    if (r < 0) {
+                        FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
+                    } else if (r == 0) {
+                        forget();
+                        throw truncated(call);
+                    }
+                }
+            } catch (InterruptedError | TimeoutError e) {
+                if (into.position() > 0) {
+                    body = new byte[n];
+                    bodyPos = into.position();
+                    into.flip().get(body, 0, bodyPos);
+                }
+                throw e;
+            }
+            forget();
+            dst.position(dst.position() + n);
+            return n;
+        } finally {
+            holder.exit();
+        }
+    }
+
+    private static int copyInto(byte[] message, ByteBuffer dst) {
+        if (message.length > dst.remaining()) {
+            throw new BufferTooShort(message, dst.remaining());
+        }
+        dst.put(message);
+        return message.length;
     }
 
     /**

@@ -43,7 +43,24 @@ public final class Sender {
 
     /** Sends {@code buf[off, off+len)} as one message. */
     public synchronized void sendBytes(byte[] buf, int off, int len) {
-        writeFrame(buf, off, len);
+        writeFrame(ByteBuffer.wrap(buf, off, len));
+    }
+
+    /**
+     * Sends the remaining bytes of {@code buf} as one message; on return its position is
+     * its limit (the bytes were consumed, as a channel's write consumes them). If the
+     * send fails, the position is unchanged.
+     */
+    public synchronized void sendBytes(ByteBuffer buf) {
+        ByteBuffer body = buf.slice();
+        if (!body.isDirect() && !body.hasArray()) {
+            // A read-only heap buffer: its array cannot be pinned, so it is copied once.
+            byte[] copy = new byte[body.remaining()];
+            body.get(copy);
+            body = ByteBuffer.wrap(copy);
+        }
+        writeFrame(body);
+        buf.position(buf.limit());
     }
 
     /**
@@ -57,7 +74,7 @@ public final class Sender {
         }
         MessageWriter.Sink message = writer.encode(obj);
         try {
-            writeFrame(message.array(), 0, message.size());
+            writeFrame(ByteBuffer.wrap(message.array(), 0, message.size()));
         } finally {
             writer.release(KEEP_SINK);
         }
@@ -71,7 +88,8 @@ public final class Sender {
         }
     }
 
-    private void writeFrame(byte[] body, int off, int len) {
+    /** Writes the header and the remaining bytes of {@code body} (consumed). */
+    private void writeFrame(ByteBuffer body) {
         checkUsable();
         if (!holder.enter()) {
             throw new IllegalStateException("handle is closed");
@@ -79,6 +97,7 @@ public final class Sender {
         long total = 0;
         long written = 0;
         try {
+            int len = body.remaining();
             int hlen = FrameHeader.encode(len, header, 0);
             total = (long) hlen + len;
             ByteBuffer d = buffer(total);
@@ -86,16 +105,17 @@ public final class Sender {
             d.put(header, 0, hlen);
             if (total <= SMALL) {
                 // Header and body in one write: atomic on a pipe (see the class comment).
-                d.put(body, off, len);
+                d.put(body);
                 d.flip();
                 written += drain(d);
                 return;
             }
-            // A large body goes straight from the caller's array (pinned for each
-            // non-blocking write, no copy): the header first, from the direct buffer.
+            // A large body goes straight from the caller's bytes (a heap array pinned
+            // for each non-blocking write, a direct buffer by address; no copy): the
+            // header first, from the direct buffer.
             d.flip();
             written += drain(d);
-            written += drain(ByteBuffer.wrap(body, off, len));
+            written += drain(body);
         } catch (InterruptedError e) {
             if (written > 0) {
                 broken = true;

@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Pipe and Connection between two processes, mp_bench.py's pipe rows: a round trip of
  * send('hello')/recv() and of sendBytes(64 B)/recvBytes() against an echoing partner,
  * and one-way streams of 64 KiB and 1 MiB messages (64 MiB per invocation, the reader
- * acknowledges each), duplex and simplex. Throughput rows report time per message; the
+ * acknowledges each), duplex and simplex, received with recvBytes (a new array per
+ * message) or, in stream1MiBInto, with recvBytesInto into one reused buffer. Throughput rows report time per message; the
  * report turns it into GB/s.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -89,6 +90,11 @@ public class PipeBench {
         int perBatch;
 
         void start(boolean duplex, int size) {
+            start(duplex, size, false);
+        }
+
+        /** {@code into}: the partner receives into one reused buffer (recvBytesInto) instead of recvBytes. */
+        void start(boolean duplex, int size, boolean into) {
             msg = new byte[size];
             perBatch = Workloads.STREAM_BYTES / size;
             data = Pipe.open(duplex);
@@ -96,7 +102,8 @@ public class PipeBench {
             // duplex: conn1 writes, conn2 reads; simplex: conn1 reads, conn2 writes.
             Connection reader = duplex ? data.conn2() : data.conn1();
             Connection acker = ack.conn2();
-            partner = Partner.start(placement, PipeLoops.sink(reader, acker, perBatch));
+            partner = Partner.start(placement, into ? PipeLoops.sinkInto(reader, acker, perBatch, size)
+                    : PipeLoops.sink(reader, acker, perBatch));
             reader.close();
             acker.close();
         }
@@ -127,6 +134,13 @@ public class PipeBench {
         }
     }
 
+    public static class Duplex1MiBInto extends Stream {
+        @Setup(Level.Trial)
+        public void start() {
+            start(true, Workloads.STREAM_LARGE_MESSAGE, true);
+        }
+    }
+
     public static class Simplex1MiB extends Stream {
         @Setup(Level.Trial)
         public void start() {
@@ -151,6 +165,12 @@ public class PipeBench {
     @Benchmark
     @OperationsPerInvocation(Workloads.STREAM_BYTES / Workloads.STREAM_LARGE_MESSAGE)
     public byte[] stream1MiB(Duplex1MiB s) {
+        return stream(s);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(Workloads.STREAM_BYTES / Workloads.STREAM_LARGE_MESSAGE)
+    public byte[] stream1MiBInto(Duplex1MiBInto s) {
         return stream(s);
     }
 

@@ -56,6 +56,25 @@ final class PipeLoops {
         };
     }
 
+    /** As {@link #sink}, each message received into one reused direct buffer of {@code size} bytes. */
+    static Task sinkInto(Connection in, Connection ack, int perBatch, int size) {
+        return () -> {
+            try {
+                byte[] one = new byte[1];
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(size);
+                while (true) {
+                    for (int i = 0; i < perBatch; i++) {
+                        buf.clear();
+                        in.recvBytesInto(buf);
+                    }
+                    ack.sendBytes(one);
+                }
+            } catch (EOFError done) {
+                // The benchmark is over.
+            }
+        };
+    }
+
     /** Semaphore ping-pong partner: each ping answered by a pong, until {@code stop} says so. */
     static Task pong(Semaphore ping, Semaphore pong, dev.jmp.Event stop) {
         return () -> {

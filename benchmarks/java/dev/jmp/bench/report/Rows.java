@@ -61,8 +61,14 @@ final class Rows {
                 .c("socketpair.stream.64KiB").jmp("PipeBench.stream64KiB", 64 * 1024).py("pipe.duplex.stream.64KiB"));
         bothPlacements(rows, s, "Pipe stream, 1 MiB messages", Unit.GB_S, r -> r
                 .c("socketpair.stream.64KiB").jmp("PipeBench.stream1MiB", 1024 * 1024).py("pipe.duplex.stream.1MiB")
-                .target(atLeast(0.7, C, "4")).target(atLeast(1.5, PY, "4"))
+                .target(atLeast(0.85, C, "23")).target(atLeast(1.5, PY, "23"))
                 .note("C: one-way 64 KiB writes on the same kind of channel."));
+        bothPlacements(rows, s, "Pipe stream, 1 MiB into a reused buffer", Unit.GB_S, r -> r
+                .c("socketpair.stream.64KiB").jmp("PipeBench.stream1MiBInto", 1024 * 1024)
+                .py("pipe.duplex.stream.1MiB.into")
+                .target(atLeast(0.85, C, "23")).target(atLeast(1.5, PY, "23"))
+                .note("jmp: recvBytesInto(ByteBuffer) into one direct buffer; CPython: recv_bytes_into(bytearray);"
+                        + " C reads into one 64 KiB buffer."));
         bothPlacements(rows, s, "Pipe(false) stream, 1 MiB messages", Unit.GB_S, r -> r
                 .c("pipe.stream.64KiB").jmp("PipeBench.simplexStream1MiB", 1024 * 1024).py("pipe.simplex.stream.1MiB")
                 .target(atLeast(0.7, C, "4")).target(atLeast(1.5, PY, "4")));
