@@ -151,8 +151,10 @@ public class BaseManager implements AutoCloseable {
             throw new IllegalArgumentException("a proxy implements an interface; " + type.getName() + " is not one");
         }
         Object at = liveAddress();
-        Reply r = Channels.roundTrip(at, authkey,
-                new Request(ManagerDescriptor.CREATE, 0, typeid, new Object[] {type.getName(), args}));
+        Object[] request = new Object[1 + args.length];     // the interface, then the factory's arguments
+        request[0] = type.getName();
+        System.arraycopy(args, 0, request, 1, args.length);
+        Reply r = Channels.roundTrip(at, () -> authkey, new Request(ManagerDescriptor.CREATE, 0, typeid, request));
         if (r.kind() == ManagerDescriptor.ERROR) {
             Throwable t = (Throwable) r.value();
             if (t instanceof RuntimeException e) {
@@ -183,8 +185,7 @@ public class BaseManager implements AutoCloseable {
             return;
         }
         try (Connection c = Addresses.connect(address, authkey)) {
-            c.send(new Request(ManagerDescriptor.SHUTDOWN, 0, null, null));
-            c.recv();
+            Channels.roundTrip(c, address, new Request(ManagerDescriptor.SHUTDOWN, 0, null, null));
         } catch (RuntimeException e) {
             // Already gone: stop() below makes sure.
         }

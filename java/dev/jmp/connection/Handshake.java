@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -49,6 +50,7 @@ public final class Handshake {
             "sha3_256", "HmacSHA3-256", "sha3_384", "HmacSHA3-384");
     private static final int MAX_DIGEST_NAME = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadLocal<Map<String, Mac>> MACS = ThreadLocal.withInitial(HashMap::new);
 
     /** How the two ends exchange whole messages (a Connection's sendBytes/recvBytes with a cap). */
     public interface Wire {
@@ -137,7 +139,13 @@ public final class Handshake {
     private static byte[] hmac(String digest, byte[] authkey, byte[] message) {
         String algorithm = DIGESTS.get(digest);
         try {
-            Mac mac = Mac.getInstance(algorithm);
+            // A Mac per thread and algorithm: getInstance looks the provider up each time.
+            Map<String, Mac> macs = MACS.get();
+            Mac mac = macs.get(algorithm);
+            if (mac == null) {
+                mac = Mac.getInstance(algorithm);
+                macs.put(algorithm, mac);
+            }
             // An empty key is legal for HMAC but not for SecretKeySpec: HMAC pads any key
             // shorter than a block with zeros, so one zero byte gives the same MAC.
             mac.init(new SecretKeySpec(authkey.length == 0 ? new byte[1] : authkey, algorithm));

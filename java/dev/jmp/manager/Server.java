@@ -118,27 +118,29 @@ public final class Server {
 
     private void serveConnection(Connection c) {
         Dispatch dispatch = new Dispatch(this);
+        Codec codec = new Codec();
         try (c) {
             while (true) {
                 Request r;
                 try {
-                    r = c.recv();
+                    r = codec.request(c.recvBytes());
                 } catch (EOFError | PosixException e) {
                     return;     // the client is gone (or tore a frame): only this connection ends
                 } catch (ProcessError e) {
-                    c.send(Reply.error(new IllegalArgumentException("the manager could not read the request: "
+                    codec.send(c, Reply.error(new IllegalArgumentException("the manager could not read the request: "
                             + e.getMessage())));
                     continue;
                 }
                 if (r.op() == ManagerDescriptor.SHUTDOWN) {
-                    shutdown(c);
+                    shutdown(c, codec);
                     return;
                 }
                 Reply reply = dispatch.handle(r);
                 try {
-                    c.send(reply);
+                    codec.send(c, reply);
                 } catch (IllegalArgumentException e) {
-                    c.send(Reply.error(new IllegalArgumentException("the result cannot be sent back: " + e.getMessage(), e.getCause())));
+                    codec.send(c, Reply.error(new IllegalArgumentException("the result cannot be sent back: "
+                            + e.getMessage(), e.getCause())));
                 }
             }
         } catch (RuntimeException e) {
@@ -146,11 +148,11 @@ public final class Server {
         }
     }
 
-    private void shutdown(Connection c) {
+    private void shutdown(Connection c, Codec codec) {
         LOG.log(System.Logger.Level.DEBUG, "manager at {0}: shutting down", Addresses.show(address));
         listener.close();
         try {
-            c.send(Reply.value(null));
+            codec.send(c, Reply.value(null));
         } finally {
             System.exit(0);
         }
