@@ -33,9 +33,12 @@ public class BaseManager implements AutoCloseable {
     private static final Duration START_TIMEOUT =
             Duration.ofSeconds(Long.getLong("jmp.manager.startTimeout", 60));
 
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private final Object requested;
     private final byte[] authkey;
     private final Map<String, Func<Object[], Object>> registry = new LinkedHashMap<>();
+    private String builtins;
     private volatile Object address;
     private Process server;
     private boolean started;
@@ -55,7 +58,7 @@ public class BaseManager implements AutoCloseable {
         this.address = address;
         if (authkey == null) {
             authkey = new byte[32];
-            new SecureRandom().nextBytes(authkey);
+            RANDOM.nextBytes(authkey);
         }
         this.authkey = authkey.clone();
     }
@@ -68,20 +71,24 @@ public class BaseManager implements AutoCloseable {
         registry.put(typeid, args -> factory.call());
     }
 
-    /** For subclasses' built-in typeids, whose factories take arguments. */
-    synchronized void registerBuiltins(Map<String, Func<Object[], Object>> factories) {
-        registry.putAll(factories);
+    /** For subclasses: their built-in typeids (a set {@code dev.jmp.manager.Builtins} names), made by the server. */
+    synchronized void registerBuiltins(String set) {
+        builtins = set;
     }
 
     /** Starts the server in a child process; returns once it listens. */
     public synchronized void start() {
         checkNotStarted();
-        Object at = requested;
+        // The parent names the server (address, instance) with its own SecureRandom, so the
+        // child seeds none at start.
+        Object at = requested != null ? requested : Server.freshAddress();
+        long instance = RANDOM.nextLong();
         byte[] key = authkey;
+        String set = builtins;
         HashMap<String, Func<Object[], Object>> types = new HashMap<>(registry);
         Pipe pipe = Pipe.open(false);
         Connection ready = pipe.conn2();
-        Process p = new Process(() -> Server.serve(at, key, types, ready), getClass().getSimpleName() + "-"
+        Process p = new Process(() -> Server.serve(at, key, instance, set, types, ready), getClass().getSimpleName() + "-"
                 + Multiprocessing.currentProcess().name());
         p.setDaemon(true);
         try {

@@ -8,6 +8,7 @@ import dev.jmp.PosixException;
 import dev.jmp.ProcessError;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,7 @@ public final class Server {
     private static final System.Logger LOG = System.getLogger("dev.jmp.manager");
     private static volatile Server running;
 
-    private final long instance = new SecureRandom().nextLong();
+    private final long instance;
     private final Listener listener;
     private final Object address;
     private final Map<String, Func<Object[], Object>> registry;
@@ -45,28 +46,33 @@ public final class Server {
     private final AtomicLong nextId = new AtomicLong(1);
     private final AtomicLong nextConnection = new AtomicLong(1);
 
-    private Server(Listener listener, Map<String, Func<Object[], Object>> registry) {
+    private Server(Listener listener, long instance, Map<String, Func<Object[], Object>> registry) {
         this.listener = listener;
         this.address = listener.address();
+        this.instance = instance;
         this.registry = registry;
     }
 
     /**
-     * The child's target: listen at {@code address} (null: a fresh abstract AF_UNIX name),
-     * send the real address (or the failure) through {@code ready}, then serve until
-     * SHUTDOWN.
+     * The child's target: listen at {@code address}, send the real address (or the
+     * failure) through {@code ready}, then serve until SHUTDOWN. {@code instance} names
+     * this server (see {@link Token}); the typeids are the built-in set {@code builtins}
+     * (see {@link Builtins#named}) and then {@code registered}.
      */
-    public static void serve(Object address, byte[] authkey, Map<String, Func<Object[], Object>> registry, Connection ready) {
+    public static void serve(Object address, byte[] authkey, long instance, String builtins,
+            Map<String, Func<Object[], Object>> registered, Connection ready) {
         Listener listener;
+        Map<String, Func<Object[], Object>> registry = new HashMap<>(Builtins.named(builtins));
+        registry.putAll(registered);
         try {
             listener = address instanceof InetSocketAddress inet ? new Listener(inet, authkey)
-                    : new Listener(address == null ? freshAddress() : (String) address, ManagerDescriptor.BACKLOG, authkey);
+                    : new Listener((String) address, ManagerDescriptor.BACKLOG, authkey);
         } catch (RuntimeException e) {
             ready.send(e);
             ready.close();
             return;
         }
-        Server s = new Server(listener, registry);
+        Server s = new Server(listener, instance, registry);
         running = s;
         ready.send(s.address);
         ready.close();
@@ -158,7 +164,8 @@ public final class Server {
         }
     }
 
-    private static String freshAddress() {
+    /** A fresh AF_UNIX address in the abstract namespace (no file to remove). */
+    public static String freshAddress() {
         byte[] r = new byte[8];
         new SecureRandom().nextBytes(r);
         return "\0jmp-manager-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(r);
