@@ -33,7 +33,13 @@ public class BaseManager implements AutoCloseable {
     private static final Duration START_TIMEOUT =
             Duration.ofSeconds(Long.getLong("jmp.manager.startTimeout", 60));
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * A holder: the server child loads this class too (the target is a lambda written
+     * here), and must not seed a SecureRandom for nothing.
+     */
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
+    }
 
     private final Object requested;
     private final byte[] authkey;
@@ -58,7 +64,7 @@ public class BaseManager implements AutoCloseable {
         this.address = address;
         if (authkey == null) {
             authkey = new byte[32];
-            RANDOM.nextBytes(authkey);
+            Random.SOURCE.nextBytes(authkey);
         }
         this.authkey = authkey.clone();
     }
@@ -82,7 +88,7 @@ public class BaseManager implements AutoCloseable {
         // The parent names the server (address, instance) with its own SecureRandom, so the
         // child seeds none at start.
         Object at = requested != null ? requested : Server.freshAddress();
-        long instance = RANDOM.nextLong();
+        long instance = Random.SOURCE.nextLong();
         byte[] key = authkey;
         String set = builtins;
         HashMap<String, Func<Object[], Object>> types = new HashMap<>(registry);
