@@ -57,7 +57,7 @@ public final class Builtins {
         };
     }
 
-    /** The names {@link #named} knows. */
+    /** The names {@code named} knows. */
     public static final String SYNC = "SyncManager";
     public static final String SHARED_MEMORY = "SharedMemoryManager";
 }

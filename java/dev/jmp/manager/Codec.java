@@ -15,7 +15,7 @@ import java.util.Arrays;
  * <p>Why not one serialized object per message: a Java serialization stream repeats the
  * description of every class in it (Request, Object[], Integer, Number, ...) in every
  * message, and reading it builds a class descriptor for each; that made a manager call
- * several times slower than the socket round trip under it (benchmarks/README.md,
+ * cost more than twice the CPU of the socket round trip under it (benchmarks/README.md,
  * "Listener, Client and Managers"). CPython's manager sends pickled tuples, whose
  * opcodes name no classes for its built-in types; the compact frame is the same idea.
  * A value of any other class still travels by Java serialization, through the

@@ -49,7 +49,7 @@ package dev.jmp.manager;
  * ObjectInputFilter and limits (see {@code dev.jmp.connection.MessageReader}); a
  * Throwable always does. Both ends decode only after the handshake, so a peer without
  * the authkey never reaches ObjectInputStream. A proxy inside a value travels as its
- * {@link Token}. See {@link Codec} for why the frame is not one serialized object.
+ * {@link Token}. See {@code Codec} for why the frame is not one serialized object.
  */
 public final class ManagerDescriptor {
     private ManagerDescriptor() {

@@ -57,7 +57,7 @@ public final class Server {
      * The child's target: listen at {@code address}, send the real address (or the
      * failure) through {@code ready}, then serve until SHUTDOWN. {@code instance} names
      * this server (see {@link Token}); the typeids are the built-in set {@code builtins}
-     * (see {@link Builtins#named}) and then {@code registered}.
+     * (see {@code Builtins.named}) and then {@code registered}.
      */
     public static void serve(Object address, byte[] authkey, long instance, String builtins,
             Map<String, Func<Object[], Object>> registered, Connection ready) {
