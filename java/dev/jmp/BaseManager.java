@@ -33,9 +33,18 @@ public class BaseManager implements AutoCloseable {
     private static final Duration START_TIMEOUT =
             Duration.ofSeconds(Long.getLong("jmp.manager.startTimeout", 60));
 
+    /**
+     * A holder: the server child loads this class too (the target is a lambda written
+     * here), and must not seed a SecureRandom for nothing.
+     */
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
+    }
+
     private final Object requested;
     private final byte[] authkey;
     private final Map<String, Func<Object[], Object>> registry = new LinkedHashMap<>();
+    private String builtins;
     private volatile Object address;
     private Process server;
     private boolean started;
@@ -55,7 +64,7 @@ public class BaseManager implements AutoCloseable {
         this.address = address;
         if (authkey == null) {
             authkey = new byte[32];
-            new SecureRandom().nextBytes(authkey);
+            Random.SOURCE.nextBytes(authkey);
         }
         this.authkey = authkey.clone();
     }
@@ -68,20 +77,24 @@ public class BaseManager implements AutoCloseable {
         registry.put(typeid, args -> factory.call());
     }
 
-    /** For subclasses' built-in typeids, whose factories take arguments. */
-    synchronized void registerBuiltins(Map<String, Func<Object[], Object>> factories) {
-        registry.putAll(factories);
+    /** For subclasses: their built-in typeids (a set {@code dev.jmp.manager.Builtins} names), made by the server. */
+    synchronized void registerBuiltins(String set) {
+        builtins = set;
     }
 
     /** Starts the server in a child process; returns once it listens. */
     public synchronized void start() {
         checkNotStarted();
-        Object at = requested;
+        // The parent names the server (address, instance) with its own SecureRandom, so the
+        // child seeds none at start.
+        Object at = requested != null ? requested : Server.freshAddress();
+        long instance = Random.SOURCE.nextLong();
         byte[] key = authkey;
+        String set = builtins;
         HashMap<String, Func<Object[], Object>> types = new HashMap<>(registry);
         Pipe pipe = Pipe.open(false);
         Connection ready = pipe.conn2();
-        Process p = new Process(() -> Server.serve(at, key, types, ready), getClass().getSimpleName() + "-"
+        Process p = new Process(() -> Server.serve(at, key, instance, set, types, ready), getClass().getSimpleName() + "-"
                 + Multiprocessing.currentProcess().name());
         p.setDaemon(true);
         try {
@@ -151,8 +164,10 @@ public class BaseManager implements AutoCloseable {
             throw new IllegalArgumentException("a proxy implements an interface; " + type.getName() + " is not one");
         }
         Object at = liveAddress();
-        Reply r = Channels.roundTrip(at, authkey,
-                new Request(ManagerDescriptor.CREATE, 0, typeid, new Object[] {type.getName(), args}));
+        Object[] request = new Object[1 + args.length];     // the interface, then the factory's arguments
+        request[0] = type.getName();
+        System.arraycopy(args, 0, request, 1, args.length);
+        Reply r = Channels.roundTrip(at, () -> authkey, new Request(ManagerDescriptor.CREATE, 0, typeid, request));
         if (r.kind() == ManagerDescriptor.ERROR) {
             Throwable t = (Throwable) r.value();
             if (t instanceof RuntimeException e) {
@@ -183,8 +198,7 @@ public class BaseManager implements AutoCloseable {
             return;
         }
         try (Connection c = Addresses.connect(address, authkey)) {
-            c.send(new Request(ManagerDescriptor.SHUTDOWN, 0, null, null));
-            c.recv();
+            Channels.roundTrip(c, address, new Request(ManagerDescriptor.SHUTDOWN, 0, null, null));
         } catch (RuntimeException e) {
             // Already gone: stop() below makes sure.
         }

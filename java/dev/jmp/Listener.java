@@ -132,7 +132,7 @@ public final class Listener implements AutoCloseable, Serializable {
 
     private Connection accept(Deadline deadline, Duration timeout) {
         checkOpen();
-        int fd = Sockets.accept(state.fd, deadline);
+        int fd = Sockets.accept(state.fd, address instanceof InetSocketAddress, deadline);
         if (fd < 0) {
             throw new TimeoutError("no client connected within " + timeout);
         }

@@ -23,7 +23,7 @@ public class SharedMemoryManager extends BaseManager {
 
     public SharedMemoryManager(Object address, byte[] authkey) {
         super(address, authkey);
-        registerBuiltins(Map.of("SegmentTracker", dev.jmp.manager.Builtins.segmentTracker()));
+        registerBuiltins(dev.jmp.manager.Builtins.SHARED_MEMORY);
     }
 
     /** A new block of {@code size} bytes, tracked by the manager. */

@@ -29,7 +29,7 @@ public class SyncManager extends BaseManager {
 
     public SyncManager(Object address, byte[] authkey) {
         super(address, authkey);
-        registerBuiltins(Builtins.factories());
+        registerBuiltins(Builtins.SYNC);
     }
 
     /** A shared dict: a Map keeping insertion order, as Python's dict. */

@@ -7,9 +7,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * CPython's connection authentication ({@code deliver_challenge} and
@@ -43,12 +42,13 @@ public final class Handshake {
     private static final int MD5ONLY_MESSAGE_LENGTH = 20;
     private static final int MD5_DIGEST_LENGTH = 16;
     private static final int MAX_MESSAGE = 256;
-    /** CPython's _ALLOWED_DIGESTS, with the JCA name of each HMAC. */
-    private static final Map<String, String> DIGESTS = Map.of(
-            "md5", "HmacMD5", "sha256", "HmacSHA256", "sha384", "HmacSHA384",
-            "sha3_256", "HmacSHA3-256", "sha3_384", "HmacSHA3-384");
+    /** CPython's _ALLOWED_DIGESTS, with the JCA digest under each HMAC. */
+    private static final Map<String, Hash> HASHES = Map.of(
+            "md5", new Hash("MD5", 64), "sha256", new Hash("SHA-256", 64), "sha384", new Hash("SHA-384", 128),
+            "sha3_256", new Hash("SHA3-256", 136), "sha3_384", new Hash("SHA3-384", 104));
     private static final int MAX_DIGEST_NAME = 8;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ThreadLocal<Map<String, MessageDigest>> DIGESTERS = ThreadLocal.withInitial(HashMap::new);
 
     /** How the two ends exchange whole messages (a Connection's sendBytes/recvBytes with a cap). */
     public interface Wire {
@@ -123,7 +123,7 @@ public final class Handshake {
             for (int i = 1; i < Math.min(message.length, MAX_DIGEST_NAME + 2); i++) {
                 if (message[i] == '}') {
                     String name = new String(message, 1, i - 1, StandardCharsets.US_ASCII);
-                    if (DIGESTS.containsKey(name)) {
+                    if (HASHES.containsKey(name)) {
                         return name;
                     }
                     break;
@@ -134,17 +134,44 @@ public final class Handshake {
                 + show(message));
     }
 
-    private static byte[] hmac(String digest, byte[] authkey, byte[] message) {
-        String algorithm = DIGESTS.get(digest);
-        try {
-            Mac mac = Mac.getInstance(algorithm);
-            // An empty key is legal for HMAC but not for SecretKeySpec: HMAC pads any key
-            // shorter than a block with zeros, so one zero byte gives the same MAC.
-            mac.init(new SecretKeySpec(authkey.length == 0 ? new byte[1] : authkey, algorithm));
-            return mac.doFinal(message);
-        } catch (GeneralSecurityException e) {
-            throw new AuthenticationError("digest " + digest + " unsupported: " + e, e);
+    /**
+     * HMAC (RFC 2104) over the JDK's MessageDigest: {@code H((K ^ opad) || H((K ^ ipad) || m))}.
+     * Why not {@code javax.crypto.Mac}: its first use in a JVM loads and initialises the
+     * JCE provider and its policy, tens of milliseconds of CPU that every manager server
+     * (a fresh JVM) paid before its first answer; MessageDigest comes from the provider
+     * a SecureRandom already loads. The MAC is the same bytes (HandshakeTest checks
+     * it against Mac).
+     */
+    static byte[] hmac(String digest, byte[] authkey, byte[] message) {
+        Hash h = HASHES.get(digest);
+        // A MessageDigest per thread and algorithm: getInstance looks the provider up each time.
+        Map<String, MessageDigest> mds = DIGESTERS.get();
+        MessageDigest md = mds.get(h.jca);
+        if (md == null) {
+            try {
+                md = MessageDigest.getInstance(h.jca);
+            } catch (GeneralSecurityException e) {
+                throw new AuthenticationError("digest " + digest + " unsupported: " + e, e);
+            }
+            mds.put(h.jca, md);
         }
+        byte[] key = authkey.length > h.block ? md.digest(authkey) : authkey;
+        byte[] pad = new byte[h.block];
+        for (int i = 0; i < key.length; i++) {
+            pad[i] = (byte) (key[i] ^ 0x36);
+        }
+        Arrays.fill(pad, key.length, pad.length, (byte) 0x36);
+        md.update(pad);
+        byte[] inner = md.digest(message);
+        for (int i = 0; i < pad.length; i++) {
+            pad[i] ^= 0x36 ^ 0x5c;
+        }
+        md.update(pad);
+        return md.digest(inner);
+    }
+
+    /** A digest CPython allows: its JCA MessageDigest name and its block size in bytes. */
+    private record Hash(String jca, int block) {
     }
 
     private static String show(byte[] message) {

@@ -1,6 +1,5 @@
 package dev.jmp.connection;
 
-import dev.jmp.PosixException;
 import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.FdWait;
 import dev.jmp.posix.Linux;
@@ -54,9 +53,10 @@ public final class Sockets {
 
     /**
      * Waits (interruptibly) for a client and accepts it: its fd, or -1 if the deadline
-     * passed first.
+     * passed first. {@code tcp}: the listener is AF_INET/AF_INET6 (an AF_UNIX socket has
+     * no TCP_NODELAY to set).
      */
-    public static int accept(int listener, Deadline deadline) {
+    public static int accept(int listener, boolean tcp, Deadline deadline) {
         Posix posix = Posix.libc();
         while (true) {
             if (!FdWait.readable(listener, deadline, "accepting a connection")) {
@@ -64,7 +64,14 @@ public final class Sockets {
             }
             int fd = posix.accept4(listener, Linux.SOCK_CLOEXEC);
             if (fd >= 0) {
-                tcpNoDelay(fd);
+                if (tcp) {
+                    try {
+                        tcpNoDelay(fd);
+                    } catch (RuntimeException e) {
+                        posix.close(fd);
+                        throw e;
+                    }
+                }
                 return fd;
             }
         }
@@ -104,10 +111,6 @@ public final class Sockets {
     }
 
     private static void tcpNoDelay(int fd) {
-        try {
-            Posix.libc().setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, 1);
-        } catch (PosixException notTcp) {
-            // EOPNOTSUPP on an AF_UNIX socket: nothing to do there.
-        }
+        Posix.libc().setsockopt(fd, Linux.IPPROTO_TCP, Linux.TCP_NODELAY, 1);
     }
 }

@@ -19,7 +19,7 @@ public final class Builtins {
     private Builtins() {
     }
 
-    public static Map<String, Func<Object[], Object>> factories() {
+    static Map<String, Func<Object[], Object>> factories() {
         Map<String, Func<Object[], Object>> f = new LinkedHashMap<>();
         f.put("dict", args -> Collections.synchronizedMap(new LinkedHashMap<>()));
         f.put("list", args -> Collections.synchronizedList(new ArrayList<>()));
@@ -37,7 +37,27 @@ public final class Builtins {
     }
 
     /** A SharedMemoryManager's one typeid. */
-    public static Func<Object[], Object> segmentTracker() {
-        return TrackedSegments::make;
+    public static Map<String, Func<Object[], Object>> segmentTracker() {
+        return Map.of("SegmentTracker", TrackedSegments::make);
     }
+
+    /**
+     * The built-in typeids of a manager class, by its name: the server makes them itself,
+     * so that they do not travel to it as serialized lambdas (each one costs a cold JVM
+     * a lambda bootstrap when it is deserialized).
+     */
+    static Map<String, Func<Object[], Object>> named(String set) {
+        if (set == null) {
+            return Map.of();
+        }
+        return switch (set) {
+            case SYNC -> factories();
+            case SHARED_MEMORY -> segmentTracker();
+            default -> throw new IllegalArgumentException("no built-in typeids called " + set);
+        };
+    }
+
+    /** The names {@code named} knows. */
+    public static final String SYNC = "SyncManager";
+    public static final String SHARED_MEMORY = "SharedMemoryManager";
 }

@@ -7,6 +7,7 @@ import dev.jmp.PosixException;
 import dev.jmp.ProcessError;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A client's connections to managers: one per thread and manager address (CPython's
@@ -20,39 +21,60 @@ public final class Channels {
     private Channels() {
     }
 
-    private static final ThreadLocal<Map<Object, Connection>> OPEN = ThreadLocal.withInitial(HashMap::new);
+    private static final ThreadLocal<Map<Object, Channel>> OPEN = ThreadLocal.withInitial(HashMap::new);
 
-    /** One round trip on this thread's connection to {@code address}. */
-    public static Reply roundTrip(Object address, byte[] authkey, Request request) {
-        Map<Object, Connection> open = OPEN.get();
-        Connection c = open.get(address);
-        if (c == null) {
-            c = Addresses.connect(address, authkey);
-            open.put(address, c);
+    /** A connection and the codec of its client end. */
+    private record Channel(Connection connection, Codec codec) {
+    }
+
+    /**
+     * One round trip on this thread's connection to {@code address}; {@code authkey}
+     * is asked for only when a connection is opened.
+     */
+    public static Reply roundTrip(Object address, Supplier<byte[]> authkey, Request request) {
+        Map<Object, Channel> open = OPEN.get();
+        Channel ch = open.get(address);
+        if (ch == null) {
+            ch = new Channel(Addresses.connect(address, authkey.get()), new Codec());
+            open.put(address, ch);
         }
+        Connection c = ch.connection();
         try {
-            c.send(request);
+            ch.codec().send(c, request);
         } catch (IllegalArgumentException e) {
             throw e;        // an argument cannot be serialized: nothing was written
         } catch (RuntimeException e) {
             throw failed(open, address, c, e);
         }
+        byte[] reply;
         try {
-            return c.recv();
+            reply = c.recvBytes();
         } catch (EOFError | PosixException | InterruptedError e) {
+            throw failed(open, address, c, e);
+        }
+        try {
+            return ch.codec().reply(reply, address);
+        } catch (InterruptedError e) {
             throw failed(open, address, c, e);
         }
     }
 
+    /** One round trip on a connection of the caller's own (a shutdown's). */
+    public static Reply roundTrip(Connection c, Object address, Request request) {
+        Codec codec = new Codec();
+        codec.send(c, request);
+        return codec.reply(c.recvBytes(), address);
+    }
+
     /** Closes this thread's connection to {@code address}, if any. */
     public static void forget(Object address) {
-        Connection c = OPEN.get().remove(address);
-        if (c != null) {
-            c.close();
+        Channel ch = OPEN.get().remove(address);
+        if (ch != null) {
+            ch.connection().close();
         }
     }
 
-    private static RuntimeException failed(Map<Object, Connection> open, Object address, Connection c, RuntimeException e) {
+    private static RuntimeException failed(Map<Object, Channel> open, Object address, Connection c, RuntimeException e) {
         open.remove(address);
         c.close();
         if (e instanceof InterruptedError) {

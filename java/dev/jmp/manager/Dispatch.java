@@ -48,7 +48,8 @@ final class Dispatch {
     Reply handle(Request r) {
         try {
             return switch (r.op()) {
-                case ManagerDescriptor.CREATE -> create(r.name(), (String) r.args()[0], (Object[]) r.args()[1]);
+                case ManagerDescriptor.CREATE -> create(r.name(), (String) r.args()[0],
+                        Arrays.copyOfRange(r.args(), 1, r.args().length));
                 case ManagerDescriptor.CALL -> call(server.referent(r.id()), r.name(), r.args());
                 default -> throw new IllegalArgumentException("unknown request " + r.op());
             };

@@ -9,13 +9,13 @@ package dev.jmp.manager;
  *   Client.connect(address, authkey)  ---------->  Listener.accept(): CPython's HMAC
  *                                     <---------   challenge both ways; nothing is
  *                                                  deserialized before it passes
- *   send(Request)                     ---------->  recv(): one Java object per message
+ *   send(Request)                     ---------->  recv: one request per message
  *     CALL     id, "iface.name(types)", args       the method of the interface, on object id
- *     CREATE   typeid, "iface"                     the typeid's factory, checked against iface
+ *     CREATE   typeid, "iface", factory args       the typeid's factory, checked against iface
  *     SHUTDOWN                                     reply, then the server process exits
  *   recv(Reply)                       <----------  send(Reply)
  *     RETURN   value                               a copy (views and iterators snapshotted)
- *     PROXY    Token                               a new shared object (create, or a result
+ *     PROXY    typeid, server, id                  a new shared object (create, or a result
  *                                                  that cannot travel as a copy)
  *     ERROR    Throwable                           the call threw; the server goes on
  * </pre>
@@ -27,10 +27,29 @@ package dev.jmp.manager;
  * blocks only its own thread, and a lock taken through a proxy is owned by the server
  * thread of that client thread, as in CPython.
  *
- * <p>A message is a Connection message (CPython's framing), its body a Java serialization
- * stream read through the Connection's ObjectInputFilter. Both ends deserialize only
- * after the handshake, so a peer without the authkey never reaches ObjectInputStream.
- * A proxy inside a request or a reply travels as its {@link Token}.
+ * <p>A message is a Connection message (CPython's framing, sent with sendBytes), its body
+ * one of these frames (integers big-endian; {@code utf}: an int byte length, -1 for
+ * null, then modified UTF-8):
+ * <pre>
+ *   request  +----+---------+-------------+--------------------+---------+---------+--
+ *            | op | id (8)  | name (utf)  | argument count (4) | value 0 | value 1 | ...
+ *            +----+---------+-------------+--------------------+---------+---------+--
+ *            (count -1: no argument array, as a Proxy passes a method without parameters)
+ *   reply    +------+-------------------------------------------------------------+
+ *            | kind | RETURN, ERROR: one value; PROXY: typeid (utf), server (8), id (8) |
+ *            +------+-------------------------------------------------------------+
+ *   value    +-----+----------------------------------------------------+
+ *            | tag | NULL, TRUE, FALSE: nothing; INT, FLOAT: 4; LONG,    |
+ *            |     | DOUBLE: 8 (raw IEEE bits); SHORT, CHAR: 2; BYTE: 1;  |
+ *            |     | STRING: utf; BYTES and SERIALIZED: int length + bytes|
+ *            +-----+----------------------------------------------------+
+ * </pre>
+ * A value whose class is none of those (exactly: a subclass is not a String) travels
+ * SERIALIZED: a complete Java serialization stream, read through the Connection's
+ * ObjectInputFilter and limits (see {@code dev.jmp.connection.MessageReader}); a
+ * Throwable always does. Both ends decode only after the handshake, so a peer without
+ * the authkey never reaches ObjectInputStream. A proxy inside a value travels as its
+ * {@link Token}. See {@code Codec} for why the frame is not one serialized object.
  */
 public final class ManagerDescriptor {
     private ManagerDescriptor() {
@@ -43,6 +62,21 @@ public final class ManagerDescriptor {
     public static final byte RETURN = 1;
     public static final byte PROXY = 2;
     public static final byte ERROR = 3;
+
+    // value tags
+    static final int NULL = 0;
+    static final int STRING = 1;
+    static final int INT = 2;
+    static final int LONG = 3;
+    static final int DOUBLE = 4;
+    static final int TRUE = 5;
+    static final int FALSE = 6;
+    static final int BYTES = 7;
+    static final int FLOAT = 8;
+    static final int SHORT = 9;
+    static final int CHAR = 10;
+    static final int BYTE = 11;
+    static final int SERIALIZED = 12;
 
     /** CPython's manager listens with this backlog. */
     public static final int BACKLOG = 128;

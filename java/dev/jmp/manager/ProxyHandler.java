@@ -8,7 +8,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a proxy does with a call: CPython's {@code BaseProxy._callmethod}, behind a
@@ -31,6 +33,8 @@ import java.util.Set;
 public final class ProxyHandler implements InvocationHandler, Serializable {
     private static final long serialVersionUID = 1L;
     private static final Set<String> ALWAYS_HERE = Set.of("forEach", "spliterator", "stream", "parallelStream");
+    /** What a CALL names, per method of a proxy class. */
+    private static final Map<Method, String> SIGNATURES = new ConcurrentHashMap<>();
 
     private final Token token;
     private final transient Object local;   // the object itself, inside its own manager
@@ -55,7 +59,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
         if (m.isDefault() && (ALWAYS_HERE.contains(m.getName()) || !travels(args))) {
             return InvocationHandler.invokeDefault(proxy, m, args);
         }
-        String signature = ManagerDescriptor.signature(m);
+        String signature = SIGNATURES.computeIfAbsent(m, ManagerDescriptor::signature);
         if (local != null) {
             try {
                 return Dispatch.invoke(local, signature, args);
@@ -63,7 +67,7 @@ public final class ProxyHandler implements InvocationHandler, Serializable {
                 throw e.getCause();
             }
         }
-        Reply r = Channels.roundTrip(token.address(), token.authkey(),
+        Reply r = Channels.roundTrip(token.address(), token::authkey,
                 new Request(ManagerDescriptor.CALL, token.id(), signature, args));
         return switch (r.kind()) {
             case ManagerDescriptor.RETURN -> adapt(r.value(), m.getReturnType());

@@ -1,9 +1,7 @@
 package dev.jmp.manager;
 
-import java.io.Serializable;
-
 /** The server's answer to one {@link Request} (see {@link ManagerDescriptor}). */
-public record Reply(byte kind, Object value) implements Serializable {
+public record Reply(byte kind, Object value) {
     static Reply value(Object v) {
         return new Reply(ManagerDescriptor.RETURN, v);
     }

@@ -1,7 +1,5 @@
 package dev.jmp.manager;
 
-import java.io.Serializable;
-
 /** A client's request (see {@link ManagerDescriptor}): {@code op}, the object, the method or typeid, the arguments. */
-public record Request(byte op, long id, String name, Object[] args) implements Serializable {
+public record Request(byte op, long id, String name, Object[] args) {
 }

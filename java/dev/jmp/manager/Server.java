@@ -8,6 +8,7 @@ import dev.jmp.PosixException;
 import dev.jmp.ProcessError;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +38,7 @@ public final class Server {
     private static final System.Logger LOG = System.getLogger("dev.jmp.manager");
     private static volatile Server running;
 
-    private final long instance = new SecureRandom().nextLong();
+    private final long instance;
     private final Listener listener;
     private final Object address;
     private final Map<String, Func<Object[], Object>> registry;
@@ -45,28 +46,33 @@ public final class Server {
     private final AtomicLong nextId = new AtomicLong(1);
     private final AtomicLong nextConnection = new AtomicLong(1);
 
-    private Server(Listener listener, Map<String, Func<Object[], Object>> registry) {
+    private Server(Listener listener, long instance, Map<String, Func<Object[], Object>> registry) {
         this.listener = listener;
         this.address = listener.address();
+        this.instance = instance;
         this.registry = registry;
     }
 
     /**
-     * The child's target: listen at {@code address} (null: a fresh abstract AF_UNIX name),
-     * send the real address (or the failure) through {@code ready}, then serve until
-     * SHUTDOWN.
+     * The child's target: listen at {@code address}, send the real address (or the
+     * failure) through {@code ready}, then serve until SHUTDOWN. {@code instance} names
+     * this server (see {@link Token}); the typeids are the built-in set {@code builtins}
+     * (see {@code Builtins.named}) and then {@code registered}.
      */
-    public static void serve(Object address, byte[] authkey, Map<String, Func<Object[], Object>> registry, Connection ready) {
+    public static void serve(Object address, byte[] authkey, long instance, String builtins,
+            Map<String, Func<Object[], Object>> registered, Connection ready) {
         Listener listener;
+        Map<String, Func<Object[], Object>> registry = new HashMap<>(Builtins.named(builtins));
+        registry.putAll(registered);
         try {
             listener = address instanceof InetSocketAddress inet ? new Listener(inet, authkey)
-                    : new Listener(address == null ? freshAddress() : (String) address, ManagerDescriptor.BACKLOG, authkey);
+                    : new Listener((String) address, ManagerDescriptor.BACKLOG, authkey);
         } catch (RuntimeException e) {
             ready.send(e);
             ready.close();
             return;
         }
-        Server s = new Server(listener, registry);
+        Server s = new Server(listener, instance, registry);
         running = s;
         ready.send(s.address);
         ready.close();
@@ -118,27 +124,29 @@ public final class Server {
 
     private void serveConnection(Connection c) {
         Dispatch dispatch = new Dispatch(this);
+        Codec codec = new Codec();
         try (c) {
             while (true) {
                 Request r;
                 try {
-                    r = c.recv();
+                    r = codec.request(c.recvBytes());
                 } catch (EOFError | PosixException e) {
                     return;     // the client is gone (or tore a frame): only this connection ends
                 } catch (ProcessError e) {
-                    c.send(Reply.error(new IllegalArgumentException("the manager could not read the request: "
+                    codec.send(c, Reply.error(new IllegalArgumentException("the manager could not read the request: "
                             + e.getMessage())));
                     continue;
                 }
                 if (r.op() == ManagerDescriptor.SHUTDOWN) {
-                    shutdown(c);
+                    shutdown(c, codec);
                     return;
                 }
                 Reply reply = dispatch.handle(r);
                 try {
-                    c.send(reply);
+                    codec.send(c, reply);
                 } catch (IllegalArgumentException e) {
-                    c.send(Reply.error(new IllegalArgumentException("the result cannot be sent back: " + e.getMessage(), e.getCause())));
+                    codec.send(c, Reply.error(new IllegalArgumentException("the result cannot be sent back: "
+                            + e.getMessage(), e.getCause())));
                 }
             }
         } catch (RuntimeException e) {
@@ -146,17 +154,18 @@ public final class Server {
         }
     }
 
-    private void shutdown(Connection c) {
+    private void shutdown(Connection c, Codec codec) {
         LOG.log(System.Logger.Level.DEBUG, "manager at {0}: shutting down", Addresses.show(address));
         listener.close();
         try {
-            c.send(Reply.value(null));
+            codec.send(c, Reply.value(null));
         } finally {
             System.exit(0);
         }
     }
 
-    private static String freshAddress() {
+    /** A fresh AF_UNIX address in the abstract namespace (no file to remove). */
+    public static String freshAddress() {
         byte[] r = new byte[8];
         new SecureRandom().nextBytes(r);
         return "\0jmp-manager-" + ProcessHandle.current().pid() + "-" + HexFormat.of().formatHex(r);
