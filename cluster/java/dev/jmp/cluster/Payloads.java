@@ -30,7 +30,12 @@ final class Payloads {
 
     /** The object back, its classes found through {@code loader}. */
     static Object decode(byte[] b, ClassLoader loader) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new LoaderInputStream(new ByteArrayInputStream(b), loader)) {
+        return decode(b, 0, b.length, loader);
+    }
+
+    /** The object in {@code b[offset, offset + length)}, its classes found through {@code loader}. */
+    static Object decode(byte[] b, int offset, int length, ClassLoader loader) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new LoaderInputStream(new ByteArrayInputStream(b, offset, length), loader)) {
             return in.readObject();
         }
     }
