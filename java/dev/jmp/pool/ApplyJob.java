@@ -3,16 +3,23 @@ package dev.jmp.pool;
 import java.util.function.Consumer;
 
 /** The AsyncResult of {@code applyAsync}: one task. */
-final class ApplyJob<R> extends Result<R> {
+final class ApplyJob<R> extends Result<R> implements Job {
+    private final long id;
     private volatile Outcome outcome;
 
     ApplyJob(long id, Host host, Object owner, Consumer<? super R> callback,
             Consumer<? super Throwable> errorCallback) {
-        super(id, host, owner, callback, errorCallback);
+        super(host, owner, callback, errorCallback);
+        this.id = id;
     }
 
     @Override
-    void deliver(int index, Outcome o) {
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public void deliver(int index, Outcome o) {
         if (outcome == null) {
             outcome = o;
             settle();
@@ -21,17 +28,17 @@ final class ApplyJob<R> extends Result<R> {
 
     @Override
     @SuppressWarnings("unchecked")
-    R value() {
+    protected R value() {
         return (R) outcome.value();
     }
 
     @Override
-    Throwable error() {
+    protected Throwable error() {
         return outcome.ok() ? null : outcome.error();
     }
 
     @Override
-    boolean succeeded() {
+    protected boolean succeeded() {
         return outcome.ok();
     }
 

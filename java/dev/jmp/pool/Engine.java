@@ -125,10 +125,10 @@ public final class Engine {
     private final Callbacks callbacks;
     private final Result.Host host = new Result.Host() {
         @Override
-        public boolean withdraw(Job job) {
+        public boolean withdraw(Result<?> result) {
             lock.lock();
             try {
-                boolean done = ledger.withdraw(job, Outcome.cancelled());
+                boolean done = ledger.withdraw((Job) result, Outcome.cancelled());
                 changed.signalAll();
                 return done;
             } finally {

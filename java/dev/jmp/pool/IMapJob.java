@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * but not yet consumed count. An endless input with a slow consumer therefore holds a
  * fixed amount of memory, and an abandoned iterator stops reading its input.
  */
-final class IMapJob<R> extends Job implements Iterator<R> {
+final class IMapJob<R> implements Job, Iterator<R> {
+    private final long id;
     private final boolean ordered;
     private final int window;
 
@@ -50,13 +51,18 @@ final class IMapJob<R> extends Job implements Iterator<R> {
     private int failLeft;
 
     IMapJob(long id, boolean ordered, int window) {
-        super(id);
+        this.id = id;
         this.ordered = ordered;
         this.window = window;
     }
 
     @Override
-    void deliver(int index, Outcome o) {
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public void deliver(int index, Outcome o) {
         lock.lock();
         try {
             byIndex.put(index, o);

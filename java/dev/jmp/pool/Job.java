@@ -8,20 +8,18 @@ import java.util.concurrent.TimeUnit;
 /**
  * What a caller waits on: the results of one apply, map or imap call, filled in task
  * by task ({@link #deliver}) by the pool's result thread, or by the pool itself when
- * a task fails without a result.
+ * a task fails without a result. An interface, so that the AsyncResult ones can extend
+ * {@link Result}, which the cluster module's pool shares.
  */
-abstract class Job {
-    final long id;
-
-    Job(long id) {
-        this.id = id;
-    }
+interface Job {
+    /** The job's number in its pool (tasks name it on the wire). */
+    long id();
 
     /**
      * Task {@code index} of this job has ended. Called with the pool's lock held: must be
      * quick, and must never call back into the pool (lock order: pool, then job).
      */
-    abstract void deliver(int index, Outcome outcome);
+    void deliver(int index, Outcome outcome);
 
     /** Waits for the latch until the deadline; InterruptedError (flag set again) if interrupted. */
     static boolean await(CountDownLatch latch, Deadline deadline, String what) {

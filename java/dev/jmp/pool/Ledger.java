@@ -330,7 +330,7 @@ final class Ledger {
     /** The frame carries the function only when the worker does not have it yet. */
     private void send(Account a, Chunk c) {
         long seq = nextSeq++;
-        byte[] frame = Frames.task(seq, c.job.id, c.mode, a.lastJob == c.job.id ? null : c.func, c.args);
+        byte[] frame = Frames.task(seq, c.job.id(), c.mode, a.lastJob == c.job.id() ? null : c.func, c.args);
         RuntimeException failure = null;
         boolean sent = false;
         try {
@@ -345,7 +345,7 @@ final class Ledger {
         }
         c.seq = seq;
         c.holder = a;
-        a.lastJob = c.job.id;
+        a.lastJob = c.job.id();
         a.sent++;
         a.held.add(c);
         running.put(seq, c);

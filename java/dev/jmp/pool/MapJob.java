@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * failed (so that when get() throws, no task of the call is still running), and the
  * exception thrown is that of the first chunk to fail.
  */
-final class MapJob<R> extends Result<List<R>> {
+final class MapJob<R> extends Result<List<R>> implements Job {
+    private final long id;
     private final int length;
     private final Outcome[] outcomes;   // guarded by this
     private int arrived;                // guarded by this
@@ -22,7 +23,8 @@ final class MapJob<R> extends Result<List<R>> {
 
     MapJob(long id, int chunks, int length, Host host, Object owner, Consumer<? super List<R>> callback,
             Consumer<? super Throwable> errorCallback) {
-        super(id, host, chunks == 0 ? null : owner, callback, errorCallback);
+        super(host, chunks == 0 ? null : owner, callback, errorCallback);
+        this.id = id;
         this.length = length;
         this.outcomes = new Outcome[chunks];
     }
@@ -38,7 +40,12 @@ final class MapJob<R> extends Result<List<R>> {
     }
 
     @Override
-    void deliver(int index, Outcome o) {
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public void deliver(int index, Outcome o) {
         synchronized (this) {
             if (outcomes[index] != null || settled) {
                 return;
@@ -58,7 +65,7 @@ final class MapJob<R> extends Result<List<R>> {
 
     @Override
     @SuppressWarnings("unchecked")
-    synchronized List<R> value() {
+    protected synchronized List<R> value() {
         if (list != null) {
             return list;
         }
@@ -80,12 +87,12 @@ final class MapJob<R> extends Result<List<R>> {
     }
 
     @Override
-    synchronized Throwable error() {
+    protected synchronized Throwable error() {
         return firstFailed < 0 ? null : outcomes[firstFailed].error();
     }
 
     @Override
-    synchronized boolean succeeded() {
+    protected synchronized boolean succeeded() {
         return firstFailed < 0;
     }
 

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
  * What applyAsync and mapAsync return: the waiting, the callbacks, the Future and the
  * CompletableFuture views, over a job whose subclass knows how its tasks' outcomes
  * become one value ({@link ApplyJob}: one task, {@link MapJob}: a list of chunks).
+ * Public, outside the API package, for one user beyond this package: the cluster
+ * module's pool, whose results behave exactly as these do (one rule, written once).
  *
  * <h2>When a result is ready</h2>
  * The subclass calls {@link #settle()} (under the pool's lock, from the result thread
@@ -36,13 +38,13 @@ import java.util.function.Consumer;
  * ExecutionException, a timeout as TimeoutException, an interrupt as
  * InterruptedException.
  */
-abstract class Result<R> extends Job implements AsyncResult<R> {
+public abstract class Result<R> implements AsyncResult<R> {
     private static final System.Logger LOG = System.getLogger("dev.jmp.pool");
 
     /** What a result needs of its pool. */
-    interface Host {
-        /** Takes the job's tasks out of the queue if none has been sent yet; true if it did (they are then cancelled). */
-        boolean withdraw(Job job);
+    public interface Host {
+        /** Takes the result's tasks out of the queue if none has been sent yet; true if it did (they are then cancelled). */
+        boolean withdraw(Result<?> result);
 
         /** Runs {@code r} on the pool's callback thread, after what is already there. */
         void runCallback(Runnable r);
@@ -58,8 +60,11 @@ abstract class Result<R> extends Job implements AsyncResult<R> {
     @SuppressWarnings("unused")         // only kept reachable until settled
     private volatile Object owner;
 
-    Result(long id, Host host, Object owner, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback) {
-        super(id);
+    /**
+     * A result of {@code host}'s; {@code owner} (may be null) is kept reachable until
+     * the result is settled; either callback may be null.
+     */
+    protected Result(Host host, Object owner, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback) {
         this.host = host;
         this.owner = owner;
         this.callback = callback;
@@ -69,18 +74,18 @@ abstract class Result<R> extends Job implements AsyncResult<R> {
     // ---- what the subclass knows --------------------------------------------------------
 
     /** The value, or throws the task's exception (Python's rule). Only once settled. */
-    abstract R value();
+    protected abstract R value();
 
     /** The task's exception, unwrapped; null if it succeeded. Only once settled. */
-    abstract Throwable error();
+    protected abstract Throwable error();
 
     /** True if it succeeded (as the worker reported it). Only once settled. */
-    abstract boolean succeeded();
+    protected abstract boolean succeeded();
 
     // ---- settling -------------------------------------------------------------------------
 
     /** Every task has ended (called once, by the subclass, under the pool's lock). */
-    final void settle() {
+    protected final void settle() {
         owner = null;
         boolean later;
         synchronized (this) {

@@ -67,15 +67,21 @@ class LedgerTest {
     }
 
     /** A job that records each task's outcome, and fails if one is delivered twice. */
-    static final class Recording extends Job {
+    static final class Recording implements Job {
+        final long id;
         final Map<Integer, Outcome> got = new HashMap<>();
 
         Recording(long id) {
-            super(id);
+            this.id = id;
         }
 
         @Override
-        void deliver(int index, Outcome o) {
+        public long id() {
+            return id;
+        }
+
+        @Override
+        public void deliver(int index, Outcome o) {
             assertNull(got.put(index, o), "task " + index + " delivered twice");
         }
 

@@ -32,9 +32,9 @@ class ResultTest {
         boolean withdrawable;
 
         @Override
-        public boolean withdraw(Job job) {
+        public boolean withdraw(Result<?> result) {
             if (withdrawable) {
-                job.deliver(0, Outcome.cancelled());
+                ((Job) result).deliver(0, Outcome.cancelled());
             }
             return withdrawable;
         }

@@ -15,6 +15,7 @@ import dev.jmp.Call;
 import dev.jmp.Func;
 import dev.jmp.ProcessError;
 import dev.jmp.TaskPool;
+import dev.jmp.pool.Result;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,8 +44,9 @@ import java.util.function.Consumer;
  *
  * <h2>How a task travels</h2>
  * Each call is cut into tasks (an apply is one, a map is one per chunk) whose function
- * and items are serialized here, in the caller's thread ({@link Payloads}), so that what
- * cannot be serialized fails the call before anything is sent. The pool keeps the tasks
+ * and items are serialized here, in the caller's thread ({@link WireDescriptor}: the
+ * function once per call, numbers as primitive arrays), so that what cannot be
+ * serialized fails the call before anything is sent. The pool keeps the tasks
  * in a queue and sends at most {@link Options#processes} at a time, each to one member
  * in turn (Hazelcast's {@link IExecutorService#submitToMember}); what is still queued can
  * be cancelled, as in the local Pool. On the member a {@link RemoteTask} runs the task
@@ -103,7 +105,7 @@ public final class ClusterPool implements TaskPool, Result.Host {
     private final Object lock = new Object();
     private final ArrayDeque<Task> queue = new ArrayDeque<>();     // guarded by lock
     private final Map<Task, Boolean> running = new IdentityHashMap<>(); // guarded by lock
-    private final Map<Job, Integer> sent = new IdentityHashMap<>();    // guarded by lock: tasks sent per job
+    private final Map<Job, Progress> jobs = new IdentityHashMap<>();   // guarded by lock: jobs with a task unfinished
     private int feeders;                                          // guarded by lock
     private int nextMember;                                       // guarded by lock
     private State state = State.RUNNING;                          // guarded by lock
@@ -179,8 +181,8 @@ public final class ClusterPool implements TaskPool, Result.Host {
     @Override
     public <R> AsyncResult<R> applyAsync(Call<R> func, Consumer<? super R> callback,
             Consumer<? super Throwable> errorCallback) {
-        byte[] bytes = encode(func, "the call");
-        Result<R> r = new Result<>(this, 1, false, callback, errorCallback);
+        byte[] bytes = Work.apply(encode(func, "the call"));
+        ClusterResult<R> r = new ClusterResult<>(this, 1, false, callback, errorCallback);
         submit(List.of(new Task(r, 0, bytes)));
         return r;
     }
@@ -197,11 +199,12 @@ public final class ClusterPool implements TaskPool, Result.Host {
         checkChunksize(chunksize);
         checkRunning();
         List<T> items = list(iterable);
+        byte[] prefix = Work.chunkPrefix(encode(func, "the function"));
         List<byte[]> chunks = new ArrayList<>();
         for (int i = 0; i < items.size(); i += chunksize) {
-            chunks.add(encodeChunk(func, items.subList(i, Math.min(items.size(), i + chunksize))));
+            chunks.add(encodeChunk(prefix, items.subList(i, Math.min(items.size(), i + chunksize))));
         }
-        Result<List<R>> r = new Result<>(this, chunks.size(), true, callback, errorCallback);
+        ClusterResult<List<R>> r = new ClusterResult<>(this, chunks.size(), true, callback, errorCallback);
         List<Task> tasks = new ArrayList<>();
         for (int i = 0; i < chunks.size(); i++) {
             tasks.add(new Task(r, i, chunks.get(i)));
@@ -222,19 +225,20 @@ public final class ClusterPool implements TaskPool, Result.Host {
 
     private <T, R> Iterator<R> stream(Func<T, R> func, Iterable<T> iterable, int chunksize, boolean ordered) {
         checkChunksize(chunksize);
+        byte[] prefix = Work.chunkPrefix(encode(func, "the function"));
         Stream<R> s = new Stream<>(ordered);
         synchronized (lock) {
             checkRunning();
             feeders++;
         }
-        Thread feeder = new Thread(() -> feed(s, func, iterable, chunksize), "jmp-feeder-clusterpool");
+        Thread feeder = new Thread(() -> feed(s, prefix, iterable, chunksize), "jmp-feeder-clusterpool");
         feeder.setDaemon(true);
         feeder.start();
         return s;
     }
 
     /** Reads the input of an imap, chunk by chunk; a chunk that cannot be serialized fails alone. */
-    private <T, R> void feed(Stream<R> s, Func<T, R> func, Iterable<T> iterable, int chunksize) {
+    private <T, R> void feed(Stream<R> s, byte[] prefix, Iterable<T> iterable, int chunksize) {
         RuntimeException error = null;
         try {
             Iterator<T> it = iterable.iterator();
@@ -253,7 +257,7 @@ public final class ClusterPool implements TaskPool, Result.Host {
                 if (chunk.size() == chunksize || (!more && !chunk.isEmpty())) {
                     int index = s.chunk(chunk.size());
                     try {
-                        submit(List.of(new Task(s, index, encodeChunk(func, chunk))));
+                        submit(List.of(new Task(s, index, encodeChunk(prefix, chunk))));
                     } catch (RuntimeException e) {
                         s.deliver(index, Outcome.failed(() -> e));
                     }
@@ -300,7 +304,7 @@ public final class ClusterPool implements TaskPool, Result.Host {
             lost.addAll(running.keySet());
             running.clear();
             for (Task t : lost) {
-                t.done = true;
+                ended(t);
             }
             lock.notifyAll();
         }
@@ -349,17 +353,19 @@ public final class ClusterPool implements TaskPool, Result.Host {
     // ---- Result.Host ----------------------------------------------------------------------
 
     @Override
-    public boolean withdraw(Job job) {
+    public boolean withdraw(Result<?> result) {
         List<Task> out = new ArrayList<>();
+        Job job = (ClusterResult<?>) result;
         synchronized (lock) {
-            if (sent.containsKey(job)) {
+            Progress p = jobs.get(job);
+            if (p == null || p.sent) {
                 return false;
             }
             for (Iterator<Task> it = queue.iterator(); it.hasNext();) {
                 Task t = it.next();
                 if (t.job == job) {
                     it.remove();
-                    t.done = true;
+                    ended(t);
                     out.add(t);
                 }
             }
@@ -389,6 +395,9 @@ public final class ClusterPool implements TaskPool, Result.Host {
         synchronized (lock) {
             checkRunning();
             queue.addAll(tasks);
+            for (Task t : tasks) {
+                jobs.computeIfAbsent(t.job, j -> new Progress()).unfinished++;
+            }
         }
         dispatch();
     }
@@ -400,7 +409,7 @@ public final class ClusterPool implements TaskPool, Result.Host {
             while (!queue.isEmpty() && running.size() < options.processes) {
                 Task t = queue.poll();
                 running.put(t, Boolean.TRUE);
-                sent.merge(t.job, 1, Integer::sum);
+                jobs.get(t.job).sent = true;
                 go.add(t);
             }
         }
@@ -459,7 +468,7 @@ public final class ClusterPool implements TaskPool, Result.Host {
     private void heard(Task t, Member m, byte[] reply) {
         Outcome o;
         try {
-            o = Outcome.reply((Work.Reply) Payloads.decode(reply, loader), describe(m));
+            o = Outcome.reply(Work.reply(reply, loader), describe(m));
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             o = Outcome.failed(() -> new ProcessError("the reply of the task on " + describe(m)
                     + " could not be deserialized here: " + e, e));
@@ -497,12 +506,27 @@ public final class ClusterPool implements TaskPool, Result.Host {
             if (t.done) {
                 return;     // terminated meanwhile: the caller has heard already
             }
-            t.done = true;
+            ended(t);
             running.remove(t);
             lock.notifyAll();
         }
         t.job.deliver(t.index, o);
         dispatch();
+    }
+
+    /** What the pool keeps of a job while it has a task queued or running. */
+    private static final class Progress {
+        int unfinished;
+        boolean sent;       // a task of it has gone to a member: it can no longer be cancelled
+    }
+
+    /** {@code t} is done (run, failed, cancelled or lost): its job is forgotten with its last task. Under lock. */
+    private void ended(Task t) {
+        t.done = true;
+        Progress p = jobs.get(t.job);
+        if (p != null && --p.unfinished == 0) {
+            jobs.remove(t.job);
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------
@@ -536,9 +560,12 @@ public final class ClusterPool implements TaskPool, Result.Host {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T, R> byte[] encodeChunk(Func<T, R> func, List<T> items) {
-        return encode(new Work.Chunk((Func<Object, Object>) (Func<?, ?>) func, new ArrayList<>(items)), "a chunk of the map");
+    private static byte[] encodeChunk(byte[] prefix, List<?> items) {
+        try {
+            return Work.chunk(prefix, items);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a chunk of the map could not be serialized: " + e, e);
+        }
     }
 
     private static <T> List<T> list(Iterable<T> iterable) {
@@ -550,9 +577,14 @@ public final class ClusterPool implements TaskPool, Result.Host {
         return out;
     }
 
-    /** CPython's rule: about four chunks per worker. */
+    /**
+     * Two chunks per task the pool sends at once (CPython's rule is four per worker): a
+     * task to a member costs a network round trip and Hazelcast's hand-offs, tens of
+     * times a local worker's, so fewer, bigger chunks; the second wave still lets a fast
+     * member take more than a slow one.
+     */
     private int defaultChunksize(int length) {
-        int per = options.processes * 4;
+        int per = options.processes * 2;
         int chunksize = length / per;
         return length % per != 0 ? chunksize + 1 : Math.max(chunksize, 1);
     }

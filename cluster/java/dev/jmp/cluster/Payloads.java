@@ -9,11 +9,12 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 
 /**
- * Java serialization to and from bytes, the one encoding of what travels between a
- * ClusterPool and its members. A task is serialized in the caller's thread, so that a
- * function or argument that cannot be fails the call there, before anything is sent;
- * Hazelcast then carries opaque bytes. Decoding resolves classes through a given
- * loader (the caller's, or the member's), as a spawned jmp worker does.
+ * Java serialization to and from bytes: functions, values, exceptions and the items
+ * that are not plain numbers, inside the layout {@link WireDescriptor} describes. A
+ * task is serialized in the caller's thread, so that a function or argument that
+ * cannot be fails the call there, before anything is sent; Hazelcast then carries
+ * opaque bytes. Decoding resolves classes through a given loader (the caller's, or the
+ * member's), as a spawned jmp worker does.
  */
 final class Payloads {
     private Payloads() {
@@ -30,7 +31,12 @@ final class Payloads {
 
     /** The object back, its classes found through {@code loader}. */
     static Object decode(byte[] b, ClassLoader loader) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new LoaderInputStream(new ByteArrayInputStream(b), loader)) {
+        return decode(b, 0, b.length, loader);
+    }
+
+    /** The object in {@code b[offset, offset + length)}, its classes found through {@code loader}. */
+    static Object decode(byte[] b, int offset, int length, ClassLoader loader) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new LoaderInputStream(new ByteArrayInputStream(b, offset, length), loader)) {
             return in.readObject();
         }
     }

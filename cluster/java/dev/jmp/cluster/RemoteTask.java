@@ -1,9 +1,11 @@
 package dev.jmp.cluster;
 
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializable;
 import dev.jmp.Pool;
 import dev.jmp.ProcessError;
 import java.io.IOException;
-import java.io.Serializable;
 import java.util.concurrent.Callable;
 
 /**
@@ -13,12 +15,18 @@ import java.util.concurrent.Callable;
  * the member keeps for the purpose (started at the first such task, sized by
  * {@code jmp.cluster.processes}, default the member's cores): a task that crashes or
  * exhausts its worker then takes down that process only, never the member.
+ *
+ * <p>Hazelcast writes it as a {@link DataSerializable} (its class name, then the bytes),
+ * not by Java serialization, which would wrap the task's bytes in an object stream of
+ * their own on both sides.
  */
-final class RemoteTask implements Callable<byte[]>, Serializable {
-    private static final long serialVersionUID = 1L;
+final class RemoteTask implements Callable<byte[]>, DataSerializable {
+    private byte[] task;
+    private boolean isolated;
 
-    private final byte[] task;
-    private final boolean isolated;
+    /** For Hazelcast, which makes the object and then reads it ({@link #readData}). */
+    RemoteTask() {
+    }
 
     RemoteTask(byte[] task, boolean isolated) {
         this.task = task;
@@ -26,7 +34,19 @@ final class RemoteTask implements Callable<byte[]>, Serializable {
     }
 
     @Override
-    public byte[] call() throws IOException {
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeByteArray(task);
+        out.writeBoolean(isolated);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        task = in.readByteArray();
+        isolated = in.readBoolean();
+    }
+
+    @Override
+    public byte[] call() {
         if (!isolated) {
             return Work.execute(task);
         }
@@ -35,7 +55,7 @@ final class RemoteTask implements Callable<byte[]>, Serializable {
             return MemberPool.get().apply(() -> Work.execute(t));
         } catch (ProcessError e) {
             // The worker process died (or the member's pool could not take the task).
-            return Payloads.encode(new Work.Reply(false, e));
+            return Work.raised(e);
         }
     }
 
