@@ -16,11 +16,17 @@ public class Event implements Serializable {
     private final Condition cond;
     private final Semaphore flag;
 
+    /** A new event, its flag false: Python's {@code Event()}. */
     public Event() {
         this.cond = new Condition(new Lock(), true);
         this.flag = new Semaphore(0);
     }
 
+    /**
+     * Python's {@code is_set()}.
+     *
+     * @return the flag
+     */
     public boolean isSet() {
         cond.acquire();
         try {
@@ -30,7 +36,7 @@ public class Event implements Serializable {
         }
     }
 
-    /** Sets the flag and wakes every waiter. */
+    /** Sets the flag and wakes every waiter: Python's {@code set()}. */
     public void set() {
         cond.acquire();
         try {
@@ -42,6 +48,7 @@ public class Event implements Serializable {
         }
     }
 
+    /** Clears the flag: Python's {@code clear()}. */
     public void clear() {
         cond.acquire();
         try {
@@ -51,12 +58,17 @@ public class Event implements Serializable {
         }
     }
 
-    /** Waits until the flag is set. */
+    /** Waits until the flag is set: Python's {@code wait()}. */
     public void await() {
         await(null);
     }
 
-    /** Waits until the flag is set or the timeout passes (null: none); returns the flag. */
+    /**
+     * Waits until the flag is set or the timeout passes: Python's {@code wait(timeout)}.
+     *
+     * @param timeout the longest wait (null: none)
+     * @return the flag
+     */
     public boolean await(Duration timeout) {
         cond.acquire();
         try {

@@ -12,13 +12,22 @@ public class OwnerDiedError extends ProcessError {
 
     private final int deadPid;
 
+    /**
+     * Makes one.
+     *
+     * @param deadPid the pid of the process that died holding the lock
+     */
     public OwnerDiedError(int deadPid) {
         super("the process " + deadPid + " died holding the lock; this thread holds it now:"
                 + " repair what it guards, then release it");
         this.deadPid = deadPid;
     }
 
-    /** The pid of the process that died holding the lock. */
+    /**
+     * The process that died holding the lock (beyond Python).
+     *
+     * @return its pid
+     */
     public int deadPid() {
         return deadPid;
     }
