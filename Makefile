@@ -21,17 +21,12 @@ DEMO_CP = $(wildcard target/examples/jmp-*-examples.jar):$(CP)
 # native/*.c: one C program each (the bench baselines); native/libjmp/: the library.
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
-# The resource tracker (native/tracker/) goes among the classes under its platform
-# folder, so that the jar carries it (see dev.jmp.resource.NativeFile).
-PLATFORM = linux-$(shell uname -m)
-TRACKER = target/classes/dev/jmp/native/$(PLATFORM)/jmp-tracker
-
-# libjmp.so, jmp's JNI library, goes among the classes under its platform folder
-# (linux-x86_64, linux-aarch64), so that the jar carries it and a run from
-# target/classes finds it. JNI headers from the JDK whose javac is on the PATH.
+# libjmp.so, jmp's JNI library, and jmp-tracker, the resource tracker (a small C
+# program), go among the classes under their platform folder (linux-x86_64,
+# linux-aarch64), so that the jar carries them and a run from target/classes finds
+# them (see dev.jmp.posix.NativeFiles). JNI headers from the JDK whose javac is on the PATH.
 JAVA_HOME ?= $(patsubst %/bin/javac,%,$(realpath $(shell command -v javac)))
 PLATFORM = linux-$(shell uname -m)
-# jmp-tracker, the resource tracker (a small C program), beside libjmp.
 TRACKER = target/classes/dev/jmp/native/$(PLATFORM)/jmp-tracker
 LIBJMP_SRC = $(wildcard native/libjmp/*.c)
 LIBJMP = target/classes/dev/jmp/native/$(PLATFORM)/libjmp.so
