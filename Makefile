@@ -3,7 +3,7 @@
 #   make example NAME=PipeDemo   one tutorial program
 #   make trace NAME=UnderTheHood   its system calls (strace)
 #   make docs    the tutorial (docs/tutorial): program blocks from examples/, pictures from real runs
-#   make test    build and run the test suite
+#   make test    build, check the javadoc (mvn javadoc:javadoc), run the test suite
 #   make stress  the heavy tests (tagged "stress") on top of the suite
 #   make bench   benchmarks: C baseline, JMH, CPython (make bench-quick: under 3 minutes)
 #   make clean
@@ -76,8 +76,11 @@ target/native/%: native/%.c
 	@mkdir -p target/native
 	$(CC) $(CFLAGS) -o $@ $< -lpthread -lrt
 
+# The javadoc goes first (mvn javadoc:javadoc fails on any warning in the public API:
+# see pom.xml), then the suite.
 test: native
 	@rm -rf target/surefire-reports cluster/target/surefire-reports
+	$(MVN) $(MVNFLAGS) javadoc:javadoc
 	$(MVN) $(MVNFLAGS) install
 	$(CLUSTER) test
 	@echo; $(SUMMARY)

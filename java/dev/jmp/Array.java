@@ -39,7 +39,9 @@ import java.io.Serializable;
 public final class Array implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The elements' shared memory, travelling as its name. */
     private final CArray cells;
+    /** The lock that guards them, travelling as its semaphore's name. */
     private final RLock lock;
 
     /**
@@ -188,6 +190,13 @@ public final class Array implements Serializable {
         return cells;
     }
 
+    /**
+     * Checks what arrived.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not an Array
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (cells == null || lock == null) {

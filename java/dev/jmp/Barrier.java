@@ -32,10 +32,15 @@ public class Barrier implements Serializable {
     private static final int STATE = 0;
     private static final int COUNT = 1;
 
+    /** How many must arrive. */
     private final int parties;
+    /** Run by the last to arrive; may be null. */
     private final Task action;
+    /** The default timeout of await(); null: none. */
     private final Duration timeout;
+    /** The condition the parties wait on. */
     private final Condition cond;
+    /** The state and the count, in shared memory. */
     private final SharedInts shared;
 
     /**

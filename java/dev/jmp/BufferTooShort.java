@@ -8,6 +8,7 @@ package dev.jmp;
 public class BufferTooShort extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /** The whole message that did not fit. */
     private final byte[] message;
 
     /**

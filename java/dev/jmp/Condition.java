@@ -24,10 +24,15 @@ import java.util.function.BooleanSupplier;
 public class Condition implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The lock a waiter releases and re-takes. */
     private final SemLock lock;
+    /** Threads that went to sleep. */
     private final Semaphore sleepingCount;
+    /** Threads that woke, by signal or timeout. */
     private final Semaphore wokenCount;
+    /** What sleepers sleep on. */
     private final Semaphore waitSemaphore;
+    /** Whether a dead holder's lock is taken over without OwnerDiedError (see the constructor). */
     private final boolean takeOverQuietly;
 
     /** A condition over a new RLock: Python's {@code Condition()}. */

@@ -448,6 +448,9 @@ public final class Connection implements AutoCloseable, Serializable {
      * to the child by posix_spawn and the child's number for it is written. Anywhere else
      * (a message, a Queue, a Pool task, a warm child), a duplicate of the fd is lent
      * through this process's fd sharer, and the ticket is written.
+     *
+     * @return the Handle or Shared form
+     * @throws ObjectStreamException never (a closed Connection is an IllegalStateException)
      */
     private Object writeReplace() throws ObjectStreamException {
         checkClosed();
@@ -458,6 +461,12 @@ public final class Connection implements AutoCloseable, Serializable {
         return new Shared(FdSharer.share(holder.fd()), readable, writable, holder.socket());
     }
 
+    /**
+     * Refuses a Connection that did not come from its Handle or Shared form.
+     *
+     * @param in the stream
+     * @throws InvalidObjectException always
+     */
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a Connection is deserialized only from its Handle or Shared form");
     }

@@ -13,7 +13,9 @@ import java.time.Duration;
 public class Event implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Guards the flag; waiters wait on it. */
     private final Condition cond;
+    /** The flag: its value is 0 or 1. */
     private final Semaphore flag;
 
     /** A new event, its flag false: Python's {@code Event()}. */

@@ -14,7 +14,9 @@ import dev.jmp.queue.Items;
 public class JoinableQueue<E> extends Queue<E> {
     private static final long serialVersionUID = 1L;
 
+    /** Items put and not yet marked done. */
     private final Semaphore unfinishedTasks;
+    /** What join() waits on. */
     private final Condition cond;
 
     /** An unbounded queue: Python's {@code JoinableQueue()}. */

@@ -239,7 +239,12 @@ public final class Listener implements AutoCloseable, Serializable {
 
     // ---- travelling to another process -------------------------------------------
 
-    /** As a Connection's: the fd by posix_spawn inside a spawn, else lent by the fd sharer. */
+    /**
+     * As a Connection's: the fd by posix_spawn inside a spawn, else lent by the fd sharer.
+     *
+     * @return the Handle or Shared form
+     * @throws ObjectStreamException never (a closed Listener is an IllegalStateException)
+     */
     private Object writeReplace() throws ObjectStreamException {
         checkOpen();
         OptionalInt childFd = FdHandover.inherit(state.fd);
@@ -249,6 +254,12 @@ public final class Listener implements AutoCloseable, Serializable {
         return new Shared(FdSharer.share(state.fd), address, authkey);
     }
 
+    /**
+     * Refuses a Listener that did not come from its Handle or Shared form.
+     *
+     * @param in the stream
+     * @throws InvalidObjectException always
+     */
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a Listener is deserialized only from its Handle or Shared form");
     }

@@ -10,6 +10,7 @@ package dev.jmp;
 public class OwnerDiedError extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /** The pid of the process that died holding the lock. */
     private final int deadPid;
 
     /**

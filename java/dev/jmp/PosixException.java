@@ -7,7 +7,9 @@ package dev.jmp;
 public class PosixException extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /** The C function that failed. */
     private final String function;
+    /** The errno it set. */
     private final int errno;
 
     /**

@@ -44,11 +44,17 @@ public class Process implements Serializable {
         }
     }
 
+    /** What the child runs. */
     private Task target;               // dropped by start(), as CPython's del self._target
+    /** The name. */
     private String name;
+    /** Whether the child is a daemon. */
     private boolean daemon;
+    /** The numbers of the name {@code Process-1:2}: CPython's {@code _identity}. */
     private final int[] identity;
+    /** The pid of the process that made this object. */
     private final Integer parentPid;   // the pid that created this object; null for MainProcess
+    /** The name of the process that started it. */
     private String parentName;         // set by start(), for the child's parentProcess()
 
     private transient volatile Popen popen;

@@ -70,8 +70,11 @@ public class Queue<E> implements Serializable {
         }
     }
 
+    /** The most items it holds. */
     private final int maxsize;            // as given; <= 0: unbounded
+    /** The POSIX message queue's name. */
     private final String name;            // the message queue
+    /** Counts the items put and not yet taken. */
     private final BoundedSemaphore sem;   // items put and not yet taken: CPython's _sem
 
     private transient MessageQueue mq;
@@ -307,6 +310,13 @@ public class Queue<E> implements Serializable {
 
     // ---- serialization: names travel, the receiver attaches ----------------------------
 
+    /**
+     * Checks what arrived, and attaches to the message queue.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a Queue's handle
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (!MessageQueue.validName(name) || sem == null) {

@@ -35,8 +35,11 @@ public abstract class SemLock implements Serializable {
 
     private static final String ACQUIRING = "acquiring a lock";
 
+    /** CPython's kind: {@code RECURSIVE_MUTEX} or {@code SEMAPHORE}. */
     private final int kind;
+    /** The highest value a release may reach. */
     private final int maxvalue;
+    /** The named semaphore's name. */
     private final String name;
     private transient NamedSemaphore handle;
 
@@ -239,6 +242,13 @@ public abstract class SemLock implements Serializable {
 
     // ---- serialization: the name travels, the receiver attaches ---------------------
 
+    /**
+     * Checks what arrived, and opens the named semaphore.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a SemLock's handle
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (kind != RECURSIVE_MUTEX && kind != SEMAPHORE) {

@@ -31,6 +31,7 @@ import java.util.RandomAccess;
 public final class ShareableList extends AbstractList<Object> implements RandomAccess, AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The block holding the list, travelling as its name. */
     private final SharedMemory shm;
 
     /**

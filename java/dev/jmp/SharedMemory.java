@@ -69,6 +69,7 @@ import java.nio.ByteOrder;
 public final class SharedMemory implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The block, travelling as its name. */
     private final Segment segment;
 
     /**
@@ -187,6 +188,13 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         segment.unlink();
     }
 
+    /**
+     * Checks what arrived.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a SharedMemory's handle
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (segment == null) {

@@ -22,6 +22,7 @@ import java.io.Serializable;
 public class SimpleQueue<E> implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The POSIX message queue's name. */
     private final String name;
     private transient MessageQueue mq;
     private transient volatile boolean closed;
@@ -83,6 +84,13 @@ public class SimpleQueue<E> implements Serializable {
         return name;
     }
 
+    /**
+     * Checks what arrived, and attaches to the message queue.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a SimpleQueue's handle
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (!MessageQueue.validName(name)) {

@@ -64,8 +64,11 @@ import java.nio.ByteBuffer;
 public final class Value implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The value's shared memory, travelling as its name. */
     private final CArray cell;
+    /** The ctypes type. */
     private final CType type;        // cell's, at hand for the read path
+    /** The lock that guards it, travelling as its semaphore's name. */
     private final RLock lock;        // null: lock=false
     /**
      * cell's mapping, once used here. An unlocked read is about a nanosecond and each
@@ -217,6 +220,13 @@ public final class Value implements Serializable {
         return cell;
     }
 
+    /**
+     * Checks what arrived.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a Value
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (cell == null || cell.length() != 1 || type != cell.type()) {
