@@ -24,15 +24,17 @@ import java.util.zip.CRC32;
  * and jffi do. Running from a classes directory, a file is used where it lies. Inside a
  * jar it must first become a file: it is extracted once per content into
  * {@code $XDG_CACHE_HOME/jmp/native} (else {@code ~/.cache/jmp/native}, else a directory
- * of the user's own under {@code java.io.tmpdir}), as
- * {@code <stem>-<CRC-32>-<size>/<name>}: the directory names the content, and the file
- * keeps its own name, which for a program is what {@code ps} and
- * {@code /proc/<pid>/comm} show (so {@code jmp ls} recognizes a running tracker). It is
- * written under a temporary name and renamed into place, so that no process ever loads
- * or runs half a file; later JVMs find it there and write nothing. Copies of other
- * builds are removed when a new one is extracted (a process that has one loaded or
- * running keeps it). A copy is used only if this user owns it and its directory, and
- * not every user may write there.
+ * of the user's own under {@code java.io.tmpdir}), as {@code <CRC-32>-<size>/<name>}:
+ * the directory names the content, and the file keeps its own name, which for a
+ * program is what {@code ps} and {@code /proc/<pid>/comm} show (so {@code jmp ls}
+ * recognizes a running tracker). It is written under a temporary name and renamed into
+ * place, so that no process ever loads or runs half a file; later JVMs find it there and
+ * write nothing. Copies of other builds are removed when a new one is extracted (a
+ * process that has one loaded or running keeps it); the flat
+ * {@code libjmp-<crc>-<size>.so} and {@code jmp-tracker-<crc>-<size>} copies of earlier
+ * versions are left alone, as a program of such a version may be about to use them. A
+ * copy is used only if this user owns it and its directory, and not every user may
+ * write there.
  *
  * <p>Children: the path of the libjmp that was loaded is published as
  * {@code jmp.posix.library}, which every child receives with the other {@code jmp.*}
@@ -126,17 +128,18 @@ public final class NativeFiles {
         }
         CRC32 crc = new CRC32();
         crc.update(bytes);
-        int dot = name.indexOf('.');
-        String stem = dot < 0 ? name : name.substring(0, dot);
         // Not String.format: its first use loads the locale data, a noticeable cost at start.
-        String key = stem + "-" + Long.toHexString(crc.getValue()) + "-" + bytes.length;
+        String key = Long.toHexString(crc.getValue()) + "-" + bytes.length;
         IOException first = null;
         for (Path dir : cacheDirs()) {
             try {
-                return extract(dir, stem, key, name, bytes);
+                return extract(dir, key, name, bytes);
             } catch (IOException | RuntimeException e) {
+                IOException failed = new IOException("cannot extract " + resource.substring(1) + " into " + dir + ": " + e, e);
                 if (first == null) {
-                    first = new IOException("cannot extract " + resource.substring(1) + " into " + dir + ": " + e, e);
+                    first = failed;
+                } else {
+                    first.addSuppressed(failed);
                 }
             }
         }
@@ -151,7 +154,7 @@ public final class NativeFiles {
     }
 
     /** {@code dir/key/name}, written unless a good copy is there already. */
-    private static Path extract(Path dir, String stem, String key, String name, byte[] bytes) throws IOException {
+    private static Path extract(Path dir, String key, String name, byte[] bytes) throws IOException {
         Path home = dir.resolve(key);
         Path target = home.resolve(name);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == bytes.length
@@ -170,7 +173,7 @@ public final class NativeFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        removeOthers(dir, stem, key);
+        removeOthers(dir, key, name);
         return target;
     }
 
@@ -182,24 +185,22 @@ public final class NativeFiles {
     }
 
     /**
-     * Other builds' copies of the same file ({@code stem-*}, and the flat
-     * {@code stem-<crc>-<size>[.so]} files of jmp before this layout), and temporary
-     * files that a killed JVM left in this build's directory.
+     * Other builds' copies of {@code name} (with their directory, once empty), and
+     * temporary files that a killed JVM left in this build's directory.
      */
-    private static void removeOthers(Path dir, String stem, String keep) {
-        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, stem + "-*")) {
-            for (Path p : all) {
-                if (p.getFileName().toString().equals(keep)) {
-                    removeStale(p);
-                } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    try (DirectoryStream<Path> inside = Files.newDirectoryStream(p)) {
-                        for (Path f : inside) {
-                            Files.deleteIfExists(f);
+    private static void removeOthers(Path dir, String keep, String name) {
+        try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "*-*")) {
+            for (Path home : all) {
+                String n = home.getFileName().toString();
+                if (n.equals(keep)) {
+                    removeStale(home);
+                } else if (n.matches("[0-9a-f]+-[0-9]+") && Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)
+                        && Files.deleteIfExists(home.resolve(name))) {
+                    try (DirectoryStream<Path> left = Files.newDirectoryStream(home)) {
+                        if (!left.iterator().hasNext()) {
+                            Files.deleteIfExists(home);
                         }
                     }
-                    Files.deleteIfExists(p);
-                } else {
-                    Files.deleteIfExists(p);
                 }
             }
         } catch (IOException | RuntimeException e) {
