@@ -3,7 +3,7 @@
 #   make example NAME=PipeDemo   one tutorial program
 #   make trace NAME=UnderTheHood   its system calls (strace)
 #   make docs    the tutorial (docs/tutorial): program blocks from examples/, pictures from real runs
-#   make test    build and run the test suite
+#   make test    build, check the javadoc (mvn javadoc:javadoc), run the test suite
 #   make stress  the heavy tests (tagged "stress") on top of the suite
 #   make bench   benchmarks: C baseline, JMH, CPython (make bench-quick: under 3 minutes)
 #   make clean
@@ -21,17 +21,12 @@ DEMO_CP = $(wildcard target/examples/jmp-*-examples.jar):$(CP)
 # native/*.c: one C program each (the bench baselines); native/libjmp/: the library.
 NATIVE_SRC = $(wildcard native/*.c)
 NATIVE_BIN = $(patsubst native/%.c,target/native/%,$(NATIVE_SRC))
-# The resource tracker (native/tracker/) goes among the classes under its platform
-# folder, so that the jar carries it (see dev.jmp.resource.NativeFile).
-PLATFORM = linux-$(shell uname -m)
-TRACKER = target/classes/dev/jmp/native/$(PLATFORM)/jmp-tracker
-
-# libjmp.so, jmp's JNI library, goes among the classes under its platform folder
-# (linux-x86_64, linux-aarch64), so that the jar carries it and a run from
-# target/classes finds it. JNI headers from the JDK whose javac is on the PATH.
+# libjmp.so, jmp's JNI library, and jmp-tracker, the resource tracker (a small C
+# program), go among the classes under their platform folder (linux-x86_64,
+# linux-aarch64), so that the jar carries them and a run from target/classes finds
+# them (see dev.jmp.posix.NativeFiles). JNI headers from the JDK whose javac is on the PATH.
 JAVA_HOME ?= $(patsubst %/bin/javac,%,$(realpath $(shell command -v javac)))
 PLATFORM = linux-$(shell uname -m)
-# jmp-tracker, the resource tracker (a small C program), beside libjmp.
 TRACKER = target/classes/dev/jmp/native/$(PLATFORM)/jmp-tracker
 LIBJMP_SRC = $(wildcard native/libjmp/*.c)
 LIBJMP = target/classes/dev/jmp/native/$(PLATFORM)/libjmp.so
@@ -48,8 +43,9 @@ export MAVEN_OPTS += --sun-misc-unsafe-memory-access=allow
 endif
 
 # One closing line for the whole suite, from surefire's reports ("N passed, N failed, N skipped"):
-# the core's and the cluster module's.
-SUMMARY = cat target/surefire-reports/TEST-*.xml $(wildcard cluster/target/surefire-reports/TEST-*.xml) | grep -o '<testsuite [^>]*>' | \
+# the core's and the cluster module's (listed by the shell when the line runs: make expands
+# a recipe before its first line, when the cluster's reports do not exist yet).
+SUMMARY = cat target/surefire-reports/TEST-*.xml $$(ls cluster/target/surefire-reports/TEST-*.xml 2>/dev/null) | grep -o '<testsuite [^>]*>' | \
 	sed -E 's/.* tests="([0-9]+)" errors="([0-9]+)" skipped="([0-9]+)" failures="([0-9]+)".*/\1 \2 \3 \4/' | \
 	awk '{t+=$$1; e+=$$2; s+=$$3; f+=$$4} END {printf "%d passed, %d failed, %d skipped\n", t-e-s-f, e+f, s}'
 
@@ -81,9 +77,13 @@ target/native/%: native/%.c
 	@mkdir -p target/native
 	$(CC) $(CFLAGS) -o $@ $< -lpthread -lrt
 
+# The core's javadoc goes first (mvn javadoc:javadoc fails on any warning in the public
+# API: see pom.xml), then the suite; the cluster module's javadoc needs the core installed.
 test: native
 	@rm -rf target/surefire-reports cluster/target/surefire-reports
+	$(MVN) $(MVNFLAGS) javadoc:javadoc
 	$(MVN) $(MVNFLAGS) install
+	$(CLUSTER) javadoc:javadoc
 	$(CLUSTER) test
 	@echo; $(SUMMARY)
 

@@ -22,7 +22,7 @@ JAVA
 FLAGS="--enable-native-access=ALL-UNNAMED"
 if "$JAVA" -version 2>&1 | grep -q 'version "2[3-9]'; then FLAGS="$FLAGS --sun-misc-unsafe-memory-access=allow"; fi
 "$JAVA" $FLAGS -cp "$WORK:$CP" Probe >/dev/null      # extracts libjmp into the cache once
-LIB=$(ls -t "${XDG_CACHE_HOME:-$HOME/.cache}"/jmp/native/libjmp-*.so | head -1)
+LIB=$(ls -t "${XDG_CACHE_HOME:-$HOME/.cache}"/jmp/native/*/libjmp.so | head -1)
 declare -A wall cpu
 TIMEFORMAT='%R %U %S'
 one() {

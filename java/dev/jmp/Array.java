@@ -39,17 +39,29 @@ import java.io.Serializable;
 public final class Array implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The elements' shared memory, travelling as its name. */
     private final CArray cells;
+    /** The lock that guards them, travelling as its semaphore's name. */
     private final RLock lock;
 
-    /** {@code length} zeros. */
+    /**
+     * Python's {@code Array(typecode, length)}.
+     *
+     * @param typecode the ctypes typecode (as {@link Value}'s)
+     * @param length how many elements, all zero
+     */
     public Array(char typecode, int length) {
         CType type = CType.of(typecode);
         this.cells = CArray.create(type, length);
         this.lock = new RLock();
     }
 
-    /** A copy of {@code init}; only for {@code 'f'} and {@code 'd'} (ctypes refuses floats for integer types). */
+    /**
+     * Python's {@code Array(typecode, init)} with floats.
+     *
+     * @param typecode {@code 'f'} or {@code 'd'} (ctypes refuses floats for integer types)
+     * @param init the values, copied
+     */
     public Array(char typecode, double[] init) {
         CType type = CType.of(typecode);
         if (!type.floating()) {
@@ -64,7 +76,12 @@ public final class Array implements Serializable {
         this.lock = new RLock();
     }
 
-    /** A copy of {@code init}, each value converted as {@link #set} converts it. */
+    /**
+     * Python's {@code Array(typecode, init)} with ints.
+     *
+     * @param typecode the ctypes typecode
+     * @param init the values, copied, each converted as {@link #set} converts it
+     */
     public Array(char typecode, long[] init) {
         CType type = CType.of(typecode);
         CArray c = CArray.create(type, init.length);
@@ -75,11 +92,21 @@ public final class Array implements Serializable {
         this.lock = new RLock();
     }
 
+    /**
+     * Python's {@code len(a)}.
+     *
+     * @return the number of elements
+     */
     public int length() {
         return cells.length();
     }
 
-    /** Element {@code i}, read under the lock. */
+    /**
+     * Python's {@code a[i]}, read under the lock.
+     *
+     * @param i the index, 0 to {@code length() - 1}
+     * @return the element
+     */
     public Number get(int i) {
         lock.acquireTakingOver();
         try {
@@ -89,7 +116,12 @@ public final class Array implements Serializable {
         }
     }
 
-    /** Stores {@code v} at {@code i} under the lock. */
+    /**
+     * Python's {@code a[i] = v}, under the lock.
+     *
+     * @param i the index, 0 to {@code length() - 1}
+     * @param v the value, converted as ctypes converts it
+     */
     public void set(int i, Number v) {
         lock.acquireTakingOver();
         try {
@@ -99,27 +131,56 @@ public final class Array implements Serializable {
         }
     }
 
-    /** The RLock that guards this Array. */
+    /**
+     * Python's {@code get_lock()}.
+     *
+     * @return the RLock that guards this Array
+     */
     public SemLock getLock() {
         return lock;
     }
 
-    /** Atomically sets element {@code i} to {@code newValue} if it is {@code expected}, without the lock. */
+    /**
+     * Atomically sets element {@code i} to {@code newValue} if it is {@code expected},
+     * without the lock (beyond Python).
+     *
+     * @param i the index
+     * @param expected the value it must have; floats compare bit for bit
+     * @param newValue the value it gets
+     * @return whether it was set
+     */
     public boolean compareAndSet(int i, Number expected, Number newValue) {
         return cells.compareAndSet(i, expected, newValue);
     }
 
-    /** Atomically adds {@code delta} to element {@code i}, without the lock; returns the value before. */
+    /**
+     * Atomically adds {@code delta} to element {@code i}, without the lock (beyond Python).
+     *
+     * @param i the index
+     * @param delta what to add
+     * @return the value before
+     */
     public Number getAndAdd(int i, Number delta) {
         return cells.getAndAdd(i, delta);
     }
 
-    /** Atomically adds {@code delta} to element {@code i}, without the lock; returns the value after. */
+    /**
+     * Atomically adds {@code delta} to element {@code i}, without the lock (beyond Python).
+     *
+     * @param i the index
+     * @param delta what to add
+     * @return the value after
+     */
     public Number addAndGet(int i, Number delta) {
         return cells.addAndGet(i, delta);
     }
 
-    /** The typecode this Array was made with. */
+    /**
+     * The {@code typecode_or_type} given to Python's {@code Array(...)}, which has no
+     * accessor for it.
+     *
+     * @return the typecode this Array was made with
+     */
     public char typecode() {
         return cells.type().typecode;
     }
@@ -129,6 +190,13 @@ public final class Array implements Serializable {
         return cells;
     }
 
+    /**
+     * Checks what arrived.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not an Array
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (cells == null || lock == null) {

@@ -26,31 +26,60 @@ import java.util.concurrent.Future;
  * <p>Callbacks given to {@code applyAsync}/{@code mapAsync} run in this process, on one
  * thread of the pool, before the result becomes ready (as in CPython): when
  * {@code get} returns, the callback has run.
+ *
+ * @param <R> the type of the result
  */
 public interface AsyncResult<R> extends Future<R> {
 
-    /** Waits for the result and returns it, or throws the task's exception. Python's {@code get()}. */
+    /**
+     * Waits for the result and returns it, or throws the task's exception: Python's
+     * {@code get()}.
+     *
+     * @return the result
+     */
     @Override
     R get();
 
-    /** As {@link #get()}, waiting at most {@code timeout}; then {@link TimeoutError}. Python's {@code get(timeout)}. */
+    /**
+     * As {@link #get()}, waiting at most {@code timeout}: Python's {@code get(timeout)}.
+     *
+     * @param timeout the longest wait
+     * @return the result
+     * @throws TimeoutError if it is not ready in time
+     */
     R get(Duration timeout);
 
     /**
-     * The result as a CompletableFuture (the same one each time), completed on the
-     * pool's callback thread; cancelling it cancels the call as {@link #cancel} does.
+     * The result as a CompletableFuture, completed on the pool's callback thread;
+     * cancelling it cancels the call as {@link #cancel} does (beyond Python).
+     *
+     * @return the same CompletableFuture each time
      */
     CompletableFuture<R> toCompletableFuture();
 
     /** Waits until the result is ready. Python's {@code wait()}. */
     void await();
 
-    /** Waits until the result is ready or the timeout passes; check {@link #ready()}. Python's {@code wait(timeout)}. */
+    /**
+     * Waits until the result is ready or the timeout passes; check {@link #ready()}.
+     * Python's {@code wait(timeout)}.
+     *
+     * @param timeout the longest wait
+     */
     void await(Duration timeout);
 
-    /** True once the call has completed, successfully or not. Python's {@code ready()}. */
+    /**
+     * Python's {@code ready()}.
+     *
+     * @return true once the call has completed, successfully or not
+     */
     boolean ready();
 
-    /** True if the call completed without an exception; IllegalStateException if not ready. Python's {@code successful()}. */
+    /**
+     * Python's {@code successful()}.
+     *
+     * @return true if the call completed without an exception
+     * @throws IllegalStateException if it is not ready (Python's ValueError)
+     */
     boolean successful();
 }

@@ -7,10 +7,21 @@ package dev.jmp;
 public class AuthenticationError extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes one.
+     *
+     * @param message how the handshake failed
+     */
     public AuthenticationError(String message) {
         super(message);
     }
 
+    /**
+     * Makes one with its cause (a timeout, a broken connection).
+     *
+     * @param message how the handshake failed
+     * @param cause what made it fail
+     */
     public AuthenticationError(String message, Throwable cause) {
         super(message, cause);
     }

@@ -32,21 +32,43 @@ public class Barrier implements Serializable {
     private static final int STATE = 0;
     private static final int COUNT = 1;
 
+    /** How many must arrive. */
     private final int parties;
+    /** Run by the last to arrive; may be null. */
     private final Task action;
+    /** The default timeout of await(); null: none. */
     private final Duration timeout;
+    /** The condition the parties wait on. */
     private final Condition cond;
+    /** The state and the count, in shared memory. */
     private final SharedInts shared;
 
+    /**
+     * Python's {@code Barrier(parties)}.
+     *
+     * @param parties how many must arrive (1 or more)
+     */
     public Barrier(int parties) {
         this(parties, null, null);
     }
 
+    /**
+     * Python's {@code Barrier(parties, action)}.
+     *
+     * @param parties how many must arrive (1 or more)
+     * @param action run by the last to arrive, before all are released (may be null)
+     */
     public Barrier(int parties, Task action) {
         this(parties, action, null);
     }
 
-    /** {@code action} may be null; {@code timeout} (null: none) is the default for {@link #await()}. */
+    /**
+     * Python's {@code Barrier(parties, action, timeout)}.
+     *
+     * @param parties how many must arrive (1 or more; else IllegalArgumentException)
+     * @param action run by the last to arrive, before all are released (may be null)
+     * @param timeout the default for {@link #await()} (null: none)
+     */
     public Barrier(int parties, Task action, Duration timeout) {
         if (parties < 1) {
             throw new IllegalArgumentException("parties must be >= 1, not " + parties);
@@ -58,12 +80,23 @@ public class Barrier implements Serializable {
         this.shared = SharedInts.create(2);
     }
 
-    /** Waits for all parties with the default timeout; returns this party's arrival index. */
+    /**
+     * Waits for all parties, with the default timeout: Python's {@code wait()}.
+     *
+     * @return this party's arrival index, 0 to {@code parties - 1}
+     * @throws BrokenBarrierError when the barrier is or becomes broken
+     */
     public int await() {
         return await(null);
     }
 
-    /** Waits for all parties, at most {@code timeout} (null: the default); the arrival index. */
+    /**
+     * Waits for all parties: Python's {@code wait(timeout)}.
+     *
+     * @param timeout the longest wait (null: the default)
+     * @return this party's arrival index, 0 to {@code parties - 1}
+     * @throws BrokenBarrierError when the barrier is or becomes broken (a timeout breaks it)
+     */
     public int await(Duration timeout) {
         Duration t = timeout != null ? timeout : this.timeout;
         cond.acquire();
@@ -88,8 +121,8 @@ public class Barrier implements Serializable {
     }
 
     /**
-     * Back to the initial state. Parties waiting now get BrokenBarrierError; the barrier
-     * is usable again once they have left.
+     * Back to the initial state: Python's {@code reset()}. Parties waiting now get
+     * BrokenBarrierError; the barrier is usable again once they have left.
      */
     public void reset() {
         cond.acquire();
@@ -107,7 +140,7 @@ public class Barrier implements Serializable {
         }
     }
 
-    /** Breaks the barrier: waiting parties and later callers get BrokenBarrierError. */
+    /** Breaks the barrier: Python's {@code abort()}. Waiting parties and later callers get BrokenBarrierError. */
     public void abort() {
         cond.acquire();
         try {
@@ -117,15 +150,29 @@ public class Barrier implements Serializable {
         }
     }
 
+    /**
+     * Python's {@code parties}.
+     *
+     * @return how many parties must arrive
+     */
     public int parties() {
         return parties;
     }
 
-    /** Parties waiting now (0 while draining or broken): a snapshot, read without the lock. */
+    /**
+     * Python's {@code n_waiting}.
+     *
+     * @return the parties waiting now (0 while draining or broken): a snapshot, read without the lock
+     */
     public int nWaiting() {
         return state() == FILLING ? count() : 0;
     }
 
+    /**
+     * Python's {@code broken}.
+     *
+     * @return whether the barrier is broken
+     */
     public boolean broken() {
         return state() == BROKEN;
     }

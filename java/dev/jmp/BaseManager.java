@@ -50,14 +50,20 @@ public class BaseManager implements AutoCloseable {
     private boolean started;
     private boolean shut;
 
-    /** A fresh AF_UNIX address (in Linux's abstract namespace: no file) and a random authkey. */
+    /**
+     * A manager with a fresh AF_UNIX address (in Linux's abstract namespace: no file) and
+     * a random authkey: Python's {@code BaseManager()}.
+     */
     public BaseManager() {
         this(null, null);
     }
 
     /**
-     * {@code address}: a String (AF_UNIX path, or {@code "\0name"}), an InetSocketAddress
-     * (port 0 picks one at start), or null for a fresh one; {@code authkey} null: a random one.
+     * Python's {@code BaseManager(address, authkey)}.
+     *
+     * @param address a String (AF_UNIX path, or {@code "\0name"}), an InetSocketAddress
+     *        (port 0 picks one at start), or null for a fresh one
+     * @param authkey the secret every connection must prove (null: a random one)
      */
     public BaseManager(Object address, byte[] authkey) {
         this.requested = Addresses.check(address);
@@ -69,7 +75,13 @@ public class BaseManager implements AutoCloseable {
         this.authkey = authkey.clone();
     }
 
-    /** A typeid whose factory runs in the manager; before {@link #start()}. */
+    /**
+     * Registers a typeid whose factory runs in the manager: Python's
+     * {@code register(typeid, callable)}; before {@link #start()}.
+     *
+     * @param typeid the name {@link #create} is given
+     * @param factory makes a new object, in the manager process
+     */
     public synchronized void register(String typeid, Call<?> factory) {
         Objects.requireNonNull(typeid, "typeid");
         Objects.requireNonNull(factory, "factory");
@@ -82,7 +94,7 @@ public class BaseManager implements AutoCloseable {
         builtins = set;
     }
 
-    /** Starts the server in a child process; returns once it listens. */
+    /** Starts the server in a child process; returns once it listens: Python's {@code start()}. */
     public synchronized void start() {
         checkNotStarted();
         // The parent names the server (address, instance) with its own SecureRandom, so the
@@ -137,7 +149,10 @@ public class BaseManager implements AutoCloseable {
         return answer;
     }
 
-    /** Reaches a manager already running at the address (another program's, maybe on another host). */
+    /**
+     * Reaches a manager already running at the address (another program's, maybe on
+     * another host): Python's {@code connect()}.
+     */
     public synchronized void connect() {
         if (requested == null) {
             throw new IllegalStateException("connect() needs the manager's address");
@@ -151,8 +166,13 @@ public class BaseManager implements AutoCloseable {
     }
 
     /**
-     * A new object made by the typeid's factory in the manager, behind a proxy that
-     * implements {@code type}; the factory's exception, if it throws, is thrown here.
+     * A new object made by the typeid's factory in the manager: Python's
+     * {@code manager.typeid()}. The factory's exception, if it throws, is thrown here.
+     *
+     * @param <T> the interface of the proxy
+     * @param typeid a name given to {@link #register}
+     * @param type the interface the proxy implements; its methods run in the manager
+     * @return the proxy
      */
     public <T> T create(String typeid, Class<T> type) {
         return createWith(typeid, type);
@@ -182,12 +202,19 @@ public class BaseManager implements AutoCloseable {
         return ProxyHandler.proxy(new Token(made.typeid(), at, authkey, made.server(), made.id()), type);
     }
 
-    /** The address: a String (AF_UNIX) or an InetSocketAddress with the real port once started. */
+    /**
+     * Python's {@code address}.
+     *
+     * @return a String (AF_UNIX) or an InetSocketAddress, with the real port once started
+     */
     public Object address() {
         return address;
     }
 
-    /** Stops the manager process this manager started; for a connected one, forgets this thread's connection. */
+    /**
+     * Stops the manager process this manager started: Python's {@code shutdown()}; for a
+     * connected one, forgets this thread's connection.
+     */
     public synchronized void shutdown() {
         if (!started || shut) {
             return;
@@ -205,7 +232,7 @@ public class BaseManager implements AutoCloseable {
         stop(server);
     }
 
-    /** As {@link #shutdown()}. */
+    /** As {@link #shutdown()}: Python's {@code with manager:} block ending. */
     @Override
     public void close() {
         shutdown();

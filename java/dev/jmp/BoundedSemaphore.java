@@ -9,12 +9,17 @@ package dev.jmp;
 public class BoundedSemaphore extends Semaphore {
     private static final long serialVersionUID = 1L;
 
-    /** Value and bound 1. */
+    /** Value and bound 1: Python's {@code BoundedSemaphore()}. */
     public BoundedSemaphore() {
         this(1);
     }
 
-    /** A negative value throws IllegalArgumentException. */
+    /**
+     * Python's {@code BoundedSemaphore(value)}.
+     *
+     * @param value the initial value, and the bound
+     * @throws IllegalArgumentException if it is negative
+     */
     public BoundedSemaphore(int value) {
         super(value, value);
     }

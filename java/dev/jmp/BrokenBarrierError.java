@@ -8,10 +8,16 @@ package dev.jmp;
 public class BrokenBarrierError extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /** Makes one saying "the barrier is broken". */
     public BrokenBarrierError() {
         super("the barrier is broken");
     }
 
+    /**
+     * Makes one.
+     *
+     * @param message how the barrier broke
+     */
     public BrokenBarrierError(String message) {
         super(message);
     }

@@ -18,13 +18,27 @@ public final class Client {
     private Client() {
     }
 
-    /** An AF_UNIX client: a path, or {@code "\0name"} in the abstract namespace. */
+    /**
+     * Python's {@code Client(address, authkey=authkey)} for an AF_UNIX address.
+     *
+     * @param address a path, or {@code "\0name"} in the abstract namespace
+     * @param authkey the listener's secret (null: no authentication)
+     * @return the connection, authenticated both ways
+     * @throws AuthenticationError if either side fails the other's challenge
+     */
     public static Connection connect(String address, byte[] authkey) {
         Objects.requireNonNull(address, "address");
         return open(SockAddr.unix(address), authkey);
     }
 
-    /** An AF_INET/AF_INET6 client. */
+    /**
+     * Python's {@code Client((host, port), authkey=authkey)}.
+     *
+     * @param address the listener's host and port
+     * @param authkey the listener's secret (null: no authentication)
+     * @return the connection, authenticated both ways
+     * @throws AuthenticationError if either side fails the other's challenge
+     */
     public static Connection connect(InetSocketAddress address, byte[] authkey) {
         Objects.requireNonNull(address, "address");
         return open(SockAddr.inet(address), authkey);

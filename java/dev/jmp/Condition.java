@@ -24,18 +24,27 @@ import java.util.function.BooleanSupplier;
 public class Condition implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The lock a waiter releases and re-takes. */
     private final SemLock lock;
+    /** Threads that went to sleep. */
     private final Semaphore sleepingCount;
+    /** Threads that woke, by signal or timeout. */
     private final Semaphore wokenCount;
+    /** What sleepers sleep on. */
     private final Semaphore waitSemaphore;
+    /** Whether a dead holder's lock is taken over without OwnerDiedError (see the constructor). */
     private final boolean takeOverQuietly;
 
-    /** With a new RLock. */
+    /** A condition over a new RLock: Python's {@code Condition()}. */
     public Condition() {
         this(null);
     }
 
-    /** With {@code lock} (null: a new RLock). */
+    /**
+     * Python's {@code Condition(lock)}.
+     *
+     * @param lock the lock waiters release and re-take (null: a new RLock)
+     */
     public Condition(SemLock lock) {
         this(lock, false);
     }
@@ -55,6 +64,7 @@ public class Condition implements Serializable {
         this.waitSemaphore = new Semaphore(0);
     }
 
+    /** Acquires the lock, waiting: Python's {@code acquire()}. */
     public void acquire() {
         try {
             lock.acquire();
@@ -65,27 +75,43 @@ public class Condition implements Serializable {
         }
     }
 
+    /**
+     * Acquires the lock: Python's {@code acquire(block)}.
+     *
+     * @param block true: wait until acquired; false: one try
+     * @return true if acquired
+     */
     public boolean acquire(boolean block) {
         return lock.acquire(block);
     }
 
+    /**
+     * Acquires the lock: Python's {@code acquire(timeout=t)}.
+     *
+     * @param timeout the longest wait (null: forever)
+     * @return true if acquired
+     */
     public boolean acquire(Duration timeout) {
         return lock.acquire(timeout);
     }
 
+    /** Releases the lock: Python's {@code release()}. */
     public void release() {
         lock.release();
     }
 
-    /** Releases the lock, waits for a signal, re-acquires the lock. */
+    /** Releases the lock, waits for a signal, re-acquires the lock: Python's {@code wait()}. */
     public void await() {
         await(null);
     }
 
     /**
-     * Releases the lock, waits for a signal or the timeout (null: none), and
-     * re-acquires the lock before it returns or throws, whatever ended the wait.
-     * False if the timeout passed.
+     * Releases the lock, waits for a signal or the timeout, and re-acquires the lock
+     * before it returns or throws, whatever ended the wait: Python's {@code wait(timeout)}.
+     *
+     * @param timeout the longest wait (null: none)
+     * @return false if the timeout passed
+     * @throws IllegalMonitorStateException if this thread does not hold the lock
      */
     public boolean await(Duration timeout) {
         if (!lock.isMine()) {
@@ -121,14 +147,23 @@ public class Condition implements Serializable {
         }
     }
 
-    /** Waits until {@code predicate} is true; returns it. */
+    /**
+     * Waits until {@code predicate} is true: Python's {@code wait_for(predicate)}.
+     *
+     * @param predicate looked at under the lock, after every wake-up
+     * @return its last value (true)
+     */
     public boolean awaitFor(BooleanSupplier predicate) {
         return awaitFor(predicate, null);
     }
 
     /**
-     * Waits until {@code predicate} is true or the timeout passes (null: none), looking
-     * at it after every wake-up; returns its last value. The lock must be held.
+     * Waits until {@code predicate} is true or the timeout passes, looking at it after
+     * every wake-up: Python's {@code wait_for(predicate, timeout)}. The lock must be held.
+     *
+     * @param predicate looked at under the lock
+     * @param timeout the longest wait (null: none)
+     * @return its last value
      */
     public boolean awaitFor(BooleanSupplier predicate, Duration timeout) {
         boolean result = predicate.getAsBoolean();
@@ -146,12 +181,18 @@ public class Condition implements Serializable {
         return result;
     }
 
-    /** Wakes one waiter, if any. */
+    /** Wakes one waiter, if any: Python's {@code notify()}. */
     public void signal() {
         signal(1);
     }
 
-    /** Wakes up to {@code n} waiters and returns once they have woken. */
+    /**
+     * Wakes up to {@code n} waiters and returns once they have woken: Python's
+     * {@code notify(n)}.
+     *
+     * @param n how many waiters at most
+     * @throws IllegalMonitorStateException if this thread does not hold the lock
+     */
     public void signal(int n) {
         if (!lock.isMine()) {
             throw new IllegalMonitorStateException("lock is not owned");
@@ -191,7 +232,7 @@ public class Condition implements Serializable {
         }
     }
 
-    /** Wakes every waiter. */
+    /** Wakes every waiter: Python's {@code notify_all()}. */
     public void signalAll() {
         signal(Integer.MAX_VALUE);
     }

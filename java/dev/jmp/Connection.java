@@ -135,19 +135,33 @@ public final class Connection implements AutoCloseable, Serializable {
     // ---- sending ------------------------------------------------------------------
 
     /**
-     * Sends a serializable object (or null, as Python sends None). It is serialized
-     * completely before anything is written: one that cannot be serialized throws
-     * IllegalArgumentException and the connection is unchanged.
+     * Sends a serializable object (or null, as Python sends None): Python's
+     * {@code send(obj)}. It is serialized completely before anything is written: one
+     * that cannot be serialized throws IllegalArgumentException and the connection is
+     * unchanged.
+     *
+     * @param obj the object
      */
     public void send(Object obj) {
         checkWritable();
         sender.send(obj);
     }
 
+    /**
+     * Sends the whole array as one message: Python's {@code send_bytes(buf)}.
+     *
+     * @param buf the bytes
+     */
     public void sendBytes(byte[] buf) {
         sendBytes(buf, 0, buf.length);
     }
 
+    /**
+     * Sends {@code buf[offset..]} as one message: Python's {@code send_bytes(buf, offset)}.
+     *
+     * @param buf the bytes
+     * @param offset where the message starts (IndexOutOfBoundsException outside the array)
+     */
     public void sendBytes(byte[] buf, int offset) {
         Objects.requireNonNull(buf, "buf");
         if (offset < 0 || offset > buf.length) {
@@ -156,7 +170,14 @@ public final class Connection implements AutoCloseable, Serializable {
         sendBytes(buf, offset, buf.length - offset);
     }
 
-    /** Sends {@code buf[offset, offset+size)} as one message. */
+    /**
+     * Sends {@code buf[offset, offset+size)} as one message: Python's
+     * {@code send_bytes(buf, offset, size)}.
+     *
+     * @param buf the bytes
+     * @param offset where the message starts
+     * @param size its length (IndexOutOfBoundsException if it passes the array's end)
+     */
     public void sendBytes(byte[] buf, int offset, int size) {
         Objects.checkFromIndexSize(offset, size, buf.length);
         checkWritable();
@@ -177,7 +198,13 @@ public final class Connection implements AutoCloseable, Serializable {
 
     // ---- receiving ----------------------------------------------------------------
 
-    /** The next object; EOFError when the other end is closed and nothing is left. */
+    /**
+     * Receives the next object: Python's {@code recv()}.
+     *
+     * @param <T> the type the caller expects (a cast, unchecked)
+     * @return the object (null for Python's None)
+     * @throws EOFError when the other end is closed and nothing is left
+     */
     @SuppressWarnings("unchecked")
     public <T> T recv() {
         checkReadable();
@@ -188,11 +215,23 @@ public final class Connection implements AutoCloseable, Serializable {
         }
     }
 
+    /**
+     * Receives the next message: Python's {@code recv_bytes()}.
+     *
+     * @return its bytes
+     * @throws EOFError when the other end is closed and nothing is left
+     */
     public byte[] recvBytes() {
         return receive(Long.MAX_VALUE, "recvBytes");
     }
 
-    /** The next message; if it is longer than {@code maxlength}, PosixException EMSGSIZE (see the class comment). */
+    /**
+     * Receives the next message: Python's {@code recv_bytes(maxlength)}.
+     *
+     * @param maxlength the longest message accepted; a longer one is PosixException
+     *        EMSGSIZE (see the class comment)
+     * @return its bytes
+     */
     public byte[] recvBytes(int maxlength) {
         if (maxlength < 0) {
             throw new IllegalArgumentException("negative maxlength");
@@ -200,13 +239,25 @@ public final class Connection implements AutoCloseable, Serializable {
         return receive(maxlength, "recvBytes");
     }
 
+    /**
+     * Receives the next message into {@code buf}: Python's {@code recv_bytes_into(buf)}.
+     *
+     * @param buf where the message goes, from index 0
+     * @return the message's length
+     * @throws BufferTooShort if it does not fit; it carries the whole message
+     */
     public int recvBytesInto(byte[] buf) {
         return recvBytesInto(buf, 0);
     }
 
     /**
-     * Receives the next message into {@code buf} from {@code offset}; returns its length.
-     * If it does not fit, BufferTooShort carries the whole message (it is consumed).
+     * Receives the next message into {@code buf} from {@code offset}: Python's
+     * {@code recv_bytes_into(buf, offset)}.
+     *
+     * @param buf where the message goes
+     * @param offset where in {@code buf} (IndexOutOfBoundsException outside it)
+     * @return the message's length
+     * @throws BufferTooShort if it does not fit; it carries the whole message (consumed)
      */
     public int recvBytesInto(byte[] buf, int offset) {
         Objects.requireNonNull(buf, "buf");
@@ -240,12 +291,21 @@ public final class Connection implements AutoCloseable, Serializable {
         }
     }
 
-    /** Whether a message (or the end of file) is there to read, without waiting (Python's {@code poll()}). */
+    /**
+     * Python's {@code poll()}: does not wait.
+     *
+     * @return whether a message (or the end of file) is there to read
+     */
     public boolean poll() {
         return poll(Duration.ZERO);
     }
 
-    /** Waits up to {@code timeout} (null: without limit, Python's {@code poll(None)}) for something to read. */
+    /**
+     * Waits for something to read: Python's {@code poll(timeout)}.
+     *
+     * @param timeout the longest wait (null: without limit, Python's {@code poll(None)})
+     * @return whether a message (or the end of file) is there to read
+     */
     public boolean poll(Duration timeout) {
         checkReadable();
         return receiver.poll(timeout == null ? Deadline.never() : Deadline.after(timeout));
@@ -272,27 +332,49 @@ public final class Connection implements AutoCloseable, Serializable {
 
     // ---- state --------------------------------------------------------------------
 
-    /** Closes this process's copy of the fd. Idempotent. The peer sees end of file once every copy is closed. */
+    /**
+     * Closes this process's copy of the fd: Python's {@code close()}. Idempotent. The
+     * peer sees end of file once every copy is closed.
+     */
     @Override
     public void close() {
         closed = true;
         cleanable.clean();
     }
 
+    /**
+     * Python's {@code closed}.
+     *
+     * @return whether {@link #close()} was called here
+     */
     public boolean closed() {
         return closed;
     }
 
+    /**
+     * Python's {@code readable}.
+     *
+     * @return false for a send-only end, and once a bad message length stopped receiving
+     */
     public boolean readable() {
         return readable;
     }
 
-    /** False for a receive-only end, and once a send was cut off after part of its message was written. */
+    /**
+     * Python's {@code writable}.
+     *
+     * @return false for a receive-only end, and once a send was cut off after part of
+     *         its message was written
+     */
     public boolean writable() {
         return writable && !sender.broken();
     }
 
-    /** The file descriptor (blocking; jmp's own I/O on it never blocks). */
+    /**
+     * Python's {@code fileno()}.
+     *
+     * @return the file descriptor (blocking; jmp's own I/O on it never blocks)
+     */
     public int fileno() {
         checkClosed();
         return holder.fd();
@@ -337,6 +419,11 @@ public final class Connection implements AutoCloseable, Serializable {
      * is readable. Empty when {@code timeout} passes first; null waits forever. A closed
      * Connection or a Process not started throws IllegalStateException; any other type,
      * IllegalArgumentException.
+     *
+     * @param <T> the type of the objects
+     * @param objects Connections, Processes, Listeners and Integer fds
+     * @param timeout the longest wait (null: forever)
+     * @return the ready ones, in the order given; empty if the timeout passed
      */
     public static <T> List<T> await(Collection<T> objects, Duration timeout) {
         List<T> list = new ArrayList<>(objects);
@@ -392,6 +479,9 @@ public final class Connection implements AutoCloseable, Serializable {
      * to the child by posix_spawn and the child's number for it is written. Anywhere else
      * (a message, a Queue, a Pool task, a warm child), a duplicate of the fd is lent
      * through this process's fd sharer, and the ticket is written.
+     *
+     * @return the Handle or Shared form
+     * @throws ObjectStreamException never (a closed Connection is an IllegalStateException)
      */
     private Object writeReplace() throws ObjectStreamException {
         checkClosed();
@@ -402,6 +492,12 @@ public final class Connection implements AutoCloseable, Serializable {
         return new Shared(FdSharer.share(holder.fd()), readable, writable, holder.socket());
     }
 
+    /**
+     * Refuses a Connection that did not come from its Handle or Shared form.
+     *
+     * @param in the stream
+     * @throws InvalidObjectException always
+     */
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a Connection is deserialized only from its Handle or Shared form");
     }

@@ -8,6 +8,11 @@ package dev.jmp;
 public class EOFError extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes one.
+     *
+     * @param message which receive found the end
+     */
     public EOFError(String message) {
         super(message);
     }

@@ -13,14 +13,22 @@ import java.time.Duration;
 public class Event implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Guards the flag; waiters wait on it. */
     private final Condition cond;
+    /** The flag: its value is 0 or 1. */
     private final Semaphore flag;
 
+    /** A new event, its flag false: Python's {@code Event()}. */
     public Event() {
         this.cond = new Condition(new Lock(), true);
         this.flag = new Semaphore(0);
     }
 
+    /**
+     * Python's {@code is_set()}.
+     *
+     * @return the flag
+     */
     public boolean isSet() {
         cond.acquire();
         try {
@@ -30,7 +38,7 @@ public class Event implements Serializable {
         }
     }
 
-    /** Sets the flag and wakes every waiter. */
+    /** Sets the flag and wakes every waiter: Python's {@code set()}. */
     public void set() {
         cond.acquire();
         try {
@@ -42,6 +50,7 @@ public class Event implements Serializable {
         }
     }
 
+    /** Clears the flag: Python's {@code clear()}. */
     public void clear() {
         cond.acquire();
         try {
@@ -51,12 +60,17 @@ public class Event implements Serializable {
         }
     }
 
-    /** Waits until the flag is set. */
+    /** Waits until the flag is set: Python's {@code wait()}. */
     public void await() {
         await(null);
     }
 
-    /** Waits until the flag is set or the timeout passes (null: none); returns the flag. */
+    /**
+     * Waits until the flag is set or the timeout passes: Python's {@code wait(timeout)}.
+     *
+     * @param timeout the longest wait (null: none)
+     * @return the flag
+     */
     public boolean await(Duration timeout) {
         cond.acquire();
         try {

@@ -8,10 +8,21 @@ package dev.jmp;
 public class InterruptedError extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes one.
+     *
+     * @param message what the thread was doing
+     */
     public InterruptedError(String message) {
         super(message);
     }
 
+    /**
+     * Makes one with its cause (an {@link InterruptedException} of a JDK call).
+     *
+     * @param message what the thread was doing
+     * @param cause the interruption
+     */
     public InterruptedError(String message, Throwable cause) {
         super(message, cause);
     }

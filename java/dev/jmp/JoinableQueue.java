@@ -8,19 +8,27 @@ import dev.jmp.queue.Items;
  * {@link Semaphore} counts the unfinished tasks (raised by every put, lowered by
  * {@link #taskDone()}) and a {@link Condition} wakes {@link #join()} when it reaches
  * zero.
+ *
+ * @param <E> the type of the items
  */
 public class JoinableQueue<E> extends Queue<E> {
     private static final long serialVersionUID = 1L;
 
+    /** Items put and not yet marked done. */
     private final Semaphore unfinishedTasks;
+    /** What join() waits on. */
     private final Condition cond;
 
-    /** An unbounded queue. */
+    /** An unbounded queue: Python's {@code JoinableQueue()}. */
     public JoinableQueue() {
         this(0);
     }
 
-    /** A queue of at most {@code maxsize} items; {@code maxsize <= 0}: unbounded. */
+    /**
+     * Python's {@code JoinableQueue(maxsize)}.
+     *
+     * @param maxsize the most items it holds; {@code <= 0}: unbounded
+     */
     public JoinableQueue(int maxsize) {
         super(maxsize);
         this.unfinishedTasks = new Semaphore(0);
@@ -46,8 +54,10 @@ public class JoinableQueue<E> extends Queue<E> {
     }
 
     /**
-     * A consumer has finished an item it took. More calls than items put:
-     * IllegalStateException (CPython's ValueError "task_done() called too many times").
+     * A consumer has finished an item it took: Python's {@code task_done()}.
+     *
+     * @throws IllegalStateException on more calls than items put (CPython's ValueError
+     *         "task_done() called too many times")
      */
     public void taskDone() {
         cond.acquire();
@@ -65,7 +75,8 @@ public class JoinableQueue<E> extends Queue<E> {
 
     /**
      * Waits until every item put so far (by any process) has been taken and marked
-     * done with taskDone(). Wakes on Thread.interrupt() (InterruptedError).
+     * done with taskDone(): Python's {@code join()}. Wakes on Thread.interrupt()
+     * (InterruptedError).
      */
     public void join() {
         cond.acquire();

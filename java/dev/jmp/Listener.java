@@ -83,11 +83,23 @@ public final class Listener implements AutoCloseable, Serializable {
         }
     }
 
+    /**
+     * An AF_UNIX listener: Python's {@code Listener(address, authkey=authkey)}.
+     *
+     * @param address a path, {@code "\0name"} (abstract), or null for a fresh path
+     * @param authkey the shared secret clients must prove (null: no authentication)
+     */
     public Listener(String address, byte[] authkey) {
         this(address, DEFAULT_BACKLOG, authkey);
     }
 
-    /** An AF_UNIX listener: a path, {@code "\0name"} (abstract), or null for a fresh path. */
+    /**
+     * An AF_UNIX listener: Python's {@code Listener(address, backlog=backlog, authkey=authkey)}.
+     *
+     * @param address a path, {@code "\0name"} (abstract), or null for a fresh path
+     * @param backlog the kernel's queue of clients not yet accepted
+     * @param authkey the shared secret clients must prove (null: no authentication)
+     */
     public Listener(String address, int backlog, byte[] authkey) {
         String at = address == null ? freshPath() : address;
         byte[] sa = SockAddr.unix(at);
@@ -100,7 +112,12 @@ public final class Listener implements AutoCloseable, Serializable {
         this.path = at.charAt(0) == '\0' ? null : Lifetime.own(this, at, p -> new File(p).delete());
     }
 
-    /** An AF_INET/AF_INET6 listener; port 0 picks a free port ({@link #address()} has it). */
+    /**
+     * An AF_INET/AF_INET6 listener: Python's {@code Listener((host, port), authkey=authkey)}.
+     *
+     * @param address host and port; port 0 picks a free port ({@link #address()} has it)
+     * @param authkey the shared secret clients must prove (null: no authentication)
+     */
     public Listener(InetSocketAddress address, byte[] authkey) {
         Objects.requireNonNull(address, "address");
         int fd = Sockets.listen(SockAddr.inet(address), DEFAULT_BACKLOG);
@@ -119,12 +136,23 @@ public final class Listener implements AutoCloseable, Serializable {
         this.authkey = authkey;
     }
 
-    /** Waits for a client and returns it authenticated; AuthenticationError if it fails the challenge. */
+    /**
+     * Waits for a client: Python's {@code accept()}.
+     *
+     * @return the client's connection, authenticated
+     * @throws AuthenticationError if the client fails the challenge (its connection is closed)
+     */
     public Connection accept() {
         return accept(Deadline.never(), null);
     }
 
-    /** As {@link #accept()}; TimeoutError if no client connects within {@code timeout} (beyond Python). */
+    /**
+     * As {@link #accept()}, waiting at most {@code timeout} (beyond Python).
+     *
+     * @param timeout the longest wait for a client
+     * @return the client's connection, authenticated
+     * @throws TimeoutError if no client connects in time
+     */
     public Connection accept(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         return accept(Deadline.after(timeout), timeout);
@@ -149,17 +177,29 @@ public final class Listener implements AutoCloseable, Serializable {
         }
     }
 
-    /** The address: a String (AF_UNIX) or an InetSocketAddress with the real port. */
+    /**
+     * Python's {@code address}.
+     *
+     * @return a String (AF_UNIX) or an InetSocketAddress with the real port
+     */
     public Object address() {
         return address;
     }
 
-    /** The peer address of the last accepted client ("" for an unnamed AF_UNIX client), or null. */
+    /**
+     * Python's {@code last_accepted}.
+     *
+     * @return the peer address of the last accepted client ("" for an unnamed AF_UNIX
+     *         client), or null
+     */
     public Object lastAccepted() {
         return lastAccepted;
     }
 
-    /** Closes the listening socket (and removes the AF_UNIX path this Listener created). Idempotent. */
+    /**
+     * Closes the listening socket (and removes the AF_UNIX path this Listener created):
+     * Python's {@code close()}. Idempotent.
+     */
     @Override
     public void close() {
         cleanable.clean();
@@ -199,7 +239,12 @@ public final class Listener implements AutoCloseable, Serializable {
 
     // ---- travelling to another process -------------------------------------------
 
-    /** As a Connection's: the fd by posix_spawn inside a spawn, else lent by the fd sharer. */
+    /**
+     * As a Connection's: the fd by posix_spawn inside a spawn, else lent by the fd sharer.
+     *
+     * @return the Handle or Shared form
+     * @throws ObjectStreamException never (a closed Listener is an IllegalStateException)
+     */
     private Object writeReplace() throws ObjectStreamException {
         checkOpen();
         OptionalInt childFd = FdHandover.inherit(state.fd);
@@ -209,6 +254,12 @@ public final class Listener implements AutoCloseable, Serializable {
         return new Shared(FdSharer.share(state.fd), address, authkey);
     }
 
+    /**
+     * Refuses a Listener that did not come from its Handle or Shared form.
+     *
+     * @param in the stream
+     * @throws InvalidObjectException always
+     */
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a Listener is deserialized only from its Handle or Shared form");
     }

@@ -14,6 +14,7 @@ package dev.jmp;
 public class Lock extends SemLock {
     private static final long serialVersionUID = 1L;
 
+    /** A new, unlocked lock (a new named semaphore): Python's {@code Lock()}. */
     public Lock() {
         super(SEMAPHORE, 1, 1);
     }

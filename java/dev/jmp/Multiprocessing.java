@@ -54,49 +54,83 @@ public final class Multiprocessing {
         }
     }
 
-    /** The Process this code runs in: "MainProcess" in the main program. */
+    /**
+     * Python's {@code current_process()}.
+     *
+     * @return the Process this code runs in: "MainProcess" in the main program
+     */
     public static Process currentProcess() {
         return current;
     }
 
-    /** The process that started this one; null in the main program. */
+    /**
+     * Python's {@code parent_process()}.
+     *
+     * @return the process that started this one; null in the main program
+     */
     public static Process parentProcess() {
         return parent;
     }
 
-    /** Started children still running; those that ended are reaped and dropped. */
+    /**
+     * Python's {@code active_children()}; children that ended are reaped and dropped.
+     *
+     * @return the started children still running
+     */
     public static List<Process> activeChildren() {
         cleanup();
         return new ArrayList<>(CHILDREN);
     }
 
-    /** The CPUs this JVM may use (its affinity mask and cgroup quota respected). */
+    /**
+     * Python's {@code cpu_count()}.
+     *
+     * @return the CPUs this JVM may use (its affinity mask and cgroup quota respected)
+     */
     public static int cpuCount() {
         return Runtime.getRuntime().availableProcessors();
     }
 
     /**
-     * The logger jmp logs to, as CPython's {@code get_logger()}: the parent of jmp's
-     * {@code dev.jmp.*} System.Loggers. Configure it in the System.Logger backend.
+     * The logger jmp logs to: Python's {@code get_logger()}. Configure it in the
+     * System.Logger backend.
+     *
+     * @return the parent of jmp's {@code dev.jmp.*} System.Loggers
      */
     public static System.Logger getLogger() {
         return Logging.logger();
     }
 
     /**
-     * As CPython's {@code log_to_stderr(level)}: jmp's records of {@code level} and above
+     * Python's {@code log_to_stderr(level)}: jmp's records of {@code level} and above
      * go to System.err as {@code [LEVEL/processName] message}; called again, changes the
-     * level. Needs the JDK's default backend of System.Logger, java.util.logging (else
-     * UnsupportedOperationException); children inherit nothing, as with spawn in CPython.
+     * level. Children inherit nothing, as with spawn in CPython.
+     *
+     * @param level the lowest level printed
+     * @return the logger, as {@link #getLogger()}
+     * @throws UnsupportedOperationException unless System.Logger is backed by the JDK's
+     *         default, java.util.logging
      */
     public static System.Logger logToStderr(System.Logger.Level level) {
         return Logging.toStderr(level);
     }
 
+    /**
+     * Python's {@code get_start_method()}.
+     *
+     * @return {@code "spawn"} (the default) or {@code "warm"}
+     */
     public static String getStartMethod() {
         return startMethod.name();
     }
 
+    /**
+     * Python's {@code set_start_method(method)}: how later {@link Process#start()}s start
+     * their child. {@code "warm"} boots child JVMs ahead of time (jmp's forkserver).
+     *
+     * @param method {@code "spawn"} or {@code "warm"}
+     * @throws IllegalArgumentException for another name
+     */
     public static void setStartMethod(String method) {
         Objects.requireNonNull(method, "method");
         StartMethod chosen = StartMethod.named(method);
@@ -115,14 +149,22 @@ public final class Multiprocessing {
     }
 
     /**
-     * "spawn": a new JVM per start(). "warm": JVMs booted ahead of time
-     * ({@code jmp.warm.size} of them, default 2), each running one Process.
+     * Python's {@code get_all_start_methods()}. "spawn": a new JVM per start(). "warm":
+     * JVMs booted ahead of time ({@code jmp.warm.size} of them, default 2), each running
+     * one Process.
+     *
+     * @return the names {@link #setStartMethod} takes
      */
     public static List<String> getAllStartMethods() {
         return StartMethod.names();
     }
 
-    /** The java binary children run; by default the one running this JVM ({@code jmp.java}). */
+    /**
+     * Python's {@code set_executable(path)}.
+     *
+     * @param javaBinary the java binary children run; by default the one running this
+     *        JVM ({@code jmp.java})
+     */
     public static void setExecutable(String javaBinary) {
         Objects.requireNonNull(javaBinary, "javaBinary");
         executable = javaBinary;
@@ -132,8 +174,10 @@ public final class Multiprocessing {
     }
 
     /**
-     * Python's {@code Manager()}: a started {@link SyncManager} whose server is a child
-     * process, ended by {@code close()}, at this program's exit, or when it dies.
+     * Python's {@code Manager()}.
+     *
+     * @return a started {@link SyncManager} whose server is a child process, ended by
+     *         {@code close()}, at this program's exit, or when this program dies
      */
     public static SyncManager manager() {
         SyncManager m = new SyncManager();

@@ -8,11 +8,27 @@ import java.util.Map;
  * Get a shared one from {@link SyncManager#namespace()}.
  */
 public interface Namespace {
-    /** The attribute's value; NoSuchElementException if it was never set (Python's AttributeError). */
+    /**
+     * Reads an attribute: Python's {@code ns.attr}.
+     *
+     * @param attr the attribute's name
+     * @return its value
+     * @throws java.util.NoSuchElementException if it was never set (Python's AttributeError)
+     */
     Object get(String attr);
 
+    /**
+     * Sets an attribute, for every process: Python's {@code ns.attr = value}.
+     *
+     * @param attr the attribute's name
+     * @param value its new value (serializable, or null)
+     */
     void set(String attr, Object value);
 
-    /** A copy of all attributes, in the order they were first set. */
+    /**
+     * All attributes: Python's {@code vars(ns)}.
+     *
+     * @return a copy, in the order the attributes were first set
+     */
     Map<String, Object> attributes();
 }

@@ -10,15 +10,25 @@ package dev.jmp;
 public class OwnerDiedError extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /** The pid of the process that died holding the lock. */
     private final int deadPid;
 
+    /**
+     * Makes one.
+     *
+     * @param deadPid the pid of the process that died holding the lock
+     */
     public OwnerDiedError(int deadPid) {
         super("the process " + deadPid + " died holding the lock; this thread holds it now:"
                 + " repair what it guards, then release it");
         this.deadPid = deadPid;
     }
 
-    /** The pid of the process that died holding the lock. */
+    /**
+     * The process that died holding the lock (beyond Python).
+     *
+     * @return its pid
+     */
     public int deadPid() {
         return deadPid;
     }

@@ -52,24 +52,38 @@ public class Pool implements TaskPool {
     private final Engine engine;
     private ExecutorService executor;   // guarded by this; made at the first asExecutorService()
 
-    /** {@link Multiprocessing#cpuCount()} workers. */
+    /** A pool of {@link Multiprocessing#cpuCount()} workers: Python's {@code Pool()}. */
     public Pool() {
         this(Multiprocessing.cpuCount());
     }
 
+    /**
+     * Python's {@code Pool(processes)}.
+     *
+     * @param processes how many workers (1 or more)
+     */
     public Pool(int processes) {
         this(processes, null);
     }
 
-    /** {@code initializer} (may be null) runs once in each worker before its first task. */
+    /**
+     * Python's {@code Pool(processes, initializer)}.
+     *
+     * @param processes how many workers (1 or more)
+     * @param initializer runs once in each worker before its first task (may be null)
+     */
     public Pool(int processes, Task initializer) {
         this(processes, initializer, null);
     }
 
     /**
-     * A worker exits after {@code maxtasksperchild} tasks (a map chunk is one task) and a
-     * new one takes its place; null: no limit (Python's None). 0 or negative:
-     * IllegalArgumentException, as Python's ValueError.
+     * Python's {@code Pool(processes, initializer, maxtasksperchild)}.
+     *
+     * @param processes how many workers (1 or more)
+     * @param initializer runs once in each worker before its first task (may be null)
+     * @param maxtasksperchild a worker exits after this many tasks (a map chunk is one
+     *        task) and a new one takes its place; null: no limit (Python's None); 0 or
+     *        negative: IllegalArgumentException, as Python's ValueError
      */
     public Pool(int processes, Task initializer, Integer maxtasksperchild) {
         if (maxtasksperchild != null && maxtasksperchild < 1) {

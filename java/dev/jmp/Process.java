@@ -44,11 +44,17 @@ public class Process implements Serializable {
         }
     }
 
+    /** What the child runs. */
     private Task target;               // dropped by start(), as CPython's del self._target
+    /** The name. */
     private String name;
+    /** Whether the child is a daemon. */
     private boolean daemon;
+    /** The numbers of the name {@code Process-1:2}: CPython's {@code _identity}. */
     private final int[] identity;
+    /** The pid of the process that made this object. */
     private final Integer parentPid;   // the pid that created this object; null for MainProcess
+    /** The name of the process that started it. */
     private String parentName;         // set by start(), for the child's parentProcess()
 
     private transient volatile Popen popen;
@@ -56,15 +62,26 @@ public class Process implements Serializable {
     private transient Cleaner.Cleanable cleanable;
     private transient int sentinel = -1;
 
-    /** For subclasses that override {@link #run()}. */
+    /** For subclasses that override {@link #run()}: Python's {@code Process()} subclassed. */
     public Process() {
         this(null, null);
     }
 
+    /**
+     * Python's {@code Process(target=f)}.
+     *
+     * @param target what the child runs (serialized into it at {@link #start()})
+     */
     public Process(Task target) {
         this(target, null);
     }
 
+    /**
+     * Python's {@code Process(target=f, name=name)}.
+     *
+     * @param target what the child runs (may be null: then {@link #run()} does nothing)
+     * @param name the name (null: {@code Process-N}, {@code Process-N:M} in a child)
+     */
     public Process(Task target, String name) {
         this.target = target;
         Process cur = Multiprocessing.currentProcess();
@@ -98,7 +115,7 @@ public class Process implements Serializable {
 
     // ---- the Python API ---------------------------------------------------------
 
-    /** Runs the target; override in a subclass to run something else. */
+    /** Runs the target, in the child: Python's {@code run()}; override in a subclass to run something else. */
     public void run() {
         if (target != null) {
             target.run();
@@ -106,8 +123,11 @@ public class Process implements Serializable {
     }
 
     /**
-     * Starts the child JVM. The target is serialized here, so a target that cannot be
-     * serialized fails with IllegalArgumentException and nothing is spawned.
+     * Starts the child JVM: Python's {@code start()}. The target is serialized here, so
+     * a target that cannot be serialized fails with IllegalArgumentException and
+     * nothing is spawned.
+     *
+     * @throws IllegalStateException if started before, or in a daemon process
      */
     public void start() {
         synchronized (this) {
@@ -142,12 +162,22 @@ public class Process implements Serializable {
         }
     }
 
-    /** Waits until the child ends. */
+    /**
+     * Waits until the child ends: Python's {@code join()}.
+     *
+     * @throws IllegalStateException before {@link #start()}
+     */
     public void join() {
         join(null);
     }
 
-    /** Waits until the child ends or the timeout passes; check {@link #exitcode()}. */
+    /**
+     * Waits until the child ends or the timeout passes: Python's {@code join(timeout)};
+     * {@link #exitcode()} tells which.
+     *
+     * @param timeout the longest wait (null: none)
+     * @throws IllegalStateException before {@link #start()}
+     */
     public void join(Duration timeout) {
         checkClosed();
         Deadline deadline = Deadline.after(timeout);
@@ -163,6 +193,11 @@ public class Process implements Serializable {
         }
     }
 
+    /**
+     * Python's {@code is_alive()}.
+     *
+     * @return true from {@link #start()} until the child has ended
+     */
     public boolean isAlive() {
         checkClosed();
         if (this == Multiprocessing.currentProcess()) {
@@ -182,19 +217,39 @@ public class Process implements Serializable {
         return false;
     }
 
+    /**
+     * Python's {@code name}.
+     *
+     * @return the name ({@code Process-N} unless one was given)
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * Python's {@code name = ...}.
+     *
+     * @param name the new name (not null)
+     */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
     }
 
+    /**
+     * Python's {@code daemon}: a daemon child is terminated when its parent exits, and
+     * may not start children.
+     *
+     * @return whether this is a daemon (by default, what its creator is)
+     */
     public boolean daemon() {
         return daemon;
     }
 
-    /** Only before start(). */
+    /**
+     * Python's {@code daemon = ...}; only before {@link #start()} (else IllegalStateException).
+     *
+     * @param daemon whether the child is a daemon
+     */
     public void setDaemon(boolean daemon) {
         if (popen != null) {
             throw new IllegalStateException("process has already started");
@@ -202,7 +257,11 @@ public class Process implements Serializable {
         this.daemon = daemon;
     }
 
-    /** The child's pid; null before start(). In the child itself, its own pid. */
+    /**
+     * Python's {@code pid}.
+     *
+     * @return the child's pid; null before {@link #start()}. In the child itself, its own pid
+     */
     public Integer pid() {
         checkClosed();
         if (this == Multiprocessing.currentProcess()) {
@@ -212,14 +271,24 @@ public class Process implements Serializable {
         return p == null ? null : p.pid();
     }
 
-    /** null while running (or not started); 0, 1, n after System.exit(n), -N if killed by signal N. */
+    /**
+     * Python's {@code exitcode}.
+     *
+     * @return null while running (or not started); 0 after a normal end, 1 after an
+     *         uncaught exception, n after {@code System.exit(n)}, -N if killed by signal N
+     */
     public Integer exitcode() {
         checkClosed();
         Popen p = popen;
         return p == null ? null : p.poll();
     }
 
-    /** An fd that becomes readable when the child ends (for poll/select). */
+    /**
+     * Python's {@code sentinel}: what {@link Connection#await} waits on.
+     *
+     * @return an fd that becomes readable when the child ends (for poll/select)
+     * @throws IllegalStateException before {@link #start()}
+     */
     public int sentinel() {
         checkClosed();
         if (sentinel < 0) {
@@ -228,17 +297,22 @@ public class Process implements Serializable {
         return sentinel;
     }
 
-    /** SIGTERM: the child dies by the signal, exitcode -15. */
+    /** Sends SIGTERM: Python's {@code terminate()}; the child dies by the signal, exitcode -15. */
     public void terminate() {
         started().terminate();
     }
 
-    /** SIGKILL: exitcode -9. */
+    /** Sends SIGKILL: Python's {@code kill()}; exitcode -9. */
     public void kill() {
         started().kill();
     }
 
-    /** Frees the fds held for the child; while it runs, IllegalStateException. */
+    /**
+     * Frees the fds held for the child: Python's {@code close()}; afterwards most
+     * methods throw IllegalStateException.
+     *
+     * @throws IllegalStateException while the child runs
+     */
     public void close() {
         synchronized (this) {
             Popen p = popen;
@@ -256,6 +330,11 @@ public class Process implements Serializable {
         }
     }
 
+    /**
+     * As Python's repr: {@code <Process name='Process-1' pid=4242 parent=4200 stopped exitcode=-SIGTERM>}.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         Integer exit = null;

@@ -42,6 +42,8 @@ import java.time.Duration;
  * items are in the message queue (unless {@link #cancelJoinThread()}); the message
  * queue holds only 10 items, so do not join a producer before its items are taken
  * (CPython's guideline "Joining processes that use queues"; its pipe holds 64 KiB).
+ *
+ * @param <E> the type of the items
  */
 public class Queue<E> implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -52,6 +54,7 @@ public class Queue<E> implements Serializable {
     public static class Empty extends ProcessError {
         private static final long serialVersionUID = 1L;
 
+        /** Makes one saying "queue is empty". */
         public Empty() {
             super("queue is empty");
         }
@@ -61,25 +64,33 @@ public class Queue<E> implements Serializable {
     public static class Full extends ProcessError {
         private static final long serialVersionUID = 1L;
 
+        /** Makes one saying "queue is full". */
         public Full() {
             super("queue is full");
         }
     }
 
+    /** The most items it holds. */
     private final int maxsize;            // as given; <= 0: unbounded
+    /** The POSIX message queue's name. */
     private final String name;            // the message queue
+    /** Counts the items put and not yet taken. */
     private final BoundedSemaphore sem;   // items put and not yet taken: CPython's _sem
 
     private transient MessageQueue mq;
     private transient Feeder feeder;
     private transient volatile boolean closed;
 
-    /** An unbounded queue. */
+    /** An unbounded queue: Python's {@code Queue()}. */
     public Queue() {
         this(0);
     }
 
-    /** A queue of at most {@code maxsize} items; {@code maxsize <= 0}: unbounded. */
+    /**
+     * Python's {@code Queue(maxsize)}.
+     *
+     * @param maxsize the most items it holds; {@code <= 0}: unbounded
+     */
     public Queue(int maxsize) {
         this.maxsize = maxsize;
         this.sem = new BoundedSemaphore(maxsize <= 0 ? NamedSemaphore.SEM_VALUE_MAX : maxsize);
@@ -99,22 +110,40 @@ public class Queue<E> implements Serializable {
 
     // ---- put -------------------------------------------------------------------------
 
-    /** Puts, waiting while the queue holds {@code maxsize} items. */
+    /**
+     * Puts, waiting while the queue holds {@code maxsize} items: Python's {@code put(obj)}.
+     *
+     * @param obj the item (serializable, or null); else IllegalArgumentException
+     */
     public void put(E obj) {
         put(obj, Deadline.never());
     }
 
-    /** {@code block=false}: {@link Full} at once if there is no room. */
+    /**
+     * Python's {@code put(obj, block)}.
+     *
+     * @param obj the item
+     * @param block true: wait for room; false: {@link Full} at once if there is none
+     */
     public void put(E obj, boolean block) {
         put(obj, block ? Deadline.never() : null);
     }
 
-    /** Waits at most {@code timeout} for room (null: forever), then {@link Full}. */
+    /**
+     * Python's {@code put(obj, timeout=t)}.
+     *
+     * @param obj the item
+     * @param timeout the longest wait for room (null: forever), then {@link Full}
+     */
     public void put(E obj, Duration timeout) {
         put(obj, Deadline.after(timeout));
     }
 
-    /** {@link Full} at once if there is no room. */
+    /**
+     * Python's {@code put_nowait(obj)}: {@link Full} at once if there is no room.
+     *
+     * @param obj the item
+     */
     public void putNowait(E obj) {
         put(obj, (Deadline) null);
     }
@@ -143,22 +172,40 @@ public class Queue<E> implements Serializable {
 
     // ---- get -------------------------------------------------------------------------
 
-    /** Takes the next item, waiting for one. */
+    /**
+     * Takes the next item, waiting for one: Python's {@code get()}.
+     *
+     * @return the item
+     */
     public E get() {
         return get(Deadline.never());
     }
 
-    /** {@code block=false}: {@link Empty} at once if there is none. */
+    /**
+     * Python's {@code get(block)}.
+     *
+     * @param block true: wait for an item; false: {@link Empty} at once if there is none
+     * @return the item
+     */
     public E get(boolean block) {
         return get(block ? Deadline.never() : null);
     }
 
-    /** Waits at most {@code timeout} for an item (null: forever), then {@link Empty}. */
+    /**
+     * Python's {@code get(timeout=t)}.
+     *
+     * @param timeout the longest wait for an item (null: forever), then {@link Empty}
+     * @return the item
+     */
     public E get(Duration timeout) {
         return get(Deadline.after(timeout));
     }
 
-    /** {@link Empty} at once if there is no item. */
+    /**
+     * Python's {@code get_nowait()}: {@link Empty} at once if there is no item.
+     *
+     * @return the item
+     */
     public E getNowait() {
         return get((Deadline) null);
     }
@@ -180,11 +227,12 @@ public class Queue<E> implements Serializable {
     // ---- state -----------------------------------------------------------------------
 
     /**
-     * Items put and not yet taken, by any process: {@code maxsize} minus the
-     * semaphore's value, as CPython computes it. Approximate by nature (others put and
-     * get meanwhile); it counts items still in producers' buffers, which {@code get}
-     * may have to wait for, and an item whose consumer died between taking it and
-     * counting it out stays counted.
+     * Python's {@code qsize()}: {@code maxsize} minus the semaphore's value, as CPython
+     * computes it. Approximate by nature (others put and get meanwhile); it counts items
+     * still in producers' buffers, which {@code get} may have to wait for, and an item
+     * whose consumer died between taking it and counting it out stays counted.
+     *
+     * @return the items put and not yet taken, by any process
      */
     public int qsize() {
         checkOpen();
@@ -193,24 +241,31 @@ public class Queue<E> implements Serializable {
     }
 
     /**
-     * True if no item waits in the message queue nor in this process's buffer: what a
-     * get could take now (items in other processes' buffers are not seen, as CPython's
-     * {@code empty()} does not see them).
+     * Python's {@code empty()}: items in other processes' buffers are not seen, as
+     * CPython's do not.
+     *
+     * @return true if no item waits in the message queue nor in this process's buffer
+     *         (nothing a get could take now)
      */
     public boolean empty() {
         checkOpen();
         return feeder.buffered() == 0 && mq.curmsgs() == 0;
     }
 
-    /** True if {@code maxsize} items are in the queue (a put would block). */
+    /**
+     * Python's {@code full()}.
+     *
+     * @return true if {@code maxsize} items are in the queue (a put would block)
+     */
     public boolean full() {
         checkOpen();
         return sem.getValue() == 0;
     }
 
     /**
-     * No more puts or gets from this process (IllegalStateException afterwards); the
-     * feeder thread ends once it has flushed the buffered items, as in CPython.
+     * No more puts or gets from this process (IllegalStateException afterwards): Python's
+     * {@code close()}. The feeder thread ends once it has flushed the buffered items, as
+     * in CPython.
      */
     public void close() {
         closed = true;
@@ -218,8 +273,9 @@ public class Queue<E> implements Serializable {
     }
 
     /**
-     * Waits until the feeder thread has flushed every buffered item and ended. Only
-     * after {@link #close()} (else IllegalStateException, CPython's assertion).
+     * Waits until the feeder thread has flushed every buffered item and ended: Python's
+     * {@code join_thread()}. Only after {@link #close()} (else IllegalStateException,
+     * CPython's assertion).
      */
     public void joinThread() {
         if (!closed) {
@@ -230,7 +286,8 @@ public class Queue<E> implements Serializable {
 
     /**
      * Makes {@link #joinThread()} return at once and keeps this process's exit from
-     * waiting for the feeder thread: items still buffered at exit are lost.
+     * waiting for the feeder thread: Python's {@code cancel_join_thread()}. Items still
+     * buffered at exit are lost.
      */
     public void cancelJoinThread() {
         feeder.cancelJoin();
@@ -253,6 +310,13 @@ public class Queue<E> implements Serializable {
 
     // ---- serialization: names travel, the receiver attaches ----------------------------
 
+    /**
+     * Checks what arrived, and attaches to the message queue.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a Queue's handle
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (!MessageQueue.validName(name) || sem == null) {

@@ -9,6 +9,7 @@ package dev.jmp;
 public class RLock extends SemLock {
     private static final long serialVersionUID = 1L;
 
+    /** A new, unlocked recursive lock (a new named semaphore): Python's {@code RLock()}. */
     public RLock() {
         super(RECURSIVE_MUTEX, 1, 1);
     }

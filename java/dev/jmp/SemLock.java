@@ -35,8 +35,11 @@ public abstract class SemLock implements Serializable {
 
     private static final String ACQUIRING = "acquiring a lock";
 
+    /** CPython's kind: {@code RECURSIVE_MUTEX} or {@code SEMAPHORE}. */
     private final int kind;
+    /** The highest value a release may reach. */
     private final int maxvalue;
+    /** The named semaphore's name. */
     private final String name;
     private transient NamedSemaphore handle;
 
@@ -52,24 +55,38 @@ public abstract class SemLock implements Serializable {
 
     // ---- the Python API ---------------------------------------------------------
 
-    /** Blocks until acquired. */
+    /** Blocks until acquired: Python's {@code acquire()}. */
     public void acquire() {
         acquire(Deadline.never());
     }
 
-    /** {@code block=false}: one try, true if acquired. */
+    /**
+     * Python's {@code acquire(block)}.
+     *
+     * @param block true: wait until acquired; false: one try
+     * @return true if acquired
+     */
     public boolean acquire(boolean block) {
         return block ? acquire(Deadline.never()) : acquire((Deadline) null);
     }
 
-    /** Waits at most {@code timeout} (null: forever; zero or negative: one try); true if acquired. */
+    /**
+     * Python's {@code acquire(timeout=t)}.
+     *
+     * @param timeout the longest wait (null: forever; zero or negative: one try)
+     * @return true if acquired
+     */
     public boolean acquire(Duration timeout) {
         return acquire(Deadline.after(timeout));
     }
 
     /**
-     * Releases. A Lock (or a BoundedSemaphore) that is not held: IllegalStateException;
-     * an RLock not held by this thread of this process: IllegalMonitorStateException.
+     * Releases: Python's {@code release()}.
+     *
+     * @throws IllegalStateException for a Lock that is not held, or a BoundedSemaphore
+     *         at its bound (Python's ValueError)
+     * @throws IllegalMonitorStateException for an RLock not held by this thread of this
+     *         process (Python's AssertionError)
      */
     public void release() {
         NamedSemaphore h = handle;
@@ -225,6 +242,13 @@ public abstract class SemLock implements Serializable {
 
     // ---- serialization: the name travels, the receiver attaches ---------------------
 
+    /**
+     * Checks what arrived, and opens the named semaphore.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a SemLock's handle
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (kind != RECURSIVE_MUTEX && kind != SEMAPHORE) {
@@ -242,7 +266,12 @@ public abstract class SemLock implements Serializable {
         handle = NamedSemaphore.attach(name);
     }
 
-    /** Copies of one SemLock (in any process) are equal: they are one kernel object. */
+    /**
+     * Copies of one SemLock (in any process) are equal: they are one kernel object.
+     *
+     * @param o the other object
+     * @return whether it is a SemLock of the same semaphore
+     */
     @Override
     public final boolean equals(Object o) {
         return o instanceof SemLock && ((SemLock) o).name.equals(name);

@@ -8,12 +8,17 @@ package dev.jmp;
 public class Semaphore extends SemLock {
     private static final long serialVersionUID = 1L;
 
-    /** Value 1. */
+    /** A semaphore of value 1: Python's {@code Semaphore()}. */
     public Semaphore() {
         this(1);
     }
 
-    /** A negative value throws IllegalArgumentException. */
+    /**
+     * Python's {@code Semaphore(value)}.
+     *
+     * @param value the initial value
+     * @throws IllegalArgumentException if it is negative
+     */
     public Semaphore(int value) {
         super(SEMAPHORE, value, dev.jmp.sync.NamedSemaphore.SEM_VALUE_MAX);
     }
@@ -22,7 +27,11 @@ public class Semaphore extends SemLock {
         super(SEMAPHORE, value, maxvalue);
     }
 
-    /** The current value (sem_getvalue): a snapshot, others may change it right after. */
+    /**
+     * The current value: Python's {@code get_value()} ({@code sem_getvalue}).
+     *
+     * @return a snapshot: other threads and processes may change it right after
+     */
     public int getValue() {
         return value();
     }

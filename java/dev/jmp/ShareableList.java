@@ -31,14 +31,24 @@ import java.util.RandomAccess;
 public final class ShareableList extends AbstractList<Object> implements RandomAccess, AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The block holding the list, travelling as its name. */
     private final SharedMemory shm;
 
-    /** A new list holding {@code sequence}, in a block with a fresh name. */
+    /**
+     * A new list in a block with a fresh name: Python's {@code ShareableList(sequence)}.
+     *
+     * @param sequence the items (their types as the class comment lists)
+     */
     public ShareableList(List<?> sequence) {
         this(sequence, null);
     }
 
-    /** A new list holding {@code sequence}, in a new block {@code name} (null: a fresh name). */
+    /**
+     * A new list in a new block: Python's {@code ShareableList(sequence, name=name)}.
+     *
+     * @param sequence the items (their types as the class comment lists)
+     * @param name the block's name (null: a fresh name)
+     */
     public ShareableList(List<?> sequence, String name) {
         Objects.requireNonNull(sequence, "sequence");
         int n = sequence.size();
@@ -59,21 +69,40 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         }
     }
 
-    /** Attaches to the list in block {@code name} (Python's {@code ShareableList(name=name)}). */
+    /**
+     * Attaches to an existing list: Python's {@code ShareableList(name=name)}.
+     *
+     * @param name the name of the block holding it
+     */
     public ShareableList(String name) {
         shm = new SharedMemory(Objects.requireNonNull(name, "name"));
     }
 
-    /** The block holding the list (Python's {@code shm}). */
+    /**
+     * Python's {@code shm}.
+     *
+     * @return the block holding the list
+     */
     public SharedMemory shm() {
         return shm;
     }
 
+    /**
+     * Python's {@code len(sl)}.
+     *
+     * @return the number of items, fixed when the list was made
+     */
     @Override
     public int size() {
         return ShareableListDescriptor.length(shm.buf());
     }
 
+    /**
+     * Python's {@code sl[index]}, read from the block now.
+     *
+     * @param index 0 to {@code size() - 1}
+     * @return a Long, Double, Boolean, String, {@code byte[]} or null
+     */
     @Override
     public Object get(int index) {
         ByteBuffer b = shm.buf();
@@ -106,7 +135,14 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         }
     }
 
-    /** Stores {@code value} at {@code index}; returns the old value. */
+    /**
+     * Python's {@code sl[index] = value}.
+     *
+     * @param index 0 to {@code size() - 1}
+     * @param value an int, float, boolean, String, {@code byte[]} or null; a String or
+     *        {@code byte[]} must fit the room of the item it replaces
+     * @return the old value
+     */
     @Override
     public Object set(int index, Object value) {
         Object old = get(index);
@@ -124,7 +160,11 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         return old;
     }
 
-    /** Python's {@code format}: the struct formats of all items, joined. */
+    /**
+     * Python's {@code format}.
+     *
+     * @return the struct formats of all items, joined
+     */
     public String format() {
         ByteBuffer b = shm.buf();
         int n = ShareableListDescriptor.length(b);
@@ -135,7 +175,12 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         return sb.toString();
     }
 
-    /** Python's {@code count(value)}. */
+    /**
+     * Python's {@code count(value)}.
+     *
+     * @param value what to count (byte arrays compare by content)
+     * @return how many items equal it
+     */
     public int count(Object value) {
         int c = 0;
         for (Object o : this) {
@@ -146,12 +191,17 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
         return c;
     }
 
-    /** Closes this process's mapping (the block stays: {@code shm().unlink()} removes it). */
+    /** Closes this process's mapping: Python's {@code sl.shm.close()} (the block stays: {@code shm().unlink()} removes it). */
     @Override
     public void close() {
         shm.close();
     }
 
+    /**
+     * Like Python's repr: {@code ShareableList([1, a], name='jmp.4242.abc')}.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         return "ShareableList(" + super.toString() + ", name='" + shm.name() + "')";

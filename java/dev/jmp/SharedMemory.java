@@ -69,12 +69,18 @@ import java.nio.ByteOrder;
 public final class SharedMemory implements AutoCloseable, Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The block, travelling as its name. */
     private final Segment segment;
 
     /**
-     * Creates ({@code create}) or attaches to the block {@code /dev/shm/<name>}. A null
-     * name (only with create) picks a fresh unique one. {@code size} is the new block's
-     * size in bytes (> 0); when attaching it is ignored (but must not be negative).
+     * Creates or attaches to the block {@code /dev/shm/<name>}: Python's
+     * {@code SharedMemory(name, create, size)}.
+     *
+     * @param name the block's name, without a leading slash; null (only with create): a
+     *        fresh unique one
+     * @param create true: make a new block; false: attach to an existing one
+     * @param size the new block's size in bytes (> 0); when attaching it is ignored (but
+     *        must not be negative)
      */
     public SharedMemory(String name, boolean create, int size) {
         if (size < 0) {
@@ -126,17 +132,29 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         }
     }
 
-    /** Attaches to the existing block {@code name}: Python's {@code SharedMemory(name)}. */
+    /**
+     * Attaches to an existing block: Python's {@code SharedMemory(name)}.
+     *
+     * @param name the block's name, without a leading slash
+     */
     public SharedMemory(String name) {
         this(name, false, 0);
     }
 
-    /** The block's name, without the leading slash (Python's {@code name}). */
+    /**
+     * Python's {@code name}.
+     *
+     * @return the block's name, without the leading slash
+     */
     public String name() {
         return segment.name().substring(1);
     }
 
-    /** Size in bytes: what was created, or for an attached block its real size. */
+    /**
+     * Python's {@code size}.
+     *
+     * @return the size in bytes: what was created, or for an attached block its real size
+     */
     public int size() {
         if (!segment.closed() && !segment.creator()) {
             segment.buffer();       // a handle that arrived: attach to learn the real size
@@ -145,28 +163,38 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     }
 
     /**
-     * A new view of the whole block: position 0, limit {@link #size()}, native byte
-     * order. IllegalStateException after {@link #close()}.
+     * Python's {@code buf} (a memoryview there).
+     *
+     * @return a new view of the whole block: position 0, limit {@link #size()}, native
+     *         byte order
+     * @throws IllegalStateException after {@link #close()}
      */
     public ByteBuffer buf() {
         // duplicate() forgets the byte order: set it again, or ints come out big-endian.
         return segment.buffer().duplicate().order(ByteOrder.nativeOrder());
     }
 
-    /** Ends this handle's use of the block (see the class comment); the name stays. Idempotent. */
+    /** Ends this handle's use of the block (see the class comment): Python's {@code close()}; the name stays. Idempotent. */
     @Override
     public void close() {
         segment.close();
     }
 
     /**
-     * Removes the name {@code /dev/shm/<name>}; mappings stay valid. From any process;
-     * PosixException ENOENT if it is already gone.
+     * Removes the name {@code /dev/shm/<name>}: Python's {@code unlink()}; mappings stay
+     * valid. From any process; PosixException ENOENT if it is already gone.
      */
     public void unlink() {
         segment.unlink();
     }
 
+    /**
+     * Checks what arrived.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a SharedMemory's handle
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (segment == null) {

@@ -17,23 +17,40 @@ import java.util.Map;
 public class SharedMemoryManager extends BaseManager {
     private SegmentTracker tracker;
 
+    /** A manager with a fresh AF_UNIX address and a random authkey: Python's {@code SharedMemoryManager()}. */
     public SharedMemoryManager() {
         this(null, null);
     }
 
+    /**
+     * Python's {@code SharedMemoryManager(address, authkey)}.
+     *
+     * @param address as {@link BaseManager#BaseManager(Object, byte[])} takes it
+     * @param authkey as {@link BaseManager#BaseManager(Object, byte[])} takes it
+     */
     public SharedMemoryManager(Object address, byte[] authkey) {
         super(address, authkey);
         registerBuiltins(dev.jmp.manager.Builtins.SHARED_MEMORY);
     }
 
-    /** A new block of {@code size} bytes, tracked by the manager. */
+    /**
+     * A new block, tracked by the manager: Python's {@code smm.SharedMemory(size)}.
+     *
+     * @param size its size in bytes
+     * @return the block, made in this process
+     */
     public SharedMemory sharedMemory(int size) {
         SharedMemory shm = new SharedMemory(null, true, size);
         track(shm.name(), shm::unlink);
         return shm;
     }
 
-    /** A new ShareableList holding {@code sequence}, tracked by the manager. */
+    /**
+     * A new list, tracked by the manager: Python's {@code smm.ShareableList(sequence)}.
+     *
+     * @param sequence the items
+     * @return the list, made in this process
+     */
     public ShareableList shareableList(List<?> sequence) {
         ShareableList sl = new ShareableList(sequence);
         track(sl.shm().name(), sl.shm()::unlink);

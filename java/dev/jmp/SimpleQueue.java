@@ -16,27 +16,39 @@ import java.io.Serializable;
  * the message queue is full (it holds 10 items); {@link #get} waits for an item.
  * Items of any size travel, as in {@link Queue}. Both wake on
  * {@link Thread#interrupt()} with InterruptedError.
+ *
+ * @param <E> the type of the items
  */
 public class SimpleQueue<E> implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The POSIX message queue's name. */
     private final String name;
     private transient MessageQueue mq;
     private transient volatile boolean closed;
 
+    /** A new queue: Python's {@code SimpleQueue()}. */
     public SimpleQueue() {
         this.mq = MessageQueue.create();
         this.name = mq.name();
     }
 
-    /** Puts, waiting for room. IllegalArgumentException if obj cannot be serialized. */
+    /**
+     * Puts, waiting for room: Python's {@code put(obj)}.
+     *
+     * @param obj the item (serializable, or null); else IllegalArgumentException
+     */
     public void put(E obj) {
         checkOpen();
         Items.Encoded item = Items.encode(obj);
         Items.send(mq, item, Deadline.never(), "putting on a SimpleQueue");
     }
 
-    /** Takes the next item, waiting for one. */
+    /**
+     * Takes the next item, waiting for one: Python's {@code get()}.
+     *
+     * @return the item
+     */
     @SuppressWarnings("unchecked")
     public E get() {
         checkOpen();
@@ -46,13 +58,17 @@ public class SimpleQueue<E> implements Serializable {
         return (E) Items.decode(q, buf, n);
     }
 
-    /** True if no item waits in the message queue now. */
+    /**
+     * Python's {@code empty()}.
+     *
+     * @return true if no item waits in the message queue now
+     */
     public boolean empty() {
         checkOpen();
         return mq.curmsgs() == 0;
     }
 
-    /** No more puts or gets from this process (IllegalStateException afterwards). */
+    /** No more puts or gets from this process (IllegalStateException afterwards): Python's {@code close()}. */
     public void close() {
         closed = true;
     }
@@ -68,6 +84,13 @@ public class SimpleQueue<E> implements Serializable {
         return name;
     }
 
+    /**
+     * Checks what arrived, and attaches to the message queue.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a SimpleQueue's handle
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (!MessageQueue.validName(name)) {

@@ -41,12 +41,24 @@ import java.util.function.Consumer;
  */
 public interface TaskPool extends AutoCloseable {
 
-    /** Runs {@code func} in a worker and returns its result. Python's {@code apply}. */
+    /**
+     * Runs {@code func} in a worker and returns its result: Python's {@code apply(func)}.
+     *
+     * @param <R> the type of the result
+     * @param func the call
+     * @return its result
+     */
     default <R> R apply(Call<R> func) {
         return applyAsync(func).get();
     }
 
-    /** Python's {@code apply_async(func)}. */
+    /**
+     * Python's {@code apply_async(func)}.
+     *
+     * @param <R> the type of the result
+     * @param func the call
+     * @return its result, when ready
+     */
     default <R> AsyncResult<R> applyAsync(Call<R> func) {
         return applyAsync(func, null, null);
     }
@@ -55,46 +67,135 @@ public interface TaskPool extends AutoCloseable {
      * Python's {@code apply_async(func, callback=, error_callback=)}: either callback may
      * be null; they run in this process, on one pool thread, before the result is ready.
      * A callback that throws is logged; the pool goes on.
+     *
+     * @param <R> the type of the result
+     * @param func the call
+     * @param callback gets the value (may be null)
+     * @param errorCallback gets the exception (may be null)
+     * @return its result, when ready
      */
     <R> AsyncResult<R> applyAsync(Call<R> func, Consumer<? super R> callback,
             Consumer<? super Throwable> errorCallback);
 
-    /** {@code func} over every item, results in order, in chunks of the pool's default size. Python's {@code map}. */
+    /**
+     * {@code func} over every item, in chunks of the pool's default size: Python's
+     * {@code map(func, iterable)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items
+     * @return the results, in order
+     */
     default <T, R> List<R> map(Func<T, R> func, Iterable<T> iterable) {
         return mapAsync(func, iterable).get();
     }
 
-    /** As {@link #map(Func, Iterable)}, {@code chunksize} items per task (1 or more). */
+    /**
+     * As {@link #map(Func, Iterable)}, {@code chunksize} items per task: Python's
+     * {@code map(func, iterable, chunksize)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items
+     * @param chunksize items per task (1 or more)
+     * @return the results, in order
+     */
     default <T, R> List<R> map(Func<T, R> func, Iterable<T> iterable, int chunksize) {
         return mapAsync(func, iterable, chunksize).get();
     }
 
-    /** Python's {@code map_async(func, iterable)}. */
+    /**
+     * Python's {@code map_async(func, iterable)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items
+     * @return the results, in order, when all are ready
+     */
     <T, R> AsyncResult<List<R>> mapAsync(Func<T, R> func, Iterable<T> iterable);
 
-    /** Python's {@code map_async(func, iterable, chunksize)}. */
+    /**
+     * Python's {@code map_async(func, iterable, chunksize)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items
+     * @param chunksize items per task (1 or more)
+     * @return the results, in order, when all are ready
+     */
     default <T, R> AsyncResult<List<R>> mapAsync(Func<T, R> func, Iterable<T> iterable, int chunksize) {
         return mapAsync(func, iterable, chunksize, null, null);
     }
 
-    /** Python's {@code map_async(func, iterable, chunksize, callback=, error_callback=)}; callbacks as for applyAsync. */
+    /**
+     * Python's {@code map_async(func, iterable, chunksize, callback=, error_callback=)};
+     * callbacks as for {@link #applyAsync(Call, Consumer, Consumer)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items
+     * @param chunksize items per task (1 or more)
+     * @param callback gets the list of results (may be null)
+     * @param errorCallback gets the first exception (may be null)
+     * @return the results, in order, when all are ready
+     */
     <T, R> AsyncResult<List<R>> mapAsync(Func<T, R> func, Iterable<T> iterable, int chunksize,
             Consumer<? super List<R>> callback, Consumer<? super Throwable> errorCallback);
 
-    /** Lazily, one item per task, results in input order. Python's {@code imap}. */
+    /**
+     * Lazily, one item per task: Python's {@code imap(func, iterable)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items, read as the results are consumed
+     * @return the results, in input order
+     */
     default <T, R> Iterator<R> imap(Func<T, R> func, Iterable<T> iterable) {
         return imap(func, iterable, 1);
     }
 
-    /** Python's {@code imap(func, iterable, chunksize)}. */
+    /**
+     * Python's {@code imap(func, iterable, chunksize)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items, read as the results are consumed
+     * @param chunksize items per task (1 or more)
+     * @return the results, in input order
+     */
     <T, R> Iterator<R> imap(Func<T, R> func, Iterable<T> iterable, int chunksize);
 
-    /** As {@link #imap(Func, Iterable)}, results as they complete. Python's {@code imap_unordered}. */
+    /**
+     * As {@link #imap(Func, Iterable)}, results as they complete: Python's
+     * {@code imap_unordered(func, iterable)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items, read as the results are consumed
+     * @return the results, as they complete
+     */
     default <T, R> Iterator<R> imapUnordered(Func<T, R> func, Iterable<T> iterable) {
         return imapUnordered(func, iterable, 1);
     }
 
-    /** Python's {@code imap_unordered(func, iterable, chunksize)}. */
+    /**
+     * Python's {@code imap_unordered(func, iterable, chunksize)}.
+     *
+     * @param <T> the type of the items
+     * @param <R> the type of the results
+     * @param func the function
+     * @param iterable the items, read as the results are consumed
+     * @param chunksize items per task (1 or more)
+     * @return the results, as they complete
+     */
     <T, R> Iterator<R> imapUnordered(Func<T, R> func, Iterable<T> iterable, int chunksize);
 
     /**
@@ -104,7 +205,10 @@ public interface TaskPool extends AutoCloseable {
      * Callables must be Serializable: write {@code (Callable<T> & Serializable) () -> ...};
      * one that is not fails at submit with IllegalArgumentException. Futures follow the
      * JDK's contract; cancel stops a task that has not been sent to a worker yet, never
-     * a running one.
+     * a running one. Python has none ({@code concurrent.futures.ProcessPoolExecutor} is
+     * its nearest kin).
+     *
+     * @return the executor
      */
     default ExecutorService asExecutorService() {
         return new dev.jmp.pool.TaskPoolExecutor(this);

@@ -4,6 +4,11 @@ package dev.jmp;
 public class TimeoutError extends ProcessError {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Makes one.
+     *
+     * @param message what was not ready in time
+     */
     public TimeoutError(String message) {
         super(message);
     }

@@ -64,8 +64,11 @@ import java.nio.ByteBuffer;
 public final class Value implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The value's shared memory, travelling as its name. */
     private final CArray cell;
+    /** The ctypes type. */
     private final CType type;        // cell's, at hand for the read path
+    /** The lock that guards it, travelling as its semaphore's name. */
     private final RLock lock;        // null: lock=false
     /**
      * cell's mapping, once used here. An unlocked read is about a nanosecond and each
@@ -74,12 +77,24 @@ public final class Value implements Serializable {
      */
     private transient volatile ByteBuffer memory;
 
-    /** A Value guarded by a new RLock. */
+    /**
+     * A Value guarded by a new RLock: Python's {@code Value(typecode, initial)}.
+     *
+     * @param typecode the ctypes typecode (see the class comment)
+     * @param initial the first value, converted as {@link #setValue} converts
+     */
     public Value(char typecode, Number initial) {
         this(typecode, initial, true);
     }
 
-    /** {@code lock=false}: no lock; value() and setValue() are a bare load and store. */
+    /**
+     * Python's {@code Value(typecode, initial, lock=lock)}.
+     *
+     * @param typecode the ctypes typecode (see the class comment)
+     * @param initial the first value
+     * @param lock true: guarded by a new RLock; false: no lock, value() and setValue()
+     *        are a bare load and store
+     */
     public Value(char typecode, Number initial, boolean lock) {
         CType type = CType.of(typecode);
         long raw = type.raw(initial);       // refuse a bad initial before creating anything
@@ -90,7 +105,11 @@ public final class Value implements Serializable {
         this.lock = lock ? new RLock() : null;
     }
 
-    /** The value, read under the lock (if any). */
+    /**
+     * Python's {@code v.value}, read under the lock (if any).
+     *
+     * @return the value, boxed as the class comment says
+     */
     public Number value() {
         RLock l = lock;
         if (l == null) {
@@ -113,7 +132,11 @@ public final class Value implements Serializable {
         return m;
     }
 
-    /** Stores {@code v} (converted as ctypes converts it) under the lock (if any). */
+    /**
+     * Python's {@code v.value = x}, under the lock (if any).
+     *
+     * @param v the new value, converted as ctypes converts it
+     */
     public void setValue(Number v) {
         RLock l = lock;
         if (l == null) {
@@ -128,7 +151,12 @@ public final class Value implements Serializable {
         }
     }
 
-    /** The RLock that guards this Value; IllegalStateException for a Value made with lock=false. */
+    /**
+     * Python's {@code get_lock()}.
+     *
+     * @return the RLock that guards this Value
+     * @throws IllegalStateException for a Value made with lock=false
+     */
     public SemLock getLock() {
         if (lock == null) {
             throw new IllegalStateException("this Value has no lock (it was made with lock=false)");
@@ -136,27 +164,53 @@ public final class Value implements Serializable {
         return lock;
     }
 
-    /** Atomically sets the value to {@code newValue} if it is {@code expected}; floats compare bit for bit. */
+    /**
+     * Atomically sets the value to {@code newValue} if it is {@code expected} (beyond Python).
+     *
+     * @param expected the value it must have; floats compare bit for bit
+     * @param newValue the value it gets
+     * @return whether it was set
+     */
     public boolean compareAndSet(Number expected, Number newValue) {
         return cell.compareAndSet(0, expected, newValue);
     }
 
-    /** Atomically adds {@code delta} (wrapping in the type's width); returns the value before. */
+    /**
+     * Atomically adds {@code delta}, wrapping in the type's width (beyond Python).
+     *
+     * @param delta what to add
+     * @return the value before
+     */
     public Number getAndAdd(Number delta) {
         return cell.getAndAdd(0, delta);
     }
 
-    /** Atomically adds {@code delta} (wrapping in the type's width); returns the value after. */
+    /**
+     * Atomically adds {@code delta}, wrapping in the type's width (beyond Python).
+     *
+     * @param delta what to add
+     * @return the value after
+     */
     public Number addAndGet(Number delta) {
         return cell.addAndGet(0, delta);
     }
 
-    /** Atomically stores {@code v}; returns the value before. */
+    /**
+     * Atomically stores {@code v} (beyond Python).
+     *
+     * @param v the new value
+     * @return the value before
+     */
     public Number getAndSet(Number v) {
         return cell.getAndSet(0, v);
     }
 
-    /** The typecode this Value was made with. */
+    /**
+     * The {@code typecode_or_type} given to Python's {@code Value(...)}, which has no
+     * accessor for it.
+     *
+     * @return the typecode this Value was made with
+     */
     public char typecode() {
         return cell.type().typecode;
     }
@@ -166,6 +220,13 @@ public final class Value implements Serializable {
         return cell;
     }
 
+    /**
+     * Checks what arrived.
+     *
+     * @param in the stream
+     * @throws IOException if the stream fails, or what arrived is not a Value
+     * @throws ClassNotFoundException if a class of it is missing here
+     */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (cell == null || cell.length() != 1 || type != cell.type()) {

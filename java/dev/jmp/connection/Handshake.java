@@ -15,14 +15,14 @@ import java.util.Map;
  * {@code answer_challenge} of {@code multiprocessing.connection}), byte for byte, so
  * that a jmp end authenticates with a CPython end of any version.
  *
- * <pre>
+ * <pre>{@code
  * challenger (deliver)                             answerer (answer)
  *   "#CHALLENGE#" + "{sha256}" + 40 random bytes  -->
  *                                               <--  "{sha256}" + HMAC-SHA256(key, "{sha256}" + random)
  *                                                    (or a bare 16-byte HMAC-MD5 of the same bytes:
  *                                                     a CPython 3.11 or older answers so)
  *   "#WELCOME#" or "#FAILURE#"                    -->
- * </pre>
+ * }</pre>
  *
  * <p>The MAC covers the whole challenge, prefix included, so an answerer cannot pick a
  * weaker digest than the one asked. A challenge of exactly 20 bytes comes from a

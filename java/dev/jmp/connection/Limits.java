@@ -16,7 +16,7 @@ public final class Limits {
 
     /**
      * {@code jmp.connection.maxMessageBytes}: the longest message (frame body) a
-     * Connection will receive; default 1 GiB, at most {@link #MAX_ARRAY} (a Java array
+     * Connection will receive; default 1 GiB, at most the longest Java array (which
      * holds the message). A longer frame header fails the receiving call with EMSGSIZE
      * before anything is allocated.
      */

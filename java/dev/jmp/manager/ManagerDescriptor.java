@@ -3,7 +3,7 @@ package dev.jmp.manager;
 /**
  * The wire protocol between a manager's proxies and its server, written down once.
  *
- * <pre>
+ * <pre>{@code
  *   client (a proxy's thread)                      server (one thread per connection)
  *   ------------------------                      -----------------------------------
  *   Client.connect(address, authkey)  ---------->  Listener.accept(): CPython's HMAC
@@ -18,7 +18,7 @@ package dev.jmp.manager;
  *     PROXY    typeid, server, id                  a new shared object (create, or a result
  *                                                  that cannot travel as a copy)
  *     ERROR    Throwable                           the call threw; the server goes on
- * </pre>
+ * }</pre>
  *
  * <p>One request, one reply, on one connection: a call is exactly one round trip, and a
  * bulk call ({@code putAll}, {@code addAll}, {@code entrySet()}, {@code iterator()}) is one

@@ -40,7 +40,7 @@ public final class Errno {
 
     /** {name, description}, either null where unknown. */
     private static String[] lookUp(int errno) {
-        if (NativeLibrary.loaded()) {
+        if (NativeFiles.loaded()) {
             String name = LibJmp.strerrorname_np(errno);
             return new String[] {name, name == null ? null : LibJmp.strerror(errno)};
         }

@@ -67,6 +67,6 @@ public interface LibC {
     @Variadic(fixedCount = 2)
     int fcntl(int fd, int cmd, int arg);
 
-    /** {@code struct pollfd[]} as pairs of ints: fd, then events | revents << 16. */
+    /** {@code struct pollfd[]} as pairs of ints: fd, then {@code events | revents << 16}. */
     int poll(@In @Out int[] fds, long nfds, int timeout);
 }

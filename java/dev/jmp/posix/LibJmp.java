@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The JNI binding of libjmp.so (C sources in {@code native/libjmp/}): C names, Java
- * types, nothing else. Only {@link JniPosix} calls it, after {@link NativeLibrary}
+ * types, nothing else. Only {@link JniPosix} calls it, after {@link NativeFiles}
  * has loaded the library.
  *
  * <p>The convention of every method: what the C call returns on success, and

@@ -96,7 +96,7 @@ public interface Posix {
                 throw new IllegalArgumentException("jmp.posix: unknown backend '" + chosen + "' (known: jni, jnr)");
             }
             try {
-                NativeLibrary.load();
+                NativeFiles.load();
                 return new JniPosix();
             } catch (UnsatisfiedLinkError | UnsupportedOperationException | SecurityException e) {
                 if (chosen != null) {

@@ -158,7 +158,7 @@ public final class Tracker {
 
     /** Starts this program's tracker: its stdin is the read end of a new pipe, whose write end we keep. */
     private static int start() throws Exception {
-        Path program = NativeFile.executable("jmp-tracker");
+        Path program = dev.jmp.posix.NativeFiles.executable("jmp-tracker");
         Posix posix = Posix.libc();
         int[] pipe = posix.pipe2(Linux.O_CLOEXEC);
         try {

@@ -25,12 +25,24 @@ public final class ClusterLock {
         this.name = name;
     }
 
-    /** Waits for the lock and holds it for at most {@code lease}. */
+    /**
+     * Waits for the lock and holds it for at most {@code lease}: a {@code multiprocessing.Lock}'s
+     * {@code acquire()}, across machines.
+     *
+     * @param lease how long the lock is held at most, if not released before
+     */
     public void acquire(Duration lease) {
         map.lock(name, lease.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Tries for {@code timeout}; if it gets the lock, holds it for at most {@code lease}. */
+    /**
+     * Tries for {@code timeout}; if it gets the lock, holds it for at most {@code lease}:
+     * Python's {@code acquire(timeout=t)}.
+     *
+     * @param timeout the longest wait
+     * @param lease how long the lock is held at most, if not released before
+     * @return true if acquired
+     */
     public boolean tryAcquire(Duration timeout, Duration lease) {
         try {
             return map.tryLock(name, timeout.toMillis(), TimeUnit.MILLISECONDS, lease.toMillis(), TimeUnit.MILLISECONDS);
@@ -40,12 +52,16 @@ public final class ClusterLock {
         }
     }
 
-    /** Releases it; IllegalMonitorStateException if this thread does not hold it. */
+    /** Releases it (Python's {@code release()}); IllegalMonitorStateException if this thread does not hold it. */
     public void release() {
         map.unlock(name);
     }
 
-    /** True if any thread of the cluster holds it now. */
+    /**
+     * Python's {@code Lock} has no such query.
+     *
+     * @return true if any thread of the cluster holds it now
+     */
     public boolean isLocked() {
         return map.isLocked(name);
     }

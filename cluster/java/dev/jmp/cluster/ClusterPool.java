@@ -131,34 +131,73 @@ public final class ClusterPool implements TaskPool, Result.Host {
      * Starts a member in this JVM with {@code config} (it joins the cluster the config
      * names, or starts one) and a pool over it; tasks may then run in this JVM too.
      * {@link #close()} shuts the member down.
+     *
+     * @param config the member's configuration ({@link Configs#member})
+     * @return the pool, with {@link Options#defaults()}
      */
     public static ClusterPool join(Config config) {
         return join(config, Options.defaults());
     }
 
+    /**
+     * As {@link #join(Config)}, with options.
+     *
+     * @param config the member's configuration ({@link Configs#member})
+     * @param options how the pool runs its tasks
+     * @return the pool
+     */
     public static ClusterPool join(Config config, Options options) {
         return new ClusterPool(Hazelcast.newHazelcastInstance(config), true, options);
     }
 
-    /** Connects to the cluster at {@code addresses} ("host:port") as a client only; close() disconnects. */
+    /**
+     * Connects to a cluster as a client only (no task runs in this JVM); close() disconnects.
+     *
+     * @param addresses members of the default cluster ("dev") to connect to ("host:port")
+     * @return the pool, with {@link Options#defaults()}
+     */
     public static ClusterPool connect(String... addresses) {
         return connect(Options.defaults(), addresses);
     }
 
+    /**
+     * As {@link #connect(String...)}, with options.
+     *
+     * @param options how the pool runs its tasks
+     * @param addresses members of the default cluster ("dev") to connect to ("host:port")
+     * @return the pool
+     */
     public static ClusterPool connect(Options options, String... addresses) {
         return connect(Configs.client(addresses), options);
     }
 
+    /**
+     * Connects to a cluster as a client, with a configuration of the caller's ({@link Configs#client}).
+     *
+     * @param config the client's configuration
+     * @param options how the pool runs its tasks
+     * @return the pool
+     */
     public static ClusterPool connect(ClientConfig config, Options options) {
         return new ClusterPool(HazelcastClient.newHazelcastClient(config), true, options);
     }
 
-    /** A pool over an instance (member or client) the caller keeps: close() leaves it running. */
+    /**
+     * A pool over an instance (member or client) the caller keeps: close() leaves it running.
+     *
+     * @param hz the instance
+     * @param options how the pool runs its tasks
+     * @return the pool
+     */
     public static ClusterPool over(HazelcastInstance hz, Options options) {
         return new ClusterPool(hz, false, options);
     }
 
-    /** The Hazelcast instance under this pool. */
+    /**
+     * The Hazelcast instance under this pool.
+     *
+     * @return the member or client
+     */
     public HazelcastInstance instance() {
         return hz;
     }
@@ -166,12 +205,22 @@ public final class ClusterPool implements TaskPool, Result.Host {
     /**
      * A cluster-wide queue (Hazelcast's IQueue, a BlockingQueue): items are Serializable
      * objects, kept by the members (with a backup), and shared by every pool and member.
+     * A {@code multiprocessing.Queue}, across machines.
+     *
+     * @param <E> the type of the items
+     * @param name the queue's name in the cluster
+     * @return the queue
      */
     public <E> IQueue<E> queue(String name) {
         return hz.getQueue(name);
     }
 
-    /** A cluster-wide lock with a lease: see {@link ClusterLock}. */
+    /**
+     * A cluster-wide lock with a lease: see {@link ClusterLock}.
+     *
+     * @param name the lock's name in the cluster
+     * @return the lock
+     */
     public ClusterLock lock(String name) {
         return new ClusterLock(hz.getMap(ClusterLock.MAP), name);
     }
@@ -616,22 +665,40 @@ public final class ClusterPool implements TaskPool, Result.Host {
         /**
          * Eight tasks out at a time, run in the members' executor threads, retried
          * {@code jmp.cluster.retries} times (default 0) when their member is lost.
+         *
+         * @return the defaults
          */
         public static Options defaults() {
             return new Options(8, false, Integer.getInteger("jmp.cluster.retries", 0));
         }
 
-        /** At most {@code n} tasks sent to members at once (the rest wait here, cancellable). */
+        /**
+         * At most {@code n} tasks sent to members at once (the rest wait here,
+         * cancellable): Python's {@code Pool(processes)}.
+         *
+         * @param n 1 or more
+         * @return new options
+         */
         public Options processes(int n) {
             return new Options(n, isolated, retries);
         }
 
-        /** Run tasks in jmp worker processes on each member (a local Pool there), not in its threads. */
+        /**
+         * Run tasks in jmp worker processes on each member (a local Pool there), not in its threads.
+         *
+         * @param yes whether to
+         * @return new options
+         */
         public Options isolated(boolean yes) {
             return new Options(processes, yes, retries);
         }
 
-        /** How many times a task lost with its member is sent again, to another member. */
+        /**
+         * How many times a task lost with its member is sent again, to another member.
+         *
+         * @param n 0 or more
+         * @return new options
+         */
         public Options retries(int n) {
             return new Options(processes, isolated, n);
         }

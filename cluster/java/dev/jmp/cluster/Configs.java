@@ -20,6 +20,12 @@ public final class Configs {
      * A member in cluster {@code clusterName} bound to {@code host} only, listening on
      * {@code port} or the next free one above it, and joining the members at
      * {@code join} ("host:port"; none to start a cluster).
+     *
+     * @param clusterName the cluster's name
+     * @param host the only interface it binds to
+     * @param port the first port it tries
+     * @param join the members to join ("host:port"); empty: start a cluster
+     * @return the member's configuration
      */
     public static Config member(String clusterName, String host, int port, List<String> join) {
         Config c = new Config();
@@ -42,7 +48,13 @@ public final class Configs {
         return c;
     }
 
-    /** A client of cluster {@code clusterName} that connects to {@code addresses} ("host:port"). */
+    /**
+     * A client of a cluster.
+     *
+     * @param clusterName the cluster's name
+     * @param addresses members to connect to ("host:port")
+     * @return the client's configuration
+     */
     public static ClientConfig client(String clusterName, String... addresses) {
         ClientConfig c = new ClientConfig();
         c.setClusterName(clusterName);
@@ -52,7 +64,12 @@ public final class Configs {
         return c;
     }
 
-    /** A client of the default cluster ("dev") at {@code addresses}. */
+    /**
+     * A client of the default cluster ("dev").
+     *
+     * @param addresses members to connect to ("host:port")
+     * @return the client's configuration
+     */
     public static ClientConfig client(String... addresses) {
         return client("dev", addresses);
     }

@@ -65,7 +65,12 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Starts {@code n} members (1 or more) and connects to them; returns once all have joined. */
+    /**
+     * Starts members on this machine and connects to them; returns once all have joined.
+     *
+     * @param n how many members (1 or more), each a child process
+     * @return the cluster
+     */
     public static LocalCluster start(int n) {
         return new LocalCluster(n);
     }
@@ -79,17 +84,29 @@ public final class LocalCluster implements AutoCloseable {
         p.start();
     }
 
-    /** The cluster's name (a member started elsewhere joins it with this name). */
+    /**
+     * The cluster's name.
+     *
+     * @return it (a member started elsewhere joins the cluster with this name)
+     */
     public String name() {
         return name;
     }
 
-    /** The members' addresses ("127.0.0.1:port"), in the order they were started. */
+    /**
+     * The members' addresses.
+     *
+     * @return "127.0.0.1:port" of each, in the order they were started
+     */
     public List<String> addresses() {
         return List.copyOf(addresses);
     }
 
-    /** The members' processes, in the same order. */
+    /**
+     * The members' processes.
+     *
+     * @return them, in the order they were started
+     */
     public List<Process> members() {
         return List.copyOf(members);
     }
@@ -108,13 +125,22 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    /** Kills member {@code i} with SIGKILL and waits for it to go. */
+    /**
+     * Kills a member with SIGKILL and waits for it to go.
+     *
+     * @param i the member's index, in the order they were started
+     */
     public void kill(int i) {
         members.get(i).kill();
         members.get(i).join();
     }
 
-    /** A pool over this cluster's client: closing it leaves the cluster up. */
+    /**
+     * A pool over this cluster's client: closing it leaves the cluster up.
+     *
+     * @param options how the pool runs its tasks
+     * @return the pool
+     */
     public ClusterPool pool(ClusterPool.Options options) {
         return ClusterPool.over(client, options);
     }

@@ -28,6 +28,11 @@ public final class Member {
     private Member() {
     }
 
+    /**
+     * Starts a member from the command line.
+     *
+     * @param args {@code [--bind HOST] [--port N] [--cluster NAME] [--join HOST:PORT,...]}
+     */
     public static void main(String[] args) {
         String bind = "127.0.0.1";
         int port = 5701;
@@ -54,7 +59,15 @@ public final class Member {
                 + " in cluster " + cluster);
     }
 
-    /** Starts a member in this JVM (see {@link Configs#member}). */
+    /**
+     * Starts a member in this JVM (see {@link Configs#member}).
+     *
+     * @param cluster the cluster's name
+     * @param bind the only interface it binds to
+     * @param port the first port it tries
+     * @param join the members to join ("host:port"); empty: start a cluster
+     * @return the member
+     */
     public static HazelcastInstance start(String cluster, String bind, int port, List<String> join) {
         return Hazelcast.newHazelcastInstance(Configs.member(cluster, bind, port, join));
     }
