@@ -188,7 +188,10 @@ public final class Connection implements AutoCloseable, Serializable {
      * Sends the bytes of {@code buf} from its position to its limit as one message (a
      * direct buffer is written from its own memory, a heap one from its array, without a
      * copy). On return the position is the limit, as after a channel's write; after a
-     * failure it is unchanged. The buffer may be reused at once.
+     * failure it is unchanged. The buffer may be reused at once. Python has no
+     * counterpart (its {@code send_bytes} takes any buffer, always from its start).
+     *
+     * @param buf the bytes, from its position to its limit
      */
     public void sendBytes(ByteBuffer buf) {
         Objects.requireNonNull(buf, "buf");
@@ -273,6 +276,11 @@ public final class Connection implements AutoCloseable, Serializable {
      * past it (the limit stays). If it is longer than {@code buf.remaining()},
      * BufferTooShort carries the whole message (it is consumed) and the buffer's position
      * is unchanged. A read-only buffer -> IllegalArgumentException, before anything is read.
+     * Python's {@code recv_bytes_into(buf)} with a writable memoryview.
+     *
+     * @param buf where the message goes, from its position
+     * @return the message's length
+     * @throws BufferTooShort if it does not fit; it carries the whole message (consumed)
      */
     public int recvBytesInto(ByteBuffer buf) {
         Objects.requireNonNull(buf, "buf");
