@@ -8,6 +8,7 @@ import dev.jmp.sync.NamedSemaphore;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -252,6 +253,12 @@ public class Queue<E> implements Serializable {
     }
 
     // ---- serialization: names travel, the receiver attaches ----------------------------
+
+    /** A copy of the name leaves in a message: counted in flight until it arrives ({@link dev.jmp.resource.Holds}). */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        dev.jmp.resource.Holds.sending(name);
+        out.defaultWriteObject();
+    }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();

@@ -5,6 +5,7 @@ import dev.jmp.sync.NamedSemaphore;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -224,6 +225,12 @@ public abstract class SemLock implements Serializable {
     }
 
     // ---- serialization: the name travels, the receiver attaches ---------------------
+
+    /** A copy of the name leaves in a message: counted in flight until it arrives ({@link dev.jmp.resource.Holds}). */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        dev.jmp.resource.Holds.sending(name);
+        out.defaultWriteObject();
+    }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();

@@ -14,12 +14,18 @@ import java.util.function.Consumer;
 public final class OwnedName {
     private final String name;
     private final Consumer<String> unlink;
+    private final boolean counted;      // the tracker removes it once nobody holds it (Holds)
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile Cleaner.Cleanable cleanable;
 
-    OwnedName(String name, Consumer<String> unlink) {
+    OwnedName(String name, Consumer<String> unlink, boolean counted) {
         this.name = name;
         this.unlink = unlink;
+        this.counted = counted;
+    }
+
+    boolean counted() {
+        return counted;
     }
 
     void track(Cleaner.Cleanable c) {
@@ -70,6 +76,11 @@ public final class OwnedName {
             return false;
         }
         Lifetime.forget(this);
+        unlinkNow();
+        return true;
+    }
+
+    private void unlinkNow() {
         try {
             unlink.accept(name);
             Tracker.unregister(name);
@@ -80,7 +91,22 @@ public final class OwnedName {
         } catch (RuntimeException e) {
             Lifetime.log(name, e);
         }
-        return true;
+    }
+
+    /**
+     * The creator's object is unreachable (the cleaner) or the creator is exiting: a
+     * counted name loses this process's hold, and the tracker removes it once nobody
+     * else holds it; a name nobody counts (no tracker, or it went away) is unlinked.
+     */
+    void release() {
+        if (!counted || !Tracker.counts()) {
+            unlinkOnce();
+            return;
+        }
+        if (done.compareAndSet(false, true)) {
+            Holds.dropped(name);
+            Lifetime.forget(this);
+        }
     }
 
     @Override
