@@ -262,11 +262,12 @@ static int remove_directory(const char *name) {
     return rmdir(path) == 0;
 }
 
+/* A name is one kind of object, but a message queue's spill directory has its name too. */
 static int remove_name(const char *name) {
-    int removed = 0;
-    removed |= sem_unlink(name) == 0;
-    removed |= shm_unlink(name) == 0;
-    removed |= mq_unlink(name) == 0;
+    if (sem_unlink(name) == 0 || shm_unlink(name) == 0) {
+        return 1;
+    }
+    int removed = mq_unlink(name) == 0;
     removed |= remove_directory(name);
     return removed;
 }

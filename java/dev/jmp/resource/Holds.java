@@ -29,6 +29,7 @@ public final class Holds {
     /** A copy of {@code name} is being serialized ({@code writeObject}): one more copy in flight. */
     public static void sending(String name) {
         if (!UNSENT.get()[0]) {
+            Lifetime.sent(name);
             Tracker.count('S', name, false);
         }
     }

@@ -1,7 +1,7 @@
 package dev.jmp.resource;
 
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -26,8 +26,10 @@ import java.util.function.Consumer;
  * however it ends, holds nothing. The tracker removes a name when its last holder
  * lets go. So in the creator, the object becoming unreachable only ends the creator's
  * hold ({@link #hold}); its receivers keep it, and a program that makes and drops a
- * Queue per request does not pile up message queues. An explicit unlink
- * ({@link OwnedName#unlink()}) still removes the name at once, for everyone.
+ * Queue per request does not pile up message queues. A name its creator never sent
+ * (never serialized a copy of) can have no other holder: the creator unlinks it itself,
+ * at once, when it drops it or exits. An explicit unlink ({@link OwnedName#unlink()})
+ * still removes the name at once, for everyone.
  *
  * <p>Unlinking does not destroy an object in use: a process that has opened it keeps
  * using it; only opening it <em>by name</em> fails afterwards. Receivers open lazily
@@ -37,8 +39,8 @@ import java.util.function.Consumer;
  * <p>At exit, names are unlinked in the {@link AtExit.Phase#NAMES} phase of the one
  * exit sequence, after the children have been joined (daemons terminated first, as
  * Python's {@code _exit_function}): the program's first process unlinks what it made,
- * as nobody is left to hold it; any other process only lets go of its holds, since
- * its parent may still use what it made and sent.
+ * as nobody is left to hold it; any other process unlinks what it made and never sent,
+ * and only lets go of the rest, which its parent may still use.
  *
  * <p>Without a tracker ({@code -Djmp.tracker=false}, or none could start) nothing is
  * counted and CPython's rule applies: the creator unlinks, when its object can no
@@ -83,7 +85,7 @@ public final class Lifetime {
 
 
     /** Names this process created and has not unlinked yet. */
-    private static final Set<OwnedName> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Map<String, OwnedName> LIVE = new ConcurrentHashMap<>();
     private static final AtomicBoolean AT_EXIT = new AtomicBoolean();
 
     /**
@@ -101,10 +103,11 @@ public final class Lifetime {
 
     /**
      * The creator's side of a shared object ({@link Holds}): {@code name} was made by
-     * {@link KernelNames#createCounted}. If the program's tracker counts it, {@code owner}
-     * becoming unreachable only ends this process's hold, and the tracker removes the
-     * name once no process holds it; {@link OwnedName#unlink()} still removes it at
-     * once. Without a tracker, as {@link #own}.
+     * {@link KernelNames#createCounted}. If the program's tracker counts it and a copy
+     * of it was ever sent from here ({@link #sent}), {@code owner} becoming unreachable
+     * only ends this process's hold, and the tracker removes the name once no process
+     * holds it; {@link OwnedName#unlink()} still removes it at once. Without a tracker,
+     * or never sent, as {@link #own}.
      */
     public static OwnedName hold(Object owner, String name, Consumer<String> unlink) {
         Objects.requireNonNull(owner, "owner");
@@ -113,19 +116,28 @@ public final class Lifetime {
         }
         OwnedName owned = new OwnedName(name, unlink, true);
         installHook();
-        LIVE.add(owned);
+        LIVE.put(name, owned);
         owned.track(Cleanup.onUnreachable(owner, owned::release));
         return owned;
     }
 
+    /**
+     * A copy of {@code name} is being serialized here ({@link Holds#sending}): if this
+     * process made it, another process may hold it from now on, so dropping it here
+     * ends only this process's hold. A name its creator never sent is unlinked when the
+     * creator drops it or exits, at once, as before holders were counted: nobody else can
+     * hold it.
+     */
+    static void sent(String name) {
+        OwnedName o = LIVE.get(name);
+        if (o != null) {
+            o.sent();
+        }
+    }
+
     /** True while this process is responsible for {@code name} (made it, and neither unlinked nor released it). */
     public static boolean owns(String name) {
-        for (OwnedName o : LIVE) {
-            if (o.name().equals(name)) {
-                return true;
-            }
-        }
-        return false;
+        return LIVE.containsKey(name);
     }
 
     /**
@@ -139,7 +151,7 @@ public final class Lifetime {
     public static OwnedName ownUntilExit(String name, Consumer<String> unlink) {
         OwnedName owned = new OwnedName(name, unlink, false);
         installHook();
-        LIVE.add(owned);
+        LIVE.put(name, owned);
         return owned;
     }
 
@@ -151,7 +163,7 @@ public final class Lifetime {
     }
 
     static void forget(OwnedName owned) {
-        LIVE.remove(owned);
+        LIVE.remove(owned.name(), owned);
     }
 
     static void log(String name, RuntimeException e) {
@@ -165,7 +177,7 @@ public final class Lifetime {
      */
     private static void unlinkAll() {
         boolean last = Tracker.root();
-        for (OwnedName owned : LIVE) {
+        for (OwnedName owned : LIVE.values()) {
             if (owned.counted() && !last) {
                 owned.release();
             } else {

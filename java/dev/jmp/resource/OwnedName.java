@@ -16,6 +16,7 @@ public final class OwnedName {
     private final Consumer<String> unlink;
     private final boolean counted;      // the tracker removes it once nobody holds it (Holds)
     private final AtomicBoolean done = new AtomicBoolean();
+    private volatile boolean sent;      // a copy left this process: others may hold it
     private volatile Cleaner.Cleanable cleanable;
 
     OwnedName(String name, Consumer<String> unlink, boolean counted) {
@@ -26,6 +27,10 @@ public final class OwnedName {
 
     boolean counted() {
         return counted;
+    }
+
+    void sent() {
+        sent = true;
     }
 
     void track(Cleaner.Cleanable c) {
@@ -95,11 +100,12 @@ public final class OwnedName {
 
     /**
      * The creator's object is unreachable (the cleaner) or the creator is exiting: a
-     * counted name loses this process's hold, and the tracker removes it once nobody
-     * else holds it; a name nobody counts (no tracker, or it went away) is unlinked.
+     * counted name that was sent loses this process's hold, and the tracker removes it
+     * once nobody else holds it; a name never sent (nobody else can hold it) or not
+     * counted (no tracker, or it went away) is unlinked now.
      */
     void release() {
-        if (!counted || !Tracker.counts()) {
+        if (!counted || !sent || !Tracker.counts()) {
             unlinkOnce();
             return;
         }
