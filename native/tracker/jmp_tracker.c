@@ -39,8 +39,10 @@
  * while it serializes (it still holds the object, so the count cannot reach zero
  * first), the receiver "A" or "L" when it decodes. The pipe orders them: "S" is
  * written before the bytes are sent, "A" after they were received. A copy never
- * received (a message left in a dropped queue, a send that failed half way) keeps its
- * object until the program ends, when everything goes anyway.
+ * decoded (a message left in a dropped queue, tasks a terminated pool never ran, a send
+ * that failed half way) keeps its object until the program ends, when everything goes
+ * anyway: the tracker cannot see inside messages. Bytes decoded twice count twice, so the
+ * count of copies in flight never goes below zero.
  *
  * Why pidfds: a holder may die without a word (SIGKILL). For each process that holds
  * something the tracker keeps a pidfd (pidfd_open) and polls it with stdin; it becomes
