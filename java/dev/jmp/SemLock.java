@@ -5,6 +5,7 @@ import dev.jmp.sync.NamedSemaphore;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.time.Duration;
 
@@ -241,6 +242,18 @@ public abstract class SemLock implements Serializable {
     }
 
     // ---- serialization: the name travels, the receiver attaches ---------------------
+
+    /**
+     * A copy of the name leaves in a message: counted in flight until it arrives
+     * ({@link dev.jmp.resource.Holds}).
+     *
+     * @param out the stream
+     * @throws IOException if the stream fails
+     */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        dev.jmp.resource.Holds.sending(name);
+        out.defaultWriteObject();
+    }
 
     /**
      * Checks what arrived, and opens the named semaphore.

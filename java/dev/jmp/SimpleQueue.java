@@ -6,6 +6,7 @@ import dev.jmp.queue.MessageQueue;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
@@ -82,6 +83,18 @@ public class SimpleQueue<E> implements Serializable {
     /** The message queue's name (tests). */
     final String mqName() {
         return name;
+    }
+
+    /**
+     * A copy of the name leaves in a message: counted in flight until it arrives
+     * ({@link dev.jmp.resource.Holds}).
+     *
+     * @param out the stream
+     * @throws IOException if the stream fails
+     */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        dev.jmp.resource.Holds.sending(name);
+        out.defaultWriteObject();
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.jmp.queue.MessageQueue;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 
 /**
@@ -45,7 +46,7 @@ final class Channel implements Serializable {
         if (!MessageQueue.validName(name)) {
             throw new IllegalArgumentException("pool channel: bad message queue name");
         }
-        return new Channel(MessageQueue.attach(name));
+        return new Channel(MessageQueue.open(name));
     }
 
     /** A channel that holds jmp's usual number of messages (the result channel). */
@@ -93,6 +94,12 @@ final class Channel implements Serializable {
     /** Removes the name now (the creator, at the pool's end). */
     void unlink() {
         mq.unlink();
+    }
+
+    /** A copy of the name leaves in a message: counted in flight until it arrives ({@link dev.jmp.resource.Holds}). */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        dev.jmp.resource.Holds.sending(name);
+        out.defaultWriteObject();
     }
 
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {

@@ -220,7 +220,13 @@ public final class Engine {
                     + maxtasks);
         }
         if (initializer != null) {
-            Codec.encode(initializer, "the initializer");   // a clear error before anything is made
+            // A clear error before anything is made; a check, not a copy sent (Holds).
+            boolean unsent = dev.jmp.resource.Holds.unsent(true);
+            try {
+                Codec.encode(initializer, "the initializer");
+            } finally {
+                dev.jmp.resource.Holds.unsent(unsent);
+            }
         }
         this.number = POOLS.getAndIncrement();
         this.processes = processes;

@@ -22,9 +22,10 @@ import java.lang.ref.Reference;
  * {@code _rlock}/{@code _wlock} for that; a message queue is atomic per message).
  *
  * <p><b>Name and lifetime.</b> {@code /jmp.<creator pid>.<random>}, mode 0600,
- * created O_EXCL; the creator unlinks it once ({@link Lifetime}: when this handle is
- * unreachable there, or at exit after the children have ended), and with it the
- * queue's spill directory ({@link Spill}). Receivers open the name lazily, at their
+ * created O_EXCL. It lives while any process of the program holds a handle on it
+ * (or a message carries one), and the resource tracker then removes it, and with it
+ * the queue's spill directory ({@link Spill}; {@link Lifetime}, {@link dev.jmp.resource.Holds});
+ * an explicit {@link #unlink()} removes both at once. Receivers open the name lazily, at their
  * first operation ({@link KernelHandle}). One handle per name per process
  * ({@link #attach}, {@link HandleTable}): every copy of a Queue that arrives in a
  * process shares it, and the creator's copies keep the creator's handle, and so the
@@ -106,7 +107,7 @@ public final class MessageQueue {
     private MessageQueue(String name, Mqd created) {
         this.name = name;
         this.handle = new KernelHandle<>("message queue", name, created, Mqd::open, Mqd::close);
-        this.owned = created != null ? Lifetime.own(this, name, MessageQueue::unlinkWithSpills) : null;
+        this.owned = created != null ? Lifetime.hold(this, name, MessageQueue::unlinkWithSpills) : null;
         HANDLES.add(this, name, handle);
     }
 
@@ -156,7 +157,7 @@ public final class MessageQueue {
 
     private static MessageQueue createOnce(long maxmsg, long msgsize) {
         Posix posix = Posix.libc();
-        return KernelNames.createFresh(name -> {
+        return KernelNames.createCounted(name -> {
             int fd = posix.mq_open(name, Linux.O_CREAT | Linux.O_EXCL | Linux.O_RDWR | Linux.O_NONBLOCK, 0600,
                     maxmsg, msgsize);
             MessageQueue q;
@@ -173,9 +174,17 @@ public final class MessageQueue {
         });
     }
 
-    /** This process's handle on {@code name}: the existing one, or a new one opened at first use. */
+    /**
+     * This process's handle on {@code name}, which arrived in a message: the existing
+     * one, or a new one opened at first use (a hold on the name: {@link dev.jmp.resource.Holds}).
+     */
     public static MessageQueue attach(String name) {
         return HANDLES.attach(name, n -> new MessageQueue(n, null));
+    }
+
+    /** As {@link #attach}, for a name this process was given otherwise (a pool worker's command line). */
+    public static MessageQueue open(String name) {
+        return HANDLES.open(name, n -> new MessageQueue(n, null));
     }
 
     /** The creator's unlink: the name, then whatever is left in the spill directory. */

@@ -46,15 +46,16 @@ import java.util.stream.Stream;
  *     before it reads: a consumer killed while reading (the long part, for a large
  *     item) leaves nothing, since the kernel frees an unlinked file with its last
  *     descriptor.</li>
- * <li><b>The queue's creator, for anything left.</b> When it unlinks the message
- *     queue (the queue is unreachable there, or at its exit after its children have
- *     ended) it removes the spill directory with whatever is in it: items nobody
+ * <li><b>Whoever removes the queue, for anything left.</b> The directory lives with
+ *     the message queue's name: when the resource tracker removes the queue (its last
+ *     holder let it go, see {@link dev.jmp.resource.Holds}), or its creator unlinks it
+ *     (explicitly, at its exit, or without a tracker when the queue is unreachable),
+ *     the spill directory goes with whatever is in it: items nobody
  *     received, a file whose consumer was SIGKILLed in the microseconds between
  *     receiving the reference and unlinking it, a SIGKILLed producer's half-written
  *     file.</li>
  * </ol>
- * So after a program has ended normally nothing remains; a SIGKILLed creator leaves
- * its directory, as it leaves its other names (see Lifetime).
+ * So after a program has ended nothing remains, however it ended (see Lifetime).
  */
 final class Spill {
     private Spill() {

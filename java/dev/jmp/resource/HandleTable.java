@@ -17,8 +17,13 @@ import java.util.function.Function;
  * for nothing. In the creator, its own object stays the one every arriving copy
  * shares, and so keeps the name alive (see {@link Lifetime}).
  *
+ * <p><b>Each object is a hold.</b> The program's resource tracker keeps a name while
+ * any process holds it ({@link Holds}): every object made here is one hold, ended when
+ * it becomes unreachable. Holds are counted per object, not per process, so an old
+ * object's late clean-up never ends the hold of the new one that replaced it.
+ *
  * <p><b>Why weakly.</b> The table must not keep an object alive: the object becoming
- * unreachable is what closes its handle (and, in the creator, unlinks its name). So
+ * unreachable is what closes its handle (and ends its hold on the name). So
  * the table holds weak references, and {@link #add} registers with {@link Cleanup} the
  * action that removes the entry and closes the {@link KernelHandle}, in that order.
  *
@@ -33,15 +38,36 @@ public final class HandleTable<O> {
     private final Map<String, WeakReference<O>> live = new HashMap<>();
 
     /**
-     * This process's object for {@code name}: the one it holds, or the one
-     * {@code make} builds (whose constructor {@link #add}s it).
+     * This process's object for a copy of {@code name} that arrived in a message (a
+     * {@code readObject}): the one it holds, or the one {@code make} builds (whose
+     * constructor {@link #add}s it). Either way the copy is no longer in flight
+     * ({@link Holds}); a new object is a new hold.
      */
     public O attach(String name, Function<String, O> make) {
         synchronized (live) {
             WeakReference<O> ref = live.get(name);
             O o = ref == null ? null : ref.get();
+            if (o != null) {
+                Holds.landed(name);
+                return o;
+            }
+            o = make.apply(name);
+            Holds.arrived(o, name);
+            return o;
+        }
+    }
+
+    /**
+     * As {@link #attach}, for a name that did not arrive in a message (given on a
+     * command line): no copy was in flight.
+     */
+    public O open(String name, Function<String, O> make) {
+        synchronized (live) {
+            WeakReference<O> ref = live.get(name);
+            O o = ref == null ? null : ref.get();
             if (o == null) {
                 o = make.apply(name);
+                Holds.opened(o, name);
             }
             return o;
         }

@@ -49,12 +49,38 @@ public final class KernelNames {
      * Creates an object under a fresh name: {@code create} is called with a new name
      * and must open it {@code O_CREAT|O_EXCL}; on EEXIST another name is tried.
      * Each name is registered with the resource tracker first, and unregistered if
-     * {@code create} fails.
+     * {@code create} fails. The tracker keeps it until it is unlinked or the program
+     * ends (a SharedMemory's name: Python's rule).
      */
     public static <T> T createFresh(Function<String, T> create) {
+        return create(create, false);
+    }
+
+    /**
+     * As {@link #createFresh}, for an object that lives while any process holds it
+     * ({@link Holds}): the registration is this process's hold, and while
+     * {@code create} runs, {@link #counted} tells its owner whether a tracker counts it.
+     */
+    public static <T> T createCounted(Function<String, T> create) {
+        return create(create, true);
+    }
+
+    /** True while {@code name} is being created by {@link #createCounted} with a tracker that counts it. */
+    static boolean counted(String name) {
+        return name.equals(COUNTING.get());
+    }
+
+    private static final ThreadLocal<String> COUNTING = new ThreadLocal<>();
+
+    private static <T> T create(Function<String, T> create, boolean counted) {
         for (int attempt = 1; ; attempt++) {
             String name = fresh();
-            Tracker.register(name);     // before the object exists: see Tracker
+            // Before the object exists: see Tracker.
+            if (counted && Tracker.created(name)) {
+                COUNTING.set(name);
+            } else if (!counted) {
+                Tracker.register(name);
+            }
             try {
                 return create.apply(name);
             } catch (RuntimeException e) {
@@ -64,6 +90,8 @@ public final class KernelNames {
                 if (!(e instanceof PosixException p) || p.errno() != Linux.EEXIST || attempt >= ATTEMPTS) {
                     throw e;
                 }
+            } finally {
+                COUNTING.remove();
             }
         }
     }

@@ -14,12 +14,23 @@ import java.util.function.Consumer;
 public final class OwnedName {
     private final String name;
     private final Consumer<String> unlink;
+    private final boolean counted;      // the tracker removes it once nobody holds it (Holds)
     private final AtomicBoolean done = new AtomicBoolean();
+    private volatile boolean sent;      // a copy left this process: others may hold it
     private volatile Cleaner.Cleanable cleanable;
 
-    OwnedName(String name, Consumer<String> unlink) {
+    OwnedName(String name, Consumer<String> unlink, boolean counted) {
         this.name = name;
         this.unlink = unlink;
+        this.counted = counted;
+    }
+
+    boolean counted() {
+        return counted;
+    }
+
+    void sent() {
+        sent = true;
     }
 
     void track(Cleaner.Cleanable c) {
@@ -70,6 +81,11 @@ public final class OwnedName {
             return false;
         }
         Lifetime.forget(this);
+        unlinkNow();
+        return true;
+    }
+
+    private void unlinkNow() {
         try {
             unlink.accept(name);
             Tracker.unregister(name);
@@ -80,7 +96,23 @@ public final class OwnedName {
         } catch (RuntimeException e) {
             Lifetime.log(name, e);
         }
-        return true;
+    }
+
+    /**
+     * The creator's object is unreachable (the cleaner) or the creator is exiting: a
+     * counted name that was sent loses this process's hold, and the tracker removes it
+     * once nobody else holds it; a name never sent (nobody else can hold it) or not
+     * counted (no tracker, or it went away) is unlinked now.
+     */
+    void release() {
+        if (!counted || !sent || !Tracker.counts()) {
+            unlinkOnce();
+            return;
+        }
+        if (done.compareAndSet(false, true)) {
+            Holds.dropped(name);
+            Lifetime.forget(this);
+        }
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.jmp.resource;
 
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,6 +27,11 @@ import java.util.List;
  * already costs. It is written before the object is made, so a process killed
  * between the two leaves a registered name with no object, which the tracker skips.
  *
+ * <p>Holders: beyond registering names, each process tells the tracker which counted
+ * names it holds ({@link Holds}), each with one line of the same kind; the tracker
+ * removes such a name once no process holds it. Lines about holds are written only
+ * if this program has a tracker already: without one nothing is counted.
+ *
  * <p>No tracker (its program missing from the build, a spawn that failed): names are
  * not registered, as before the tracker existed; a warning says so once.
  */
@@ -43,10 +50,41 @@ public final class Tracker {
 
     private static volatile int fd = UNSET;
     private static volatile int pid = NONE;
+    private static volatile boolean root;
 
-    /** Registers a kernel name this process is about to create. */
+    /**
+     * Registers a kernel name this process is about to create, kept until it is
+     * unlinked or the program ends (a SharedMemory: Python's rule).
+     */
     public static void register(String name) {
         send('R', name);
+    }
+
+    /**
+     * Registers a name this process is about to create and holds, counted from now on:
+     * the tracker removes it once no process holds it and no copy of it is in flight
+     * ({@link Holds}). True if a tracker took it; false if the program has none (then the
+     * creator's {@link Lifetime} unlinks it, as before the tracker counted holders).
+     */
+    public static boolean created(String name) {
+        return send('N', name, true);
+    }
+
+    /** True if this program's tracker counts holders (it runs and has not gone away). */
+    public static boolean counts() {
+        return fdIfAny() >= 0;
+    }
+
+    /** True in the program's first process, the one that started the tracker. */
+    public static boolean root() {
+        return root;
+    }
+
+    /** One line about a counted name ({@link Holds}); nothing if the program has no tracker yet. */
+    static void count(char op, String name, boolean withSelf) {
+        if (fdIfAny() >= 0) {
+            send(op, name, withSelf);
+        }
     }
 
     /** The name was unlinked: the tracker forgets it. */
@@ -93,24 +131,65 @@ public final class Tracker {
     }
 
     private static void send(char op, String name) {
+        send(op, name, false);
+    }
+
+    /** Writes {@code "op name[ pid start]\n"} in one write; false if there is no tracker to take it. */
+    private static boolean send(char op, String name, boolean withSelf) {
         int f = fd();
         if (f < 0) {
-            return;
+            return false;
         }
-        byte[] line = new byte[name.length() + 3];
+        byte[] self = withSelf ? Self.ID : (op == 'D' ? Self.PID : NOTHING);
+        byte[] line = new byte[name.length() + 3 + self.length];
         line[0] = (byte) op;
         line[1] = ' ';
         for (int i = 0; i < name.length(); i++) {
             line[2 + i] = (byte) name.charAt(i);
         }
+        System.arraycopy(self, 0, line, 2 + name.length(), self.length);
         line[line.length - 1] = '\n';
         try {
             Posix.libc().write(f, line, 0, line.length);
+            return true;
         } catch (RuntimeException e) {
             // The tracker is gone (EPIPE) or the fd is no longer ours: stop talking to it.
             fd = NONE;
             LOG.log(System.Logger.Level.WARNING, "the resource tracker is gone: names are no longer tracked", e);
+            return false;
         }
+    }
+
+    private static final byte[] NOTHING = new byte[0];
+
+    /**
+     * Who this process is, in the tracker's lines: {@code " pid"} and {@code " pid start"},
+     * the start time (field 22 of {@code /proc/self/stat}) telling this process from a
+     * later one that gets the same pid.
+     */
+    private static final class Self {
+        static final byte[] PID = (" " + ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
+        static final byte[] ID = (" " + ProcessHandle.current().pid() + " " + startTime())
+                .getBytes(StandardCharsets.US_ASCII);
+
+        private static String startTime() {
+            try {
+                String stat = Files.readAllLines(Path.of("/proc/self/stat"), StandardCharsets.ISO_8859_1).get(0);
+                // Fields after the command name (which may hold spaces): field 3 first, 22 is the 20th.
+                return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
+            } catch (java.io.IOException | RuntimeException e) {
+                return "0";     // "unknown": the tracker then trusts the pid alone
+            }
+        }
+    }
+
+    /** The fd if this process talks to a tracker, without starting one: no tracker yet, nothing counted. */
+    private static int fdIfAny() {
+        int f = fd;
+        if (f != UNSET) {
+            return f;
+        }
+        return System.getProperty(FD_PROPERTY) != null ? fd() : NONE;
     }
 
     private static int fd() {
@@ -171,6 +250,7 @@ public final class Tracker {
             posix.close(pipe[0]);
         }
         System.setProperty(PID_PROPERTY, Integer.toString(pid));
+        root = true;
         return pipe[1];
     }
 }

@@ -4,6 +4,7 @@ import dev.jmp.PosixException;
 import dev.jmp.posix.Errno;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.Holds;
 import dev.jmp.resource.KernelHandle;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
@@ -11,6 +12,7 @@ import dev.jmp.resource.OwnedName;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,7 +85,10 @@ public final class Segment implements Serializable {
 
     /** Who unlinks what this process creates; see {@link Lifetime}. */
     public enum Unlink {
-        /** When the Segment becomes unreachable here, or at exit: the name is jmp's own. */
+        /**
+         * When no process holds a Segment on it any more (with a resource tracker,
+         * {@link Holds}), else when it becomes unreachable here or at exit: the name is jmp's own.
+         */
         WHEN_UNREACHABLE,
         /**
          * Only at {@link #unlink()} or at exit: the name is public (a Python peer may
@@ -95,7 +100,9 @@ public final class Segment implements Serializable {
 
     /** A new object of {@code size} zero bytes under a fresh {@code /jmp.<pid>.<random>} name. */
     public static Segment createFresh(int size, Unlink unlink) {
-        return KernelNames.createFresh(name -> create(name, size, unlink));
+        return unlink == Unlink.WHEN_UNREACHABLE
+                ? KernelNames.createCounted(name -> create(name, size, unlink))
+                : KernelNames.createFresh(name -> create(name, size, unlink));
     }
 
     /**
@@ -121,7 +128,7 @@ public final class Segment implements Serializable {
             }
             s = new Segment(name, size, buf);
             s.owned = unlink == Unlink.WHEN_UNREACHABLE
-                    ? Lifetime.own(s, name, Segment::shmUnlink)
+                    ? Lifetime.hold(s, name, Segment::shmUnlink)
                     : Lifetime.ownUntilExit(name, Segment::shmUnlink);
         } catch (RuntimeException | Error e) {
             try {
@@ -310,9 +317,20 @@ public final class Segment implements Serializable {
         }
     }
 
-    /** A handle that arrives is a new view of the object in this process, mapped at first use. */
+    /** A copy of the name leaves in a message: counted in flight until it arrives ({@link Holds}). */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        Holds.sending(name);
+        out.defaultWriteObject();
+    }
+
+    /**
+     * A handle that arrives is a new view of the object in this process, mapped at first
+     * use, and a hold on the name while it is reachable ({@link Holds}).
+     */
     private Object readResolve() {
-        return new Segment(name, size, null);
+        Segment s = new Segment(name, size, null);
+        Holds.arrived(s, name);
+        return s;
     }
 
     @Override

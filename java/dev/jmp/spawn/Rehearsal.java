@@ -142,12 +142,16 @@ public final class Rehearsal {
         if (known != null && (known.equals(NO_SHAPE) || touch(known))) {
             return;
         }
+        // Written to nowhere: no Lock or Queue in it is in flight (Holds).
+        boolean unsent = dev.jmp.resource.Holds.unsent(true);
         try (Recorder r = new Recorder(OutputStream.nullOutputStream())) {
             r.writeObject(obj);
             LEARNED.put(obj.getClass(), learn(r) ? r.key() : NO_SHAPE);
         } catch (IOException | RuntimeException e) {
             LEARNED.put(obj.getClass(), NO_SHAPE);
             ProcessLog.debug("no shape for {0}: {1}", obj.getClass().getName(), e);
+        } finally {
+            dev.jmp.resource.Holds.unsent(unsent);
         }
     }
 

@@ -76,7 +76,7 @@ public final class NamedSemaphore {
     private NamedSemaphore(String name, Sem created) {
         this.name = name;
         this.handle = new KernelHandle<>("semaphore", name, created, NamedSemaphore::open, NamedSemaphore::close);
-        this.owned = created != null ? Lifetime.own(this, name, n -> Posix.libc().sem_unlink(n)) : null;
+        this.owned = created != null ? Lifetime.hold(this, name, n -> Posix.libc().sem_unlink(n)) : null;
         HANDLES.add(this, name, handle);
     }
 
@@ -99,7 +99,7 @@ public final class NamedSemaphore {
     /** Creates a semaphore with {@code value} under a fresh name, mode 0600. */
     public static NamedSemaphore create(int value) {
         Posix posix = Posix.libc();
-        return KernelNames.createFresh(name -> {
+        return KernelNames.createCounted(name -> {
             Sem sem = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, value);
             NamedSemaphore s;
             try {
@@ -114,7 +114,10 @@ public final class NamedSemaphore {
         });
     }
 
-    /** This process's handle on {@code name}: the existing one, or a new one opened at first use. */
+    /**
+     * This process's handle on {@code name}, which arrived in a message: the existing
+     * one, or a new one opened at first use (a hold on the name: {@link dev.jmp.resource.Holds}).
+     */
     public static NamedSemaphore attach(String name) {
         return HANDLES.attach(name, n -> new NamedSemaphore(n, null));
     }
