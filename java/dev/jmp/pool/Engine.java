@@ -379,7 +379,7 @@ public final class Engine {
         List<Ledger.Chunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             List<T> part = items.subList(i * size, Math.min(n, (i + 1) * size));
-            chunks.add(new Ledger.Chunk(job, i, Frames.MAP, f, Codec.encode(new Batch(part), "an item of the iterable")));
+            chunks.add(new Ledger.Chunk(job, i, Frames.MAP, f, Batch.encode(part, "an item of the iterable")));
         }
         if (!chunks.isEmpty()) {
             enqueue(chunks);

@@ -109,7 +109,7 @@ final class WorkerLoop implements Task {
         }
         byte[] bytes;
         try {
-            bytes = Codec.encode(value, "the result");
+            bytes = value instanceof Batch b ? Batch.encode(b.items(), "the result") : Codec.encode(value, "the result");
         } catch (IllegalArgumentException e) {
             ProcessError unsendable = new ProcessError("Error sending result: '" + repr(value) + "'. Reason: '"
                     + e.getMessage() + "'", e.getCause());
@@ -126,8 +126,8 @@ final class WorkerLoop implements Task {
         }
         @SuppressWarnings("unchecked")
         Func<Object, Object> each = (Func<Object, Object>) f;
-        Object args = Codec.decode(task.args());
-        if (!(args instanceof Batch batch)) {
+        Batch batch = Batch.of(Codec.decode(task.args()));
+        if (batch == null) {
             throw new ProcessError("a map task without its items");
         }
         List<Object> items = batch.items();
