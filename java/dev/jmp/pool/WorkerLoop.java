@@ -126,7 +126,7 @@ final class WorkerLoop implements Task {
         }
         @SuppressWarnings("unchecked")
         Func<Object, Object> each = (Func<Object, Object>) f;
-        Batch batch = Batch.of(Codec.decode(task.args()));
+        Batch batch = Batch.of(task.decodeArgs());
         if (batch == null) {
             throw new ProcessError("a map task without its items");
         }

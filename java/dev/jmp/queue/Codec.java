@@ -137,10 +137,15 @@ public final class Codec {
 
     /** The object a message holds. ProcessError if it cannot be deserialized here. */
     public static Object decode(byte[] message) {
-        if (message.length > 0 && (message[0] == ARRAY || message[0] == ARRAY_LIST)) {
-            return decodeRaw(message);
+        return decode(message, 0, message.length);
+    }
+
+    /** The object {@code buf[off, off + len)} holds (raw arrays are read in place). */
+    public static Object decode(byte[] buf, int off, int len) {
+        if (len > 0 && (buf[off] == ARRAY || buf[off] == ARRAY_LIST)) {
+            return decodeRaw(ByteBuffer.wrap(buf, off, len).slice());
         }
-        return READER.get().decode(message);
+        return READER.get().decode(off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len));
     }
 
     private static byte typeOf(Object o) {
@@ -190,9 +195,9 @@ public final class Codec {
         }
     }
 
-    private static Object decodeRaw(byte[] message) {
+    private static Object decodeRaw(ByteBuffer message) {
         try {
-            ByteBuffer b = ByteBuffer.wrap(message).order(ByteOrder.nativeOrder());
+            ByteBuffer b = message.order(ByteOrder.nativeOrder());
             byte tag = b.get();
             byte type = b.get();
             int size = elementSize(type);
@@ -206,7 +211,7 @@ public final class Codec {
             }
             int count = b.getInt();
             if (count < 0 || count > b.remaining() / 4) {
-                throw new ProcessError("a raw array list of " + count + " arrays in " + message.length + " bytes");
+                throw new ProcessError("a raw array list of " + count + " arrays in " + message.capacity() + " bytes");
             }
             int[] lengths = new int[count];
             for (int i = 0; i < count; i++) {
@@ -219,7 +224,7 @@ public final class Codec {
             end(b);
             return out;
         } catch (java.nio.BufferUnderflowException e) {
-            throw new ProcessError("a raw array message of " + message.length + " bytes ends early", e);
+            throw new ProcessError("a raw array message of " + message.capacity() + " bytes ends early", e);
         }
     }
 

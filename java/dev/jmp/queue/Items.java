@@ -344,42 +344,39 @@ public final class Items {
     /** A spilled item, read from its file straight into the array it becomes. */
     private static Object decodeSpilled(MessageQueue mq, Spill.Reference r) {
         long length = r.length();
+        Object array;
         switch (r.kind()) {
-            case BYTES: {
-                byte[] a = new byte[arrayLength(mq, length, 1)];
-                Spill.read(r, a, 0);
-                return a;
-            }
-            case DOUBLES: {
-                double[] a = new double[arrayLength(mq, length, 8)];
-                Spill.read(r, a, 0);
-                return a;
-            }
-            case LONGS: {
-                long[] a = new long[arrayLength(mq, length, 8)];
-                Spill.read(r, a, 0);
-                return a;
-            }
-            case INTS: {
-                int[] a = new int[arrayLength(mq, length, 4)];
-                Spill.read(r, a, 0);
-                return a;
-            }
-            case UTF16: {
-                char[] a = new char[arrayLength(mq, length, 2)];
-                Spill.read(r, a, 0);
-                return new String(a);
-            }
-            case Spill.REFERENCE:
-                throw new ProcessError("get: a spilled item of queue " + mq.name() + " is itself a reference");
-            default: {
-                // The rest (a serialized object, a Latin-1 String): the whole message, tag first.
-                byte[] message = new byte[Math.addExact(arrayLength(mq, length, 1), 1)];
-                message[0] = r.kind();
-                Spill.read(r, message, 1);
-                return decodeItem(mq, message, message.length, true);
-            }
+            case BYTES:
+                array = new byte[arrayLength(mq, length, 1)];
+                break;
+            case DOUBLES:
+                array = new double[arrayLength(mq, length, 8)];
+                break;
+            case LONGS:
+                array = new long[arrayLength(mq, length, 8)];
+                break;
+            case INTS:
+                array = new int[arrayLength(mq, length, 4)];
+                break;
+            case UTF16:
+                array = new char[arrayLength(mq, length, 2)];
+                break;
+            default:
+                return decodeSpilledMessage(mq, r);
         }
+        Spill.read(r, array, 0);
+        return array instanceof char[] chars ? new String(chars) : array;
+    }
+
+    /** A spilled item that is decoded from its whole message, tag first: a serialized object, a Latin-1 String. */
+    private static Object decodeSpilledMessage(MessageQueue mq, Spill.Reference r) {
+        if (r.kind() == Spill.REFERENCE) {
+            throw new ProcessError("get: a spilled item of queue " + mq.name() + " is itself a reference");
+        }
+        byte[] message = new byte[Math.addExact(arrayLength(mq, r.length(), 1), 1)];
+        message[0] = r.kind();
+        Spill.read(r, message, 1);
+        return decodeItem(mq, message, message.length, true);
     }
 
     private static int arrayLength(MessageQueue mq, long bodyBytes, int elementSize) {

@@ -101,7 +101,7 @@ class LedgerTest {
     }
 
     static int index(Frames.Task t) {
-        return t.args()[0];
+        return t.frame()[t.argsAt()];
     }
 
     @Test
