@@ -142,7 +142,7 @@ final class Rows {
                 .note("CPython: the fork Pool (Linux's default in 3.11), as issue 7 quotes it."));
         rows.add(new Row(s, "Pool(2).map identity over 64 x 1 MiB double[]", "any", Unit.MS)
                 .jmp("PoolBench.map64x1MiB").py("pool.map.64x1MiB")
-                .target(atMost(1.0 / 3, PY, "23"))
+                .target(atMost(0.33, PY, "23"))
                 .note("CPython: the fork Pool, items array.array('d') of 1 MiB; default chunksize (8) on both."));
         rows.add(new Row(s, "Pool applyAsync(...).get() round trip", "any", Unit.US)
                 .jmp("PoolBench.applyAsyncRoundTrip").py("pool.apply_async")
