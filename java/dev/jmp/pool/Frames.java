@@ -77,6 +77,12 @@ final class Frames {
         return b.array();
     }
 
+    /** A successful RESULT frame around a value written {@link #RESULT_HEADER} bytes into {@code framed}. */
+    static byte[] resultAround(long seq, byte[] framed) {
+        ByteBuffer.wrap(framed).put(RESULT).putLong(seq).put((byte) 1);
+        return framed;
+    }
+
     static byte[] initFailed(long worker, byte[] error, int errorLength) {
         ByteBuffer b = ByteBuffer.allocate(1 + 8 + errorLength);
         b.put(INIT_FAILED).putLong(worker).put(error, 0, errorLength);

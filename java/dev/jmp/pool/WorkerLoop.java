@@ -109,6 +109,11 @@ final class WorkerLoop implements Task {
         }
         byte[] bytes;
         try {
+            // Results that are primitive arrays are written behind the frame's header at once: no copy.
+            byte[] framed = value instanceof Batch b ? Codec.encodeArrays(b.items(), Frames.RESULT_HEADER) : null;
+            if (framed != null) {
+                return Frames.resultAround(task.seq(), framed);
+            }
             bytes = value instanceof Batch b ? Batch.encode(b.items(), "the result") : Codec.encode(value, "the result");
         } catch (IllegalArgumentException e) {
             ProcessError unsendable = new ProcessError("Error sending result: '" + repr(value) + "'. Reason: '"

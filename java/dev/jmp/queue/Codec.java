@@ -84,7 +84,7 @@ public final class Codec {
     public static byte[] encode(Object obj, String what) {
         byte type = typeOf(obj);
         if (type != 0) {
-            ByteBuffer b = raw(ARRAY, 1 + 4 + bytes(obj));
+            ByteBuffer b = raw(ARRAY, 1 + 4 + bytes(obj), 0);
             b.put(type).putInt(java.lang.reflect.Array.getLength(obj));
             putElements(b, obj);
             return b.array();
@@ -109,6 +109,14 @@ public final class Codec {
      * least one; the list decodes to an ArrayList of the arrays), else null.
      */
     public static byte[] encodeArrays(List<?> items) {
+        return encodeArrays(items, 0);
+    }
+
+    /**
+     * As {@link #encodeArrays(List)}, the message starting {@code headroom} bytes into the
+     * array (a frame's header goes there, and the message is not copied into a frame).
+     */
+    public static byte[] encodeArrays(List<?> items, int headroom) {
         if (items.isEmpty()) {
             return null;
         }
@@ -124,7 +132,7 @@ public final class Codec {
             }
             total += bytes(o);
         }
-        ByteBuffer b = raw(ARRAY_LIST, total);
+        ByteBuffer b = raw(ARRAY_LIST, total, headroom);
         b.put(type).putInt(items.size());
         for (Object o : items) {
             b.putInt(java.lang.reflect.Array.getLength(o));
@@ -171,12 +179,13 @@ public final class Codec {
         return (long) java.lang.reflect.Array.getLength(array) * elementSize(typeOf(array));
     }
 
-    private static ByteBuffer raw(byte tag, long bodyBytes) {
-        if (1 + bodyBytes > Math.min(MAX_ITEM_BYTES, Integer.MAX_VALUE - 8)) {
+    private static ByteBuffer raw(byte tag, long bodyBytes, int headroom) {
+        if (headroom + 1 + bodyBytes > Math.min(MAX_ITEM_BYTES, Integer.MAX_VALUE - 8)) {
             throw new IllegalArgumentException("cannot send an object of " + (1 + bodyBytes) + " bytes: more than"
                     + " receivers accept (jmp.connection.maxMessageBytes=" + MAX_ITEM_BYTES + ")");
         }
-        return ByteBuffer.allocate((int) (1 + bodyBytes)).order(ByteOrder.nativeOrder()).put(tag);
+        ByteBuffer b = ByteBuffer.allocate((int) (headroom + 1 + bodyBytes)).order(ByteOrder.nativeOrder());
+        return b.position(headroom).put(tag);
     }
 
     private static void putElements(ByteBuffer b, Object array) {

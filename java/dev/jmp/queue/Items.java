@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Queue items as message-queue messages: one message per item, whatever its size.
@@ -344,39 +345,37 @@ public final class Items {
     /** A spilled item, read from its file straight into the array it becomes. */
     private static Object decodeSpilled(MessageQueue mq, Spill.Reference r) {
         long length = r.length();
-        Object array;
+        Supplier<Object> array;
         switch (r.kind()) {
             case BYTES:
-                array = new byte[arrayLength(mq, length, 1)];
+                array = () -> new byte[arrayLength(mq, length, 1)];
                 break;
             case DOUBLES:
-                array = new double[arrayLength(mq, length, 8)];
+                array = () -> new double[arrayLength(mq, length, 8)];
                 break;
             case LONGS:
-                array = new long[arrayLength(mq, length, 8)];
+                array = () -> new long[arrayLength(mq, length, 8)];
                 break;
             case INTS:
-                array = new int[arrayLength(mq, length, 4)];
+                array = () -> new int[arrayLength(mq, length, 4)];
                 break;
             case UTF16:
-                array = new char[arrayLength(mq, length, 2)];
+                array = () -> new char[arrayLength(mq, length, 2)];
                 break;
-            default:
-                return decodeSpilledMessage(mq, r);
+            case Spill.REFERENCE:
+                throw new ProcessError("get: a spilled item of queue " + mq.name() + " is itself a reference");
+            default: {
+                // The rest (a serialized object, a Latin-1 String) is decoded from its whole message, tag first.
+                byte[] message = (byte[]) Spill.read(r, () -> {
+                    byte[] m = new byte[Math.addExact(arrayLength(mq, length, 1), 1)];
+                    m[0] = r.kind();
+                    return m;
+                }, 1);
+                return decodeItem(mq, message, message.length, true);
+            }
         }
-        Spill.read(r, array, 0);
-        return array instanceof char[] chars ? new String(chars) : array;
-    }
-
-    /** A spilled item that is decoded from its whole message, tag first: a serialized object, a Latin-1 String. */
-    private static Object decodeSpilledMessage(MessageQueue mq, Spill.Reference r) {
-        if (r.kind() == Spill.REFERENCE) {
-            throw new ProcessError("get: a spilled item of queue " + mq.name() + " is itself a reference");
-        }
-        byte[] message = new byte[Math.addExact(arrayLength(mq, r.length(), 1), 1)];
-        message[0] = r.kind();
-        Spill.read(r, message, 1);
-        return decodeItem(mq, message, message.length, true);
+        Object read = Spill.read(r, array, 0);
+        return read instanceof char[] chars ? new String(chars) : read;
     }
 
     private static int arrayLength(MessageQueue mq, long bodyBytes, int elementSize) {

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -248,11 +249,12 @@ final class Spill {
     }
 
     /**
-     * The consumer's side: reads the file {@code r} names into bytes
-     * {@code [off, off + r.length())} of {@code body}. The file is unlinked as soon as it
-     * is open, before it is read.
+     * The consumer's side: opens the file {@code r} names, unlinks it (before it is read),
+     * then reads it into bytes {@code [off, off + r.length())} of the array
+     * {@code allocate} makes, and returns that array. The array is made only once the
+     * file is open, so a reference to a file that is not there costs no allocation.
      */
-    static void read(Reference r, Object body, long off) {
+    static Object read(Reference r, Supplier<Object> allocate, long off) {
         Posix posix = Posix.libc();
         int fd;
         try {
@@ -266,11 +268,13 @@ final class Spill {
         }
         try {
             unlinkQuietly(posix, r.path());
+            Object body = allocate.get();
             long got = posix.pread(fd, body, off, r.length(), 0);
             if (got != r.length()) {
                 throw new ProcessError("get: spilled item " + r.path() + " is " + got + " bytes, its reference says "
                         + r.length());
             }
+            return body;
         } catch (PosixException e) {
             throw new ProcessError("get: reading the spilled item " + r.path() + " failed: " + e.getMessage(), e);
         } finally {
