@@ -31,6 +31,8 @@ PINGPONG_BATCH = 5000
 INCR_PER_PROC = 20000
 READ_BATCH = 1_000_000
 POOL_MAP_ITEMS = 100_000
+BIG_ITEM_BYTES = 1 << 20             # the big-item rows: 64 items of 1 MiB per sample
+BIG_ITEMS = 64
 APPLY_BATCH = 200
 MANAGER_BATCH = 500
 NPROD = NCONS = 4
@@ -359,6 +361,29 @@ def queue_1p1c(kind, placement):
     emit(id_, 1, TP_BATCH, ns, f"{kind}: put(int) -> get(), {how}")
 
 
+def queue_1p1c_1mib(placement):
+    id_ = f"queue.queue.1p1c.1MiB/{placement}"
+    if not two_process(id_, placement):
+        return
+    ctx = mp.get_context("spawn")
+    with Pinned():
+        q = ctx.Queue()
+        ack_r, ack_w = ctx.Pipe(duplex=False)
+        p = ctx.Process(target=queue_consumer,
+                        args=(q, ack_w, partner_cpu(placement), total_batches(), BIG_ITEMS, False))
+        p.start()
+        ack_r.recv_bytes()
+        item = b"x" * BIG_ITEM_BYTES
+
+        def op(batch):
+            for _ in range(batch):
+                q.put(item)
+            ack_r.recv_bytes()
+        ns = run_samples(op, BIG_ITEMS)
+        p.join()
+    emit(id_, BIG_ITEM_BYTES, BIG_ITEMS, ns, "Queue: put(bytes of 1 MiB) -> get(), 64 per sample, consumer acks each sample")
+
+
 def queue_rtt(placement):
     id_ = f"queue.rtt/{placement}"
     if not two_process(id_, placement):
@@ -501,6 +526,15 @@ def pool_map():
     with mp.get_context("fork").Pool(2) as pool:
         ns = run_samples(lambda batch: pool.map(identity, items), 1)
     emit(id_, POOL_MAP_ITEMS, 1, ns, "fork Pool(2).map(identity, 100k ints), default chunksize")
+
+
+def pool_map_big():
+    id_ = "pool.map.64x1MiB/any"
+    from array import array
+    items = [array("d", [float(i)]) * (BIG_ITEM_BYTES // 8) for i in range(BIG_ITEMS)]
+    with mp.get_context("fork").Pool(2) as pool:
+        ns = run_samples(lambda batch: pool.map(identity, items), 1)
+    emit(id_, 1, 1, ns, "fork Pool(2).map(identity, 64 array('d') of 1 MiB), default chunksize")
 
 
 def pool_apply_async():
@@ -680,6 +714,7 @@ def main():
             (f"queue.simplequeue.1p1c/{pl}", lambda pl=pl: queue_1p1c("SimpleQueue", pl)),
             (f"queue.joinablequeue.1p1c/{pl}", lambda pl=pl: queue_1p1c("JoinableQueue", pl)),
             (f"queue.rtt/{pl}", lambda pl=pl: queue_rtt(pl)),
+            (f"queue.queue.1p1c.1MiB/{pl}", lambda pl=pl: queue_1p1c_1mib(pl)),
             (f"sem.pingpong/{pl}", lambda pl=pl: sem_pingpong(pl)),
             (f"value.locked_incr/{pl}", lambda pl=pl: value_locked_incr(pl)),
             (f"listener.rtt.64B.unix/{pl}", lambda pl=pl: listener_rtt("unix", pl)),
@@ -689,6 +724,7 @@ def main():
     jobs += [
         ("queue.queue.4p4c", queue_4p4c),
         ("pool.map.100k", pool_map),
+        ("pool.map.64x1MiB", pool_map_big),
         ("pool.apply_async", pool_apply_async),
         ("pool.first_result.spawn", lambda: pool_first_result("spawn")),
         ("pool.first_result.fork", lambda: pool_first_result("fork")),

@@ -1,5 +1,6 @@
 package dev.jmp.pool;
 
+import dev.jmp.queue.Codec;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -17,7 +18,10 @@ import java.util.List;
  * pool workload, a function over numbers or strings, that is most of the time a
  * {@code map} takes. A batch whose elements are all Integer, Long, Double or String
  * (no null) is written as one primitive array, or a run of UTF strings, instead;
- * anything else is written element by element, as an ArrayList would be.
+ * anything else is written element by element, as an ArrayList would be. A chunk of
+ * primitive arrays of one type (a map over {@code double[]} chunks of data) skips Java
+ * serialization altogether: {@link #encode} gives it to {@link Codec#encodeArrays} and
+ * {@link #of} takes the list of arrays back.
  */
 final class Batch implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -32,6 +36,26 @@ final class Batch implements Serializable {
 
     Batch(List<?> items) {
         this.items = new ArrayList<>(items);
+    }
+
+    /** The items of a chunk (or its results) as one message. IllegalArgumentException as Codec.encode. */
+    static byte[] encode(List<?> items, String what) {
+        byte[] raw = Codec.encodeArrays(items);
+        return raw != null ? raw : Codec.encode(new Batch(items), what);
+    }
+
+    /** A decoded chunk message as a Batch; null if it is none. */
+    @SuppressWarnings("unchecked")
+    static Batch of(Object decoded) {
+        if (decoded instanceof Batch b) {
+            return b;
+        }
+        if (decoded instanceof ArrayList<?> arrays) {
+            Batch b = new Batch(List.of());
+            b.items = (List<Object>) arrays;
+            return b;
+        }
+        return null;
     }
 
     List<Object> items() {

@@ -385,7 +385,7 @@ public final class Engine {
         List<Ledger.Chunk> chunks = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             List<T> part = items.subList(i * size, Math.min(n, (i + 1) * size));
-            chunks.add(new Ledger.Chunk(job, i, Frames.MAP, f, Codec.encode(new Batch(part), "an item of the iterable")));
+            chunks.add(new Ledger.Chunk(job, i, Frames.MAP, f, Batch.encode(part, "an item of the iterable")));
         }
         if (!chunks.isEmpty()) {
             enqueue(chunks);
@@ -546,11 +546,11 @@ public final class Engine {
     private void onResult(byte[] frame) {
         long seq = Frames.id(frame);
         boolean ok = Frames.resultOk(frame);
-        byte[] value = Frames.payload(frame);
         TaskEvents.completed(number, seq, ok);
         lock.lock();
         try {
-            if (ledger.complete(seq, ok, value)) {
+            // The value stays in the frame: no copy of a big result.
+            if (ledger.complete(seq, ok, frame, Frames.RESULT_HEADER)) {
                 dispatch();
             }
         } finally {

@@ -1,5 +1,6 @@
 package dev.jmp.pool;
 
+import dev.jmp.queue.Codec;
 import java.nio.ByteBuffer;
 
 /**
@@ -76,6 +77,12 @@ final class Frames {
         return b.array();
     }
 
+    /** A successful RESULT frame around a value written {@link #RESULT_HEADER} bytes into {@code framed}. */
+    static byte[] resultAround(long seq, byte[] framed) {
+        ByteBuffer.wrap(framed).put(RESULT).putLong(seq).put((byte) 1);
+        return framed;
+    }
+
     static byte[] initFailed(long worker, byte[] error, int errorLength) {
         ByteBuffer b = ByteBuffer.allocate(1 + 8 + errorLength);
         b.put(INIT_FAILED).putLong(worker).put(error, 0, errorLength);
@@ -110,8 +117,15 @@ final class Frames {
         }
     }
 
-    /** A decoded TASK frame; func is null when the previous task's function applies. */
-    record Task(long seq, long job, byte mode, byte[] func, byte[] args) {
+    /**
+     * A decoded TASK frame; func is null when the previous task's function applies. The
+     * arguments stay in the frame (from {@code argsAt} to its end), decoded from there.
+     */
+    record Task(long seq, long job, byte mode, byte[] func, byte[] frame, int argsAt) {
+        /** The arguments' object. ProcessError if they cannot be deserialized here. */
+        Object decodeArgs() {
+            return Codec.decode(frame, argsAt, frame.length - argsAt);
+        }
     }
 
     static Task readTask(byte[] frame) {
@@ -126,9 +140,7 @@ final class Frames {
             func = new byte[funcLength];
             b.get(func);
         }
-        byte[] args = new byte[b.remaining()];
-        b.get(args);
-        return new Task(seq, job, mode, func, args);
+        return new Task(seq, job, mode, func, frame, b.position());
     }
 
     static boolean resultOk(byte[] frame) {

@@ -216,7 +216,8 @@ final class IMapJob<R> implements Job, Iterator<R> {
             failLeft = items - 1;
             throw e;
         }
-        if (!(v instanceof Batch b) || b.items().size() != items) {
+        Batch b = Batch.of(v);
+        if (b == null || b.items().size() != items) {
             throw new dev.jmp.ProcessError("an imap task returned " + (v == null ? "null" : v.getClass().getName())
                     + " instead of its " + items + " results");
         }

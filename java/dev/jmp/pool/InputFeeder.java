@@ -1,6 +1,5 @@
 package dev.jmp.pool;
 
-import dev.jmp.queue.Codec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -68,7 +67,7 @@ final class InputFeeder implements Runnable {
     private boolean submit(List<Object> items) {
         byte[] args;
         try {
-            args = Codec.encode(new Batch(items), "an item of the iterable");
+            args = Batch.encode(items, "an item of the iterable");
         } catch (IllegalArgumentException e) {
             Throwable cause = e.getCause();
             return job.failNext(Outcome.failed(m -> new IllegalArgumentException(m, cause), e.getMessage()), items.size());

@@ -175,12 +175,17 @@ final class Ledger {
 
     /** The task's result arrived: it is delivered to its job. False if the task had already ended otherwise. */
     boolean complete(long seq, boolean ok, byte[] value) {
+        return complete(seq, ok, value, 0);
+    }
+
+    /** As {@link #complete(long, boolean, byte[])}, the value from {@code offset} on in {@code value}. */
+    boolean complete(long seq, boolean ok, byte[] value, int offset) {
         Chunk c = running.remove(seq);
         if (c == null) {
             return false;       // failed already (terminate, a broken pool)
         }
         c.holder.held.remove(c);
-        c.job.deliver(c.index, Outcome.remote(ok, value, c.holder.label));
+        c.job.deliver(c.index, Outcome.remote(ok, value, offset, c.holder.label));
         return true;
     }
 

@@ -75,7 +75,8 @@ final class MapJob<R> extends Result<List<R>> implements Job {
         List<R> all = new ArrayList<>(length);
         for (int i = 0; i < outcomes.length; i++) {
             Object v = outcomes[i].value();
-            if (!(v instanceof Batch b)) {
+            Batch b = Batch.of(v);
+            if (b == null) {
                 throw new dev.jmp.ProcessError("a map task returned " + (v == null ? "null" : v.getClass().getName())
                         + " instead of its results");
             }

@@ -33,6 +33,7 @@ import java.util.function.Function;
 final class Outcome {
     private final boolean ok;
     private byte[] bytes;           // guarded by this; dropped once decoded
+    private int offset;             // where the value starts in bytes (after a frame's header)
     private final String worker;
     private final Function<String, RuntimeException> failure;
     private final String message;
@@ -62,7 +63,14 @@ final class Outcome {
 
     /** What worker {@code worker} ("PoolWorker-2 (pid 4242)") sent: a value if ok, else an exception. */
     static Outcome remote(boolean ok, byte[] bytes, String worker) {
-        return new Outcome(ok, bytes, worker, null, null, null);
+        return remote(ok, bytes, 0, worker);
+    }
+
+    /** As {@link #remote(boolean, byte[], String)}, the value from {@code offset} on (a RESULT frame, uncopied). */
+    static Outcome remote(boolean ok, byte[] bytes, int offset, String worker) {
+        Outcome o = new Outcome(ok, bytes, worker, null, null, null);
+        o.offset = offset;
+        return o;
     }
 
     /** Failed here: each throw is {@code failure.apply(message)}, made in the caller's thread. */
@@ -147,7 +155,7 @@ final class Outcome {
         bytes = null;
         Object o;
         try {
-            o = Codec.decode(b);
+            o = Codec.decode(b, offset, b.length - offset);
         } catch (InterruptedError e) {
             // Not the value's fault: the next look decodes it again.
             decoded = false;

@@ -109,7 +109,12 @@ final class WorkerLoop implements Task {
         }
         byte[] bytes;
         try {
-            bytes = Codec.encode(value, "the result");
+            // Results that are primitive arrays are written behind the frame's header at once: no copy.
+            byte[] framed = value instanceof Batch b ? Codec.encodeArrays(b.items(), Frames.RESULT_HEADER) : null;
+            if (framed != null) {
+                return Frames.resultAround(task.seq(), framed);
+            }
+            bytes = value instanceof Batch b ? Batch.encode(b.items(), "the result") : Codec.encode(value, "the result");
         } catch (IllegalArgumentException e) {
             ProcessError unsendable = new ProcessError("Error sending result: '" + repr(value) + "'. Reason: '"
                     + e.getMessage() + "'", e.getCause());
@@ -126,8 +131,8 @@ final class WorkerLoop implements Task {
         }
         @SuppressWarnings("unchecked")
         Func<Object, Object> each = (Func<Object, Object>) f;
-        Object args = Codec.decode(task.args());
-        if (!(args instanceof Batch batch)) {
+        Batch batch = Batch.of(task.decodeArgs());
+        if (batch == null) {
             throw new ProcessError("a map task without its items");
         }
         List<Object> items = batch.items();

@@ -420,4 +420,31 @@ final class JniPosix implements Posix {
             check("shutdown", r);
         }
     }
+
+    // ---- regular files: a queue's spilled items -------------------------------------
+
+    public int open(String path, int flags, int mode) {
+        return check("open", LibJmp.open(path, flags, mode));
+    }
+
+    public void unlink(String path) {
+        check("unlink", LibJmp.unlink(path));
+    }
+
+    public long pwrite(int fd, Object array, long off, long len, long pos) {
+        PrimitiveArrays.checkRange(array, off, len);
+        return checkLong("pwrite", LibJmp.pwrite(fd, array, off, len, pos));
+    }
+
+    public long pread(int fd, Object array, long off, long len, long pos) {
+        PrimitiveArrays.checkRange(array, off, len);
+        return checkLong("pread", LibJmp.pread(fd, array, off, len, pos));
+    }
+
+    private static long checkLong(String function, long result) {
+        if (result < 0) {
+            throw Errno.exception(function, (int) -result);
+        }
+        return result;
+    }
 }

@@ -84,6 +84,10 @@ final class JnrPosix implements Posix {
         }
     }
 
+    private static final class Files {
+        static final LibFile LIB = load(LibFile.class);
+    }
+
     private static final class Socks {
         static final LibSocket LIB = LibraryLoader.create(LibSocket.class).load("c");
     }
@@ -826,5 +830,90 @@ final class JnrPosix implements Posix {
         if (Socks.LIB.shutdown(sockfd, how) == -1 && errno() != Linux.ENOTCONN) {
             throw fail("shutdown");
         }
+    }
+
+    // ---- regular files: a queue's spilled items -------------------------------------
+
+    /** Bytes of an array copied through one native buffer per call of pwrite/pread. */
+    private static final int FILE_CHUNK = 1 << 20;
+    private final ThreadLocal<ByteBuffer> fileCopy = new ThreadLocal<>();
+
+    @Override
+    public int open(String path, int flags, int mode) {
+        while (true) {
+            int fd = Files.LIB.open(path, flags, mode);
+            if (fd >= 0) {
+                return fd;
+            }
+            if (errno() != Linux.EINTR) {
+                throw fail("open");
+            }
+        }
+    }
+
+    @Override
+    public void unlink(String path) {
+        checkErrno("unlink", Files.LIB.unlink(path));
+    }
+
+    @Override
+    public long pwrite(int fd, Object array, long off, long len, long pos) {
+        PrimitiveArrays.checkRange(array, off, len);
+        ByteBuffer d = fileBuffer();
+        for (long done = 0; done < len; ) {
+            d.clear().limit((int) Math.min(FILE_CHUNK, len - done));
+            PrimitiveArrays.get(array, off + done, d);
+            d.position(0);
+            long n = Files.LIB.pwrite(fd, d, d.remaining(), pos + done);
+            if (n < 0) {
+                if (errno() == Linux.EINTR) {
+                    continue;
+                }
+                throw fail("pwrite");
+            }
+            if (n < d.remaining()) {
+                throw Errno.exception("pwrite", Linux.EIO);
+            }
+            done += n;
+        }
+        return len;
+    }
+
+    @Override
+    public long pread(int fd, Object array, long off, long len, long pos) {
+        PrimitiveArrays.checkRange(array, off, len);
+        ByteBuffer d = fileBuffer();
+        long done = 0;
+        while (done < len) {
+            d.clear().limit((int) Math.min(FILE_CHUNK, len - done));
+            long n = Files.LIB.pread(fd, d, d.remaining(), pos + done);
+            if (n < 0) {
+                if (errno() == Linux.EINTR) {
+                    continue;
+                }
+                throw fail("pread");
+            }
+            if (n == 0) {
+                break;
+            }
+            int size = PrimitiveArrays.elementSize(array);
+            long whole = n - n % size;
+            if (whole == 0) {
+                break;      // a file that ends inside an element: the caller sees it short
+            }
+            d.position(0).limit((int) whole);
+            PrimitiveArrays.put(d, array, off + done);
+            done += whole;
+        }
+        return done;
+    }
+
+    private ByteBuffer fileBuffer() {
+        ByteBuffer d = fileCopy.get();
+        if (d == null) {
+            d = ByteBuffer.allocateDirect(FILE_CHUNK);
+            fileCopy.set(d);
+        }
+        return d;
     }
 }

@@ -144,4 +144,13 @@ final class LibJmp {
     static native int sendmsg(int fd, byte[] buf, int off, int len, int[] fds, int flags);
 
     static native int recvmsg(int fd, byte[] buf, int off, int len, int[] fds, int flags);
+
+    // file.c: a queue's spilled items (any primitive array, pinned slice by slice)
+    static native int open(String path, int flags, int mode);
+
+    static native int unlink(String path);
+
+    static native long pwrite(int fd, Object array, long off, long len, long pos);
+
+    static native long pread(int fd, Object array, long off, long len, long pos);
 }

@@ -379,4 +379,28 @@ public interface Posix {
 
     /** {@code shutdown(sockfd, how)}; ENOTCONN is ignored (nothing to shut down). */
     void shutdown(int sockfd, int how);
+
+    // ---- regular files: a queue's spilled items -------------------------------------
+
+    /** {@code open(path, flags, mode)}: the new fd. EINTR retried. */
+    int open(String path, int flags, int mode);
+
+    /** {@code unlink(path)}. */
+    void unlink(String path);
+
+    /**
+     * {@code pwrite} of all of bytes {@code [off, off + len)} of a primitive array
+     * ({@code byte[]}, {@code char[]}, {@code int[]}, {@code long[]}, {@code double[]}, ...;
+     * its elements in the machine's byte order) at file offset {@code pos}, from the
+     * array itself (no copy on the libjmp backend). Returns len; a file that takes fewer
+     * bytes is EIO. IllegalArgumentException for anything but a primitive array or for a
+     * range that is not whole elements, IndexOutOfBoundsException for a range outside it.
+     */
+    long pwrite(int fd, Object array, long off, long len, long pos);
+
+    /**
+     * {@code pread} into bytes {@code [off, off + len)} of a primitive array, as
+     * {@link #pwrite}: bytes read, fewer than len only at the end of the file.
+     */
+    long pread(int fd, Object array, long off, long len, long pos);
 }

@@ -1,10 +1,15 @@
 package dev.jmp.queue;
 
+import dev.jmp.ProcessError;
 import dev.jmp.connection.Limits;
 import dev.jmp.connection.MessageReader;
 import dev.jmp.connection.MessageWriter;
 import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Objects as self-contained messages and back: the one seam between jmp's carriers
@@ -26,10 +31,26 @@ import java.util.Arrays;
  * thread-safe, and self-contained messages need no per-carrier state, so a thread's
  * codec serves every queue and pool. A thread already inside its writer (an object
  * whose writeObject puts into a queue) gets a fresh one for the inner object.
+ *
+ * <p><b>Arrays skip serialization.</b> A {@code byte[]}, {@code int[]}, {@code long[]} or
+ * {@code double[]} (a pool's big argument or result), and a list of such arrays of one
+ * type (a map chunk of them), are written as their raw elements instead: Java
+ * serialization converts a {@code double[]} element by element into 1 KiB blocks, while
+ * the raw form is one bulk copy into a message of the exact length. Queue items of
+ * these types take {@link Items}' own tags, which also let them skip this copy.
+ *
+ * <pre>
+ * ARRAY       0x0c type:1 length:4 elements            (native byte order)
+ * ARRAY_LIST  0x0d type:1 count:4 count x length:4, then each array's elements
+ *   type: 'B' byte[], 'I' int[], 'J' long[], 'D' double[]; length in elements
+ * </pre>
  */
 public final class Codec {
     private Codec() {
     }
+
+    private static final byte ARRAY = 0x0c;
+    private static final byte ARRAY_LIST = 0x0d;
 
     /** The longest message a receiver accepts ({@code jmp.connection.maxMessageBytes}). */
     static final long MAX_ITEM_BYTES = Limits.MAX_MESSAGE_BYTES;
@@ -61,6 +82,13 @@ public final class Codec {
      * NotSerializableException as its cause) naming {@code what} if it cannot be.
      */
     public static byte[] encode(Object obj, String what) {
+        byte type = typeOf(obj);
+        if (type != 0) {
+            ByteBuffer b = raw(ARRAY, 1 + 4 + bytes(obj), 0);
+            b.put(type).putInt(java.lang.reflect.Array.getLength(obj));
+            putElements(b, obj);
+            return b.array();
+        }
         Writer w = writer();
         try {
             w.encode(obj);
@@ -76,9 +104,173 @@ public final class Codec {
         }
     }
 
+    /**
+     * {@code items} as one message if they are all arrays of one of the raw types (at
+     * least one; the list decodes to an ArrayList of the arrays), else null.
+     */
+    public static byte[] encodeArrays(List<?> items) {
+        return encodeArrays(items, 0);
+    }
+
+    /**
+     * As {@link #encodeArrays(List)}, the message starting {@code headroom} bytes into the
+     * array (a frame's header goes there, and the message is not copied into a frame).
+     */
+    public static byte[] encodeArrays(List<?> items, int headroom) {
+        if (items.isEmpty()) {
+            return null;
+        }
+        byte type = typeOf(items.get(0));
+        if (type == 0) {
+            return null;
+        }
+        Class<?> c = items.get(0).getClass();
+        long total = 1 + 4 + 4L * items.size();
+        for (Object o : items) {
+            if (o == null || o.getClass() != c) {
+                return null;
+            }
+            total += bytes(o);
+        }
+        ByteBuffer b = raw(ARRAY_LIST, total, headroom);
+        b.put(type).putInt(items.size());
+        for (Object o : items) {
+            b.putInt(java.lang.reflect.Array.getLength(o));
+        }
+        for (Object o : items) {
+            putElements(b, o);
+        }
+        return b.array();
+    }
+
     /** The object a message holds. ProcessError if it cannot be deserialized here. */
     public static Object decode(byte[] message) {
-        return READER.get().decode(message);
+        return decode(message, 0, message.length);
+    }
+
+    /** The object {@code buf[off, off + len)} holds (raw arrays are read in place). */
+    public static Object decode(byte[] buf, int off, int len) {
+        if (len > 0 && (buf[off] == ARRAY || buf[off] == ARRAY_LIST)) {
+            return decodeRaw(ByteBuffer.wrap(buf, off, len).slice());
+        }
+        return READER.get().decode(off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len));
+    }
+
+    private static byte typeOf(Object o) {
+        return o instanceof byte[] ? (byte) 'B' : o instanceof int[] ? (byte) 'I' : o instanceof long[] ? (byte) 'J'
+                : o instanceof double[] ? (byte) 'D' : 0;
+    }
+
+    private static int elementSize(byte type) {
+        switch (type) {
+            case 'B':
+                return 1;
+            case 'I':
+                return 4;
+            case 'J':
+            case 'D':
+                return 8;
+            default:
+                return 0;
+        }
+    }
+
+    private static long bytes(Object array) {
+        return (long) java.lang.reflect.Array.getLength(array) * elementSize(typeOf(array));
+    }
+
+    private static ByteBuffer raw(byte tag, long bodyBytes, int headroom) {
+        if (headroom + 1 + bodyBytes > Math.min(MAX_ITEM_BYTES, Integer.MAX_VALUE - 8)) {
+            throw new IllegalArgumentException("cannot send an object of " + (1 + bodyBytes) + " bytes: more than"
+                    + " receivers accept (jmp.connection.maxMessageBytes=" + MAX_ITEM_BYTES + ")");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) (headroom + 1 + bodyBytes)).order(ByteOrder.nativeOrder());
+        return b.position(headroom).put(tag);
+    }
+
+    private static void putElements(ByteBuffer b, Object array) {
+        if (array instanceof byte[] a) {
+            b.put(a);
+        } else if (array instanceof int[] a) {
+            b.asIntBuffer().put(a);
+            b.position(b.position() + 4 * a.length);
+        } else if (array instanceof long[] a) {
+            b.asLongBuffer().put(a);
+            b.position(b.position() + 8 * a.length);
+        } else {
+            double[] a = (double[]) array;
+            b.asDoubleBuffer().put(a);
+            b.position(b.position() + 8 * a.length);
+        }
+    }
+
+    private static Object decodeRaw(ByteBuffer message) {
+        try {
+            ByteBuffer b = message.order(ByteOrder.nativeOrder());
+            byte tag = b.get();
+            byte type = b.get();
+            int size = elementSize(type);
+            if (size == 0) {
+                throw new ProcessError("a raw array message of unknown type " + type);
+            }
+            if (tag == ARRAY) {
+                Object a = elements(b, type, b.getInt(), size);
+                end(b);
+                return a;
+            }
+            int count = b.getInt();
+            if (count < 0 || count > b.remaining() / 4) {
+                throw new ProcessError("a raw array list of " + count + " arrays in " + message.capacity() + " bytes");
+            }
+            int[] lengths = new int[count];
+            for (int i = 0; i < count; i++) {
+                lengths[i] = b.getInt();
+            }
+            List<Object> out = new ArrayList<>(count);
+            for (int length : lengths) {
+                out.add(elements(b, type, length, size));
+            }
+            end(b);
+            return out;
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new ProcessError("a raw array message of " + message.capacity() + " bytes ends early", e);
+        }
+    }
+
+    private static Object elements(ByteBuffer b, byte type, int length, int size) {
+        if (length < 0 || (long) length * size > b.remaining()) {
+            throw new ProcessError("a raw array of " + length + " elements in " + b.remaining() + " bytes");
+        }
+        ByteBuffer body = b.slice().order(ByteOrder.nativeOrder());
+        b.position(b.position() + length * size);
+        switch (type) {
+            case 'B': {
+                byte[] a = new byte[length];
+                body.get(a);
+                return a;
+            }
+            case 'I': {
+                int[] a = new int[length];
+                body.asIntBuffer().get(a);
+                return a;
+            }
+            case 'J': {
+                long[] a = new long[length];
+                body.asLongBuffer().get(a);
+                return a;
+            }
+            default: {
+                double[] a = new double[length];
+                body.asDoubleBuffer().get(a);
+                return a;
+            }
+        }
+    }
+
+    private static void end(ByteBuffer b) {
+        if (b.hasRemaining()) {
+            throw new ProcessError("a raw array message with " + b.remaining() + " bytes too many");
+        }
     }
 
     /** After a huge message: let this thread's writer drop its grown buffer. */

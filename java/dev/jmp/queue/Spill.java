@@ -1,23 +1,23 @@
 package dev.jmp.queue;
 
+import dev.jmp.PosixException;
 import dev.jmp.ProcessError;
 import dev.jmp.posix.Errno;
 import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -28,8 +28,24 @@ import java.util.stream.Stream;
  * <h2>Where</h2>
  * Each queue has a spill directory {@code /dev/shm/jmp.<creator pid>.<random>} (the
  * queue's own name; mode 0700), made by the creator with the queue. A spilled item is
- * a file in it, {@code jmp.<producer pid>.<random>} (O_EXCL, mode 0600), written with
- * plain file I/O (tmpfs: memory speed, and no native binding for it).
+ * a file in it, {@code jmp.<producer pid>.<random>} (O_EXCL, mode 0600).
+ *
+ * <h2>Written once, read once</h2>
+ * The file holds the item's body only: the bytes of a {@code byte[]}, the elements of a
+ * {@code double[]} (or long[], int[], a String's chars) in the machine's byte order, or
+ * a serialized object's stream. What the body is (its kind, an {@link Items} tag) and
+ * its length travel in the reference, so the consumer allocates the item's own array
+ * before it reads and reads the file straight into it: one {@code pwrite} from the
+ * producer's array, one {@code pread} into the consumer's, each pinned by libjmp (no
+ * buffer between, no {@code fstat}: the reference carries the length). Per item that
+ * is open, pwrite, close in the producer and open, unlink, pread, close in the
+ * consumer, beside the message queue's send and receive (benchmarks/README.md,
+ * "Big data: Queue and Pool", has the measured breakdown).
+ *
+ * <pre>
+ * reference message
+ *   REFERENCE:1  kind:1  length:8 (big-endian)  file name (ASCII, the rest of the message)
+ * </pre>
  *
  * <h2>Who unlinks it, and when</h2>
  * <ol>
@@ -64,15 +80,19 @@ final class Spill {
     /** First byte of a reference message (a serialized Java object starts with 0xAC). */
     static final byte REFERENCE = 0x01;
 
-    private static final Path SHM = Path.of("/dev/shm");
-    private static final int CHUNK = 1 << 20;
-    private static final Set<java.nio.file.attribute.PosixFilePermission> FILE_MODE =
-            PosixFilePermissions.fromString("rw-------");
+    private static final int HEADER = 1 + 1 + 8;
+    private static final int MAX_FILE_NAME = 80;
+    private static final String SHM = "/dev/shm/";
+    private static final int FILE_MODE = 0600;
     private static final Set<java.nio.file.attribute.PosixFilePermission> DIR_MODE =
             PosixFilePermissions.fromString("rwx------");
 
     static Path directory(String queueName) {
-        return SHM.resolve(queueName.substring(1));
+        return Path.of(SHM + queueName.substring(1));
+    }
+
+    private static String directoryPath(String queueName) {
+        return SHM + queueName.substring(1);
     }
 
     /** The creator's side: a new spill directory for a new queue. */
@@ -118,14 +138,15 @@ final class Spill {
     }
 
     /**
-     * The producer's side: writes {@code data[0..length)} into a new file of the
-     * queue's spill directory and returns the reference message, owned by this
-     * process until it is sent (see the class comment).
+     * The producer's side: writes bytes {@code [off, off + length)} of {@code body} (a
+     * primitive array) into a new file of the queue's spill directory and returns the
+     * reference message, carrying {@code kind}; owned by this process until it is sent
+     * (see the class comment).
      */
-    static Outgoing write(String queueName, byte[] data, int length) {
+    static Outgoing write(String queueName, byte kind, Object body, long off, long length) {
         SpillEvent event = new SpillEvent();
         event.begin();
-        Outgoing out = writeFile(queueName, data, length);
+        Outgoing out = writeFile(queueName, kind, body, off, length);
         if (event.isEnabled()) {
             event.queue = queueName;
             event.bytes = length;
@@ -134,71 +155,90 @@ final class Spill {
         return out;
     }
 
-    private static Outgoing writeFile(String queueName, byte[] data, int length) {
-        Path dir = directory(queueName);
+    private static Outgoing writeFile(String queueName, byte kind, Object body, long off, long length) {
+        Posix posix = Posix.libc();
+        String dir = directoryPath(queueName);
         while (true) {
             String file = KernelNames.fresh().substring(1);
-            Path path = dir.resolve(file);
-            try (FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(FILE_MODE))) {
-                try {
-                    for (int off = 0; off < length; ) {
-                        // Chunks: the JDK copies a heap buffer through a temporary direct one
-                        // of the same size, which for a 100 MiB item would be 100 MiB more.
-                        off += ch.write(ByteBuffer.wrap(data, off, Math.min(CHUNK, length - off)));
-                    }
-                } catch (IOException | RuntimeException | Error e) {
-                    deleteQuietly(path);
-                    throw e;
+            String path = dir + "/" + file;
+            int fd;
+            try {
+                fd = posix.open(path, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, FILE_MODE);
+            } catch (PosixException e) {
+                if (e.errno() == Linux.EEXIST) {
+                    continue;
                 }
-            } catch (FileAlreadyExistsException taken) {
-                continue;
-            } catch (NoSuchFileException e) {
-                throw new ProcessError("cannot put a " + length + "-byte item: the spill directory of queue " + queueName
-                        + " no longer exists (the process that created the queue has dropped it or exited)", e);
-            } catch (IOException e) {
+                if (e.errno() == Linux.ENOENT) {
+                    throw new ProcessError("cannot put a " + length + "-byte item: the spill directory of queue "
+                            + queueName + " no longer exists (the process that created the queue has dropped it or"
+                            + " exited)", e);
+                }
+                throw new ProcessError("cannot put a " + length + "-byte item: creating " + path + " failed: "
+                        + e.getMessage(), e);
+            }
+            try {
+                posix.pwrite(fd, body, off, length, 0);
+            } catch (PosixException e) {
+                unlinkQuietly(posix, path);
                 throw new ProcessError("cannot put a " + length + "-byte item: writing it to " + path
                         + " failed (is /dev/shm full?): " + e.getMessage(), e);
+            } catch (RuntimeException | Error e) {
+                unlinkQuietly(posix, path);
+                throw e;
+            } finally {
+                posix.close(fd);
             }
-            byte[] ref = reference(length, file);
+            byte[] ref = reference(kind, length, file);
             Outgoing out = new Outgoing(ref, ref.length);
-            out.own(Lifetime.own(out, path.toString(), Spill::unlinkPath));
+            out.own(Lifetime.own(out, path, Spill::unlinkPath));
             return out;
+        }
+    }
+
+    private static void unlinkQuietly(Posix posix, String path) {
+        try {
+            posix.unlink(path);
+        } catch (PosixException ignored) {
+            // the queue's creator removes what is left with the directory
         }
     }
 
     private static void unlinkPath(String path) {
         try {
-            Files.deleteIfExists(Path.of(path));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            Posix.libc().unlink(path);
+        } catch (PosixException e) {
+            if (e.errno() != Linux.ENOENT) {
+                throw e;
+            }
         }
     }
 
-    private static byte[] reference(long length, String file) {
-        byte[] name = file.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        byte[] ref = new byte[9 + name.length];
+    private static byte[] reference(byte kind, long length, String file) {
+        byte[] name = file.getBytes(StandardCharsets.US_ASCII);
+        byte[] ref = new byte[HEADER + name.length];
         ref[0] = REFERENCE;
+        ref[1] = kind;
         for (int i = 0; i < 8; i++) {
-            ref[1 + i] = (byte) (length >>> (56 - 8 * i));
+            ref[2 + i] = (byte) (length >>> (56 - 8 * i));
         }
-        System.arraycopy(name, 0, ref, 9, name.length);
+        System.arraycopy(name, 0, ref, HEADER, name.length);
         return ref;
     }
 
-    /**
-     * The consumer's side: the payload a reference message {@code ref[0..n)} names.
-     * The file is unlinked as soon as it is open, before it is read.
-     */
-    static byte[] read(String queueName, byte[] ref, int n, long maxBytes) {
-        if (n < 10 || n > 9 + 80) {
+    /** A received reference message: the body's kind and length, and its file. */
+    record Reference(byte kind, long length, String path) {
+    }
+
+    /** The consumer's side: the reference a message {@code ref[0..n)} holds, checked. */
+    static Reference reference(String queueName, byte[] ref, int n, long maxBytes) {
+        if (n <= HEADER || n > HEADER + MAX_FILE_NAME) {
             throw new ProcessError("get: malformed spill reference (" + n + " bytes) in queue " + queueName);
         }
         long length = 0;
         for (int i = 0; i < 8; i++) {
-            length = (length << 8) | (ref[1 + i] & 0xff);
+            length = (length << 8) | (ref[2 + i] & 0xff);
         }
-        String file = new String(ref, 9, n - 9, java.nio.charset.StandardCharsets.US_ASCII);
+        String file = new String(ref, HEADER, n - HEADER, StandardCharsets.US_ASCII);
         if (!MessageQueue.validName("/" + file)) {
             throw new ProcessError("get: spill reference names a bad file in queue " + queueName);
         }
@@ -206,29 +246,40 @@ final class Spill {
             throw new ProcessError("get: an item of " + length + " bytes, more than jmp.connection.maxMessageBytes="
                     + maxBytes + " allows (queue " + queueName + ")");
         }
-        Path path = directory(queueName).resolve(file);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            Files.delete(path);
-            if (ch.size() != length) {
-                throw new ProcessError("get: spilled item " + path + " is " + ch.size() + " bytes, its reference says "
-                        + length);
+        return new Reference(ref[1], length, directoryPath(queueName) + "/" + file);
+    }
+
+    /**
+     * The consumer's side: opens the file {@code r} names, unlinks it (before it is read),
+     * then reads it into bytes {@code [off, off + r.length())} of the array
+     * {@code allocate} makes, and returns that array. The array is made only once the
+     * file is open, so a reference to a file that is not there costs no allocation.
+     */
+    static Object read(Reference r, Supplier<Object> allocate, long off) {
+        Posix posix = Posix.libc();
+        int fd;
+        try {
+            fd = posix.open(r.path(), Linux.O_RDONLY | Linux.O_CLOEXEC, 0);
+        } catch (PosixException e) {
+            if (e.errno() == Linux.ENOENT) {
+                throw new ProcessError("get: the spilled item " + r.path() + " no longer exists (the queue's creator"
+                        + " has dropped the queue or exited, or its producer exited after cancelJoinThread())", e);
             }
-            byte[] data = new byte[(int) length];
-            for (int off = 0; off < data.length; ) {
-                int r = ch.read(ByteBuffer.wrap(data, off, Math.min(CHUNK, data.length - off)));
-                if (r < 0) {
-                    throw new ProcessError("get: spilled item " + path + " ended early");
-                }
-                off += r;
+            throw new ProcessError("get: the spilled item " + r.path() + " cannot be opened: " + e.getMessage(), e);
+        }
+        try {
+            unlinkQuietly(posix, r.path());
+            Object body = allocate.get();
+            long got = posix.pread(fd, body, off, r.length(), 0);
+            if (got != r.length()) {
+                throw new ProcessError("get: spilled item " + r.path() + " is " + got + " bytes, its reference says "
+                        + r.length());
             }
-            return data;
-        } catch (NoSuchFileException e) {
-            throw new ProcessError("get: the spilled item " + path + " no longer exists (the queue's creator has"
-                    + " dropped the queue or exited, or its producer exited after cancelJoinThread())", e);
-        } catch (AccessDeniedException e) {
-            throw new ProcessError("get: the spilled item " + path + " is not readable by this process", e);
-        } catch (IOException e) {
-            throw new ProcessError("get: reading the spilled item " + path + " failed: " + e, e);
+            return body;
+        } catch (PosixException e) {
+            throw new ProcessError("get: reading the spilled item " + r.path() + " failed: " + e.getMessage(), e);
+        } finally {
+            posix.close(fd);
         }
     }
 }

@@ -107,7 +107,7 @@ class LedgerTest {
     }
 
     static int index(Frames.Task t) {
-        return t.args()[0];
+        return t.frame()[t.argsAt()];
     }
 
     @Test

@@ -352,4 +352,35 @@ abstract class PosixContract {
             }
         }
     }
+
+    @Test
+    void primitiveArraysGoToAFileAndBackAtOffsets() {
+        String path = "/dev/shm" + uniqueName("file");
+        int fd = posix.open(path, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, 0600);
+        try {
+            double[] d = new double[300_000];          // more than one pinned slice
+            java.util.Arrays.setAll(d, i -> i * 1.5);
+            assertEquals(8L * d.length, posix.pwrite(fd, d, 0, 8L * d.length, 0));
+            byte[] b = "..abc..".getBytes(StandardCharsets.US_ASCII);
+            assertEquals(3, posix.pwrite(fd, b, 2, 3, 8L * d.length));
+            double[] back = new double[d.length + 1];
+            assertEquals(8L * d.length, posix.pread(fd, back, 8, 8L * d.length, 0));
+            assertEquals(0.0, back[0]);
+            assertArrayEquals(d, java.util.Arrays.copyOfRange(back, 1, back.length));
+            byte[] tail = new byte[10];
+            assertEquals(3, posix.pread(fd, tail, 0, 10, 8L * d.length), "fewer bytes only at the end of the file");
+            assertEquals("abc", new String(tail, 0, 3, StandardCharsets.US_ASCII));
+            assertThrows(IllegalArgumentException.class, () -> posix.pwrite(fd, "no array", 0, 1, 0));
+            assertThrows(IllegalArgumentException.class, () -> posix.pwrite(fd, new long[2], 4, 8, 0));
+            assertThrows(IndexOutOfBoundsException.class, () -> posix.pread(fd, new int[2], 0, 12, 0));
+            PosixException e = assertThrows(PosixException.class,
+                    () -> posix.open(path, Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0600));
+            assertEquals(Linux.EEXIST, e.errno());
+        } finally {
+            posix.close(fd);
+            posix.unlink(path);
+        }
+        assertFalse(Files.exists(Path.of(path)));
+        assertEquals(Linux.ENOENT, assertThrows(PosixException.class, () -> posix.unlink(path)).errno());
+    }
 }

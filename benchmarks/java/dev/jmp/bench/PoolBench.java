@@ -74,6 +74,47 @@ public class PoolBench {
         return out;
     }
 
+    static double[] identityArray(double[] x) {
+        return x;
+    }
+
+    @State(Scope.Benchmark)
+    public static class BigItems {
+        Pool pool;
+        List<double[]> items;
+
+        @Setup(Level.Trial)
+        public void start() {
+            Multiprocessing.setStartMethod("spawn");
+            pool = new Pool(2);
+            items = new ArrayList<>(Workloads.BIG_ITEMS);
+            for (int i = 0; i < Workloads.BIG_ITEMS; i++) {
+                double[] a = new double[Workloads.BIG_ITEM_BYTES / 8];
+                java.util.Arrays.fill(a, i);
+                items.add(a);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            pool.close();
+        }
+    }
+
+    /** Pool(2).map(identity) over 64 double[] of 1 MiB each, the default chunksize. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    @Warmup(iterations = 5, time = 1)
+    @Measurement(iterations = 10, time = 1)
+    public List<double[]> map64x1MiB(BigItems r) {
+        List<double[]> out = r.pool.map(PoolBench::identityArray, r.items);
+        if (out.size() != Workloads.BIG_ITEMS) {
+            throw new IllegalStateException("map returned " + out.size() + " results");
+        }
+        return out;
+    }
+
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.MICROSECONDS)

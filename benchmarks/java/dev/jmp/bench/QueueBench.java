@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * small ints ({@link Workloads#QUEUE_BATCH} per batch, put by this JVM and taken by a
  * partner that acknowledges each batch), the same through a SimpleQueue, a
  * JoinableQueue whose partner marks every item done and whose batch ends with
- * {@code join()}, 4 producers and 4 consumers, and a round trip through two Queues.
+ * {@code join()}, 4 producers and 4 consumers, a round trip through two Queues, and
+ * 1 MiB byte[] items ({@link Workloads#BIG_ITEMS} per batch, spilled to /dev/shm).
  * Throughput rows report the time per item ({@code @OperationsPerInvocation}); the
  * report turns it into items per second.
  */
@@ -128,6 +129,44 @@ public class QueueBench {
             q.put(i);
         }
         q.join();
+    }
+
+    // ---- 1 MiB items ---------------------------------------------------------------
+
+    @State(Scope.Benchmark)
+    public static class Big {
+        @Param({"same", "split"})
+        public String placement;
+
+        Queue<byte[]> queue;
+        Semaphore ack;
+        Partner partner;
+        final byte[] item = new byte[Workloads.BIG_ITEM_BYTES];
+
+        @Setup(Level.Trial)
+        public void start() {
+            java.util.Arrays.fill(item, (byte) 'x');
+            queue = new Queue<>();
+            ack = new Semaphore(0);
+            partner = Partner.start(placement, QueueLoops.bigConsumer(queue, ack, Workloads.BIG_ITEMS));
+        }
+
+        @TearDown(Level.Trial)
+        public void end() {
+            queue.put(new byte[0]);
+            partner.close();
+        }
+    }
+
+    /** 64 put(byte[1 MiB]) taken by the partner, which acknowledges the batch; the score is per item. */
+    @Benchmark
+    @OperationsPerInvocation(Workloads.BIG_ITEMS)
+    public void queue1MiB(Big b) {
+        Queue<byte[]> q = b.queue;
+        for (int i = 0; i < Workloads.BIG_ITEMS; i++) {
+            q.put(b.item);
+        }
+        b.ack.acquire();
     }
 
     // ---- round trip ---------------------------------------------------------------

@@ -103,4 +103,18 @@ final class QueueLoops {
             }
         };
     }
+
+    /** Takes big byte[] items, acknowledges each batch, until an empty item. */
+    static Task bigConsumer(Queue<byte[]> q, Semaphore ack, int batch) {
+        return () -> {
+            while (true) {
+                for (int i = 0; i < batch; i++) {
+                    if (q.get().length == 0) {
+                        return;
+                    }
+                }
+                ack.release();
+            }
+        };
+    }
 }

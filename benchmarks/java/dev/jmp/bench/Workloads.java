@@ -29,6 +29,9 @@ public final class Workloads {
     public static final int CONSUMERS = 4;
     /** Increments each of the 2 processes does per sample, under the Value's lock. */
     public static final int INCREMENTS_PER_PROCESS = 20_000;
+    /** Big-item rows: items of 1 MiB, this many per sample (a Queue's byte[], a Pool map's double[]). */
+    public static final int BIG_ITEM_BYTES = 1024 * 1024;
+    public static final int BIG_ITEMS = 64;
     /** Items of the Pool map row, mapped through an identity function. */
     public static final int POOL_MAP_ITEMS = 100_000;
 }

@@ -88,6 +88,11 @@ final class Rows {
                 .target(atLeast(2, PY, "5")));
         bothPlacements(rows, s, "Queue RTT (two queues)", Unit.US, r -> r
                 .c("mq.rtt.64B").jmp("QueueBench.queueRtt").py("queue.rtt"));
+        bothPlacements(rows, s, "Queue 1P->1C, 1 MiB byte[] items", Unit.GB_S, r -> r
+                .jmp("QueueBench.queue1MiB", 1024 * 1024).py("queue.queue.1p1c.1MiB")
+                .target(atLeast(5, PY, "23"))
+                .note("Issue 23: >= 4 GB/s or >= 5x CPython, whichever is lower. 64 items per sample, the"
+                        + " consumer acknowledges each batch; jmp spills each item to /dev/shm."));
 
         // ---- Synchronization (issue 3) ----
         s = "Synchronization";
@@ -141,6 +146,10 @@ final class Rows {
                 .jmp("PoolBench.map100k").py("pool.map.100k")
                 .target(atMost(1, PY, "7"))
                 .note("CPython: the fork Pool (Linux's default in 3.11), as issue 7 quotes it."));
+        rows.add(new Row(s, "Pool(2).map identity over 64 x 1 MiB double[]", "any", Unit.MS)
+                .jmp("PoolBench.map64x1MiB").py("pool.map.64x1MiB")
+                .target(atMost(0.33, PY, "23"))
+                .note("CPython: the fork Pool, items array.array('d') of 1 MiB; default chunksize (8) on both."));
         rows.add(new Row(s, "Pool applyAsync(...).get() round trip", "any", Unit.US)
                 .jmp("PoolBench.applyAsyncRoundTrip").py("pool.apply_async")
                 .target(atMost(0.5, PY, "7")));
