@@ -122,7 +122,7 @@ public final class Value implements Serializable {
         }
         l.acquireTakingOver();
         try {
-            cell.set(0, v);
+            CArray.storeFirstLocked(type, memory(), v);
         } finally {
             l.release();
         }
