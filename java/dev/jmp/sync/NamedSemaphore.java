@@ -142,8 +142,17 @@ public final class NamedSemaphore {
         return owned != null;
     }
 
-    private Sem sem() {
+    Sem sem() {
         return handle.get();
+    }
+
+    /** The Java path on this semaphore's memory, or null if it takes the native one (tests). */
+    SemMemory fastPath() {
+        try {
+            return memory();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The fast path, or null for the native one; looks at the memory at the first call. */

@@ -83,6 +83,11 @@ final class SemMemory {
         }
     }
 
+    /** How many threads (of any process) sleep in the kernel on it (tests). */
+    long sleepers() {
+        return SemDescriptor.waiters((long) LONG.getAcquire(memory, DATA_OFFSET));
+    }
+
     /** glibc's {@code sem_getvalue}: the value (0 while threads sleep on it). */
     int value() {
         return SemDescriptor.value((long) LONG.getAcquire(memory, DATA_OFFSET));
