@@ -153,6 +153,26 @@ public final class OwnerRecord {
         return s;
     }
 
+    /**
+     * Links what a process's first Lock acquire and release run: this record's and
+     * {@link SemMemory}'s access modes (their VarHandles) and this process's own record,
+     * on a {@code sem_t}-shaped direct buffer in ordinary memory (no kernel object), so
+     * that a start-up archive's training child and an idle warm child have done it.
+     */
+    public static void warmUp() {
+        ByteBuffer b = ByteBuffer.allocateDirect(SemDescriptor.SIZE).order(java.nio.ByteOrder.nativeOrder());
+        b.putLong(SemDescriptor.DATA_OFFSET, 1);
+        b.putInt(SemDescriptor.PRIVATE_OFFSET, SemDescriptor.FUTEX_SHARED);
+        SemMemory m = new SemMemory(b);
+        OwnerRecord r = new OwnerRecord(b);
+        m.tryWait();
+        r.set();
+        r.takeOverFromDead();
+        r.clear();
+        m.post(1);
+        m.value();
+    }
+
     /** This process's record (tests). */
     static long selfRecord() {
         return self();

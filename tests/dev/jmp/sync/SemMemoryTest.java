@@ -186,6 +186,14 @@ class SemMemoryTest {
         }
     }
 
+    @Test
+    void warmUpRunsTheFastPathOnOrdinaryMemory() {
+        long before = OwnerRecord.selfRecord();
+        OwnerRecord.warmUp();
+        assertEquals(before, OwnerRecord.selfRecord());
+        assertEquals(ProcessHandle.current().pid(), OwnerRecord.pid(before));
+    }
+
     /** A child: opens the semaphore by name and sleeps in libc's sem_wait until posted. */
     static void sleepInKernel(String name) {
         Posix posix = Posix.libc();
