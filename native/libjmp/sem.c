@@ -132,3 +132,14 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1release(JNIEnv *env, jclas
     }
     return sem_post(s) == 0 ? 0 : -errno;
 }
+
+/*
+ * The sem_t itself, as a direct ByteBuffer: glibc's sem_open maps /dev/shm/sem.NAME
+ * and returns that mapping, so this is a view of the very bytes every process of the
+ * semaphore shares, made without a system call. Java reads and swaps them only after
+ * checking their layout (dev.jmp.sync.SemDescriptor); it stays valid until sem_close.
+ */
+JNIEXPORT jobject JNICALL Java_dev_jmp_posix_LibJmp_sem_1memory(JNIEnv *env, jclass c, jlong handle) {
+    (void) c;
+    return (*env)->NewDirectByteBuffer(env, sem(handle), (jlong) sizeof(sem_t));
+}

@@ -145,7 +145,7 @@ public final class Value implements Serializable {
         }
         l.acquireTakingOver();
         try {
-            cell.set(0, v);
+            CArray.storeFirstLocked(type, memory(), v);
         } finally {
             l.release();
         }

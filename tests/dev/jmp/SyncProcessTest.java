@@ -106,6 +106,87 @@ class SyncProcessTest {
         lock.release();
     }
 
+    // ---- the uncontended path in Java, contended across processes ------------------------
+
+    static final int LOCKED_INCREMENTS = 20_000;
+
+    /**
+     * A child: if {@code holdFirst}, takes the Lock, says so and keeps it until
+     * {@code letGo}; then, at {@code go}, increments the Value under its RLock and a
+     * shared int under the Lock, {@link #LOCKED_INCREMENTS} times each.
+     */
+    static void contender(boolean holdFirst, Lock lock, Value value, SharedInts ints, Semaphore holding, Event letGo,
+            Event go) {
+        if (holdFirst) {
+            lock.acquire();
+            holding.release();
+            if (!letGo.await(LONG)) {
+                System.exit(2);
+            }
+            lock.release();
+        }
+        if (!go.await(LONG)) {
+            System.exit(3);
+        }
+        lockedIncrements(lock, value, ints);
+    }
+
+    static void lockedIncrements(Lock lock, Value value, SharedInts ints) {
+        SemLock vlock = value.getLock();
+        for (int i = 0; i < LOCKED_INCREMENTS; i++) {
+            vlock.acquire();
+            try {
+                value.setValue(value.value().intValue() + 1);
+            } finally {
+                vlock.release();
+            }
+            lock.acquire();
+            try {
+                ints.set(0, ints.get(0) + 1);
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    /**
+     * Locks whose uncontended acquire and release are a compare-and-swap in Java
+     * (glibc's sem_t): a Lock held by a child times out here as it should, and three
+     * processes incrementing under a Lock and under a Value's RLock lose no update.
+     */
+    @Test
+    void lockHeldElsewhereTimesOutAndLockedCountsAreExact() {
+        Lock lock = new Lock();
+        Value value = new Value('i', 0);
+        SharedInts ints = SharedInts.create(1);
+        Semaphore holding = new Semaphore(0);
+        Event letGo = new Event();
+        Event go = new Event();
+        List<Process> ps = new ArrayList<>();
+        for (boolean holdFirst : new boolean[] {true, false}) {
+            Process p = new Process(() -> contender(holdFirst, lock, value, ints, holding, letGo, go));
+            p.start();
+            ps.add(p);
+        }
+        acquireAll(holding, 1);
+        assertFalse(lock.acquire(false));
+        assertFalse(lock.acquire(Duration.ZERO));
+        long t0 = System.nanoTime();
+        assertFalse(lock.acquire(Duration.ofMillis(200)));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms >= 190, "a 200 ms timeout returned after " + ms + " ms");
+        letGo.set();
+        assertTrue(lock.acquire(LONG), "released by the child");
+        lock.release();
+        go.set();
+        lockedIncrements(lock, value, ints);
+        assertEquals(List.of(0, 0), joinAll(ps));
+        assertEquals(3 * LOCKED_INCREMENTS, value.value().intValue());
+        assertEquals(3 * LOCKED_INCREMENTS, ints.get(0));
+        assertTrue(lock.acquire(false), "free at the end");
+        lock.release();
+    }
+
     // ---- Condition -----------------------------------------------------------------------
 
     /**

@@ -1,6 +1,7 @@
 package dev.jmp.posix;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Objects;
 
@@ -219,6 +220,12 @@ final class JniPosix implements Posix {
     @Override
     public boolean sem_release(Sem sem, int maxvalue) {
         return check("sem_post", LibJmp.sem_release(address(sem), maxvalue)) == 0;
+    }
+
+    @Override
+    public ByteBuffer sem_memory(Sem sem) {
+        ByteBuffer b = LibJmp.sem_memory(address(sem));
+        return b == null ? null : b.order(ByteOrder.nativeOrder());
     }
 
     // ---- message queues --------------------------------------------------------

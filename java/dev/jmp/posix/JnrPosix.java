@@ -441,6 +441,14 @@ final class JnrPosix implements Posix {
         return true;
     }
 
+    /** Over jffi's direct buffer of an address: sizeof(sem_t) is four longs on Linux (32 bytes on 64-bit). */
+    @Override
+    public ByteBuffer sem_memory(Sem sem) {
+        int size = 4 * runtime.addressSize();
+        return com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(ptr(sem).address(), size)
+                .order(ByteOrder.nativeOrder());
+    }
+
     @Override
     public int sem_getvalue(Sem sem) {
         int[] value = new int[1];

@@ -79,6 +79,9 @@ final class LibJmp {
 
     static native int sem_release(long sem, int maxvalue);
 
+    /** A direct ByteBuffer over the sem_t itself (sizeof(sem_t) bytes); null if the JVM makes none. */
+    static native ByteBuffer sem_memory(long sem);
+
     // mq.c
     static native int mq_open(String name, int oflag, int mode, long maxmsg, long msgsize, boolean create);
 

@@ -243,6 +243,17 @@ public interface Posix {
      */
     boolean sem_release(Sem sem, int maxvalue);
 
+    /**
+     * The {@code sem_t} that {@code sem} points at, as a direct ByteBuffer of
+     * {@code sizeof(sem_t)} bytes in native order: a view of the C library's own
+     * mapping of {@code /dev/shm/sem.NAME}, made without a system call. What the bytes
+     * mean is the C library's business ({@code dev.jmp.sync.SemDescriptor} checks them
+     * before it relies on them). Valid only while {@code sem} is open: {@code sem_close}
+     * unmaps it, so the caller keeps the handle open across every use of the buffer.
+     * Null if the backend cannot make one.
+     */
+    ByteBuffer sem_memory(Sem sem);
+
     // ---- POSIX message queues (bound on first use) -----------------------------
 
     /** Creating form: {@code mq_open(name, oflag, mode, &attr)}; returns the mqd_t (an fd). */

@@ -86,6 +86,15 @@ public final class CArray implements Serializable {
         return type.get(memory, 0);
     }
 
+    /**
+     * Stores {@code v} (converted as {@link #set} converts it) in element 0 of an array
+     * of {@code type} over {@code memory}: a locked Value's store. A release store, not
+     * a volatile one: the lock held around it publishes it when released.
+     */
+    public static void storeFirstLocked(CType type, ByteBuffer memory, Number v) {
+        Cells.storeRelease(type, memory, 0, type.raw(v));
+    }
+
     /** Stores {@code v} at {@code i}, converted as ctypes converts it. */
     public void set(int i, Number v) {
         long raw = type.raw(v);

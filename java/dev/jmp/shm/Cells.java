@@ -14,6 +14,8 @@ import java.nio.ByteOrder;
  * another process must see a fresh value (a plain load may be hoisted out of a loop by
  * the JIT and never read memory again), and a store must be published. On x86-64 a
  * volatile load is a plain {@code mov}, so reading costs what a ByteBuffer read does.
+ * One exception: {@link #storeRelease}, for a cell written only under a lock, whose
+ * release publishes the store.
  * The views need aligned offsets for anything but plain access; every cell is aligned
  * to its size (a Segment starts on a page).
  *
@@ -75,6 +77,26 @@ final class Cells {
                 return;
             case 2:
                 SHORT.setVolatile(b, off, (short) raw);
+                return;
+            default:
+                getAndSetInWord(t, b, off, raw);
+        }
+    }
+
+    /**
+     * A release store, for a cell written only under a lock: the lock's own release
+     * publishes it, so the full fence of a volatile store would be paid for nothing.
+     */
+    static void storeRelease(CType t, ByteBuffer b, int off, long raw) {
+        switch (t.size) {
+            case 4:
+                INT.setRelease(b, off, (int) raw);
+                return;
+            case 8:
+                LONG.setRelease(b, off, raw);
+                return;
+            case 2:
+                SHORT.setRelease(b, off, (short) raw);
                 return;
             default:
                 getAndSetInWord(t, b, off, raw);

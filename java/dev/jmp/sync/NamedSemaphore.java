@@ -27,12 +27,20 @@ import java.lang.ref.Reference;
  * <p><b>Opened lazily.</b> A receiver opens the name ({@code sem_open(name, 0)}) at
  * its first operation, not when it is deserialized ({@link KernelHandle} says why).
  *
- * <p><b>Blocking.</b> An acquire is {@link Posix#sem_acquire}, one native call: it
- * first tries {@code sem_trywait} (no clock read, no allocation: the uncontended
- * path), then sleeps in {@code sem_clockwait} on CLOCK_MONOTONIC for a slice of
- * {@link Interrupts#SLICE_MILLIS} at most, going on after EINTR with the same
- * {@link Deadline}; between slices the thread looks at its interrupt flag. A release
- * with its "released too many times" check is one call too ({@link Posix#sem_release}).
+ * <p><b>Uncontended: in Java.</b> An acquire that finds the value above 0 and a
+ * release that finds no sleeping waiter are one compare-and-swap each on the
+ * semaphore's own memory, no native call ({@link SemMemory}; the layout, and how it
+ * is checked before it is relied on, in {@link SemDescriptor}). The memory is looked
+ * at once per handle, at its first operation.
+ *
+ * <p><b>Blocking: in libc.</b> An acquire that finds 0 sleeps in
+ * {@link Posix#sem_acquire}, one native call per slice: {@code sem_clockwait} on
+ * CLOCK_MONOTONIC for {@link Interrupts#SLICE_MILLIS} at most, going on after EINTR
+ * with the same {@link Deadline}; between slices the thread looks at its interrupt
+ * flag (and, for a Lock, whether the holder died). A release that finds a sleeper is
+ * {@link Posix#sem_release}, whose sem_post wakes it. Where the memory cannot be used
+ * (another C library), every operation is native, as CPython's: the acquire's first
+ * slice is then a {@code sem_trywait}.
  *
  * <p><b>Closing.</b> When the handle becomes unreachable, its {@code sem_t *} is
  * closed in the cleaner thread ({@link dev.jmp.resource.Cleanup}); every method that
@@ -68,9 +76,15 @@ public final class NamedSemaphore {
     public Thread owner;
     public int depth;
 
-    /** Which process holds it, for Locks and RLocks; mapped at the first {@link #recordOwner}. */
+    /**
+     * The semaphore's memory, looked at by {@link #memory()} at the first operation:
+     * {@code fast} is null until then, and stays null if the memory cannot be used;
+     * {@code ownerRecord} (Locks and RLocks: which process holds it) is null if the
+     * memory has no room for one. {@code looked} is set once the answer is final.
+     */
+    private volatile SemMemory fast;
     private volatile OwnerRecord ownerRecord;
-    private volatile boolean ownerRecordTried;
+    private volatile boolean looked;
 
     /** {@code created}: the creator's {@code sem_t *}; null in a receiver, which opens at first use. */
     private NamedSemaphore(String name, Sem created) {
@@ -131,14 +145,48 @@ public final class NamedSemaphore {
         return owned != null;
     }
 
-    private Sem sem() {
+    Sem sem() {
         return handle.get();
+    }
+
+    /** The Java path on this semaphore's memory, or null if it takes the native one (tests). */
+    SemMemory fastPath() {
+        try {
+            return memory();
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** The fast path, or null for the native one; looks at the memory at the first call. */
+    private SemMemory memory() {
+        SemMemory m = fast;
+        return m != null || looked ? m : look();
+    }
+
+    private synchronized SemMemory look() {
+        if (looked) {
+            return fast;
+        }
+        Posix posix = Posix.libc();
+        Sem s = sem();
+        java.nio.ByteBuffer b = posix.sem_memory(s);
+        if (ownerRecord == null) {
+            ownerRecord = OwnerRecord.of(b);
+        }
+        SemDescriptor.Verdict v = SemDescriptor.check(b, posix, s);
+        if (v == SemDescriptor.Verdict.GLIBC) {
+            fast = new SemMemory(b);
+        }
+        looked = v != SemDescriptor.Verdict.UNDECIDED;   // undecided: look again at the next operation
+        return fast;
     }
 
     /** sem_trywait: true if decremented. */
     public boolean tryAcquire() {
         try {
-            return Posix.libc().sem_trywait(sem());
+            SemMemory m = memory();
+            return m != null ? m.tryWait() : Posix.libc().sem_trywait(sem());
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -154,22 +202,28 @@ public final class NamedSemaphore {
 
     /**
      * As {@link #acquire(Deadline, String)}; with {@code watchOwner} (a Lock or RLock),
-     * between slices it also looks whether the recorded holder died, and if so takes
-     * the lock over and throws {@link OwnerDiedError} (the caller holds the lock).
+     * after each slice of the wait it also looks whether the recorded holder died, and
+     * if so takes the lock over and throws {@link OwnerDiedError} (the caller holds the
+     * lock). Not before the first slice: a holder is usually alive and about to
+     * release, and looking costs a read of its {@code /proc/PID/stat}.
      */
     public boolean acquire(Deadline deadline, String what, boolean watchOwner) {
         try {
+            int r = firstTry(deadline);
+            if (r != Posix.SLICE_ENDED) {
+                return r > 0;
+            }
             Posix posix = Posix.libc();
             Sem s = sem();
             long at = deadline.atNanos();
-            // Slice 0: one sem_trywait, the uncontended path, in one native call.
-            int r = posix.sem_acquire(s, at, 0);
+            boolean slept = false;
             while (r == Posix.SLICE_ENDED) {
                 Interrupts.check(what);
-                if (watchOwner) {
+                if (watchOwner && slept) {
                     takeOverFromDead();
                 }
                 r = posix.sem_acquire(s, at, SLICE_NANOS);
+                slept = true;
             }
             return r > 0;
         } finally {
@@ -180,25 +234,40 @@ public final class NamedSemaphore {
     private static final long SLICE_NANOS = Interrupts.SLICE_MILLIS * 1_000_000L;
 
     /**
+     * Slice 0 of an acquire, no waiting: 1 if decremented; {@link Posix#TIMED_OUT} if
+     * not and the deadline has passed; else {@link Posix#SLICE_ENDED}.
+     */
+    private int firstTry(Deadline deadline) {
+        SemMemory m = memory();
+        if (m == null) {
+            return Posix.libc().sem_acquire(sem(), deadline.atNanos(), 0);
+        }
+        if (m.tryWait()) {
+            return 1;
+        }
+        return deadline.expired() ? Posix.TIMED_OUT : Posix.SLICE_ENDED;
+    }
+
+    /**
      * Decrements, waiting as long as it takes and not woken by interrupts: for
      * re-taking a Condition's lock on the way out of a wait, which must hold the lock
      * again whatever made the wait end (as java.util.concurrent's Condition does).
      */
     public void acquireUninterruptibly(boolean watchOwner) {
         try {
+            Deadline never = Deadline.never();
+            int r = firstTry(never);
+            if (r != Posix.SLICE_ENDED) {
+                return;
+            }
             Posix posix = Posix.libc();
             Sem s = sem();
             if (!watchOwner) {
-                if (!posix.sem_trywait(s)) {
-                    posix.sem_wait(s);
-                }
+                posix.sem_wait(s);
                 return;
             }
-            long at = Deadline.never().atNanos();
-            int r = posix.sem_acquire(s, at, 0);
-            while (r == Posix.SLICE_ENDED) {
+            while (posix.sem_acquire(s, never.atNanos(), SLICE_NANOS) == Posix.SLICE_ENDED) {
                 takeOverFromDead();
-                r = posix.sem_acquire(s, at, SLICE_NANOS);
             }
         } finally {
             Reference.reachabilityFence(this);
@@ -208,27 +277,26 @@ public final class NamedSemaphore {
     /** Records this process as the holder (Locks and RLocks): after a successful decrement. */
     public void recordOwner() {
         OwnerRecord rec = ownerRecord();
-        if (rec == null) {
-            return;
+        if (rec != null) {
+            rec.set();
         }
-        rec.set();
     }
 
-    /** The record, mapped at the first call; null if this lock has none (OwnerRecord says when). */
+    /** The record, found at the first operation; null if this lock has none (OwnerRecord says when). */
     private OwnerRecord ownerRecord() {
         OwnerRecord rec = ownerRecord;
-        if (rec == null && !ownerRecordTried) {
-            rec = ownerRecord = OwnerRecord.map(name);
-            ownerRecordTried = true;
+        if (rec == null && !looked) {
+            look();
+            rec = ownerRecord;
         }
         return rec;
     }
 
     /**
-     * Clears the holder record: before the post that releases a Lock or RLock. Maps the
-     * record if this process never acquired the lock (a Lock may be released by any
-     * process): a record left naming a holder that later dies, on a lock that is free,
-     * could let a waiter take over a lock that a new holder has just decremented.
+     * Clears the holder record: before the post that releases a Lock or RLock. Looks
+     * for the record if this process never acquired the lock (a Lock may be released
+     * by any process): a record left naming a holder that later dies, on a lock that is
+     * free, could let a waiter take over a lock that a new holder has just decremented.
      */
     public void clearOwner() {
         OwnerRecord rec = ownerRecord();
@@ -252,16 +320,25 @@ public final class NamedSemaphore {
 
     /** sem_post; EOVERFLOW (past SEM_VALUE_MAX) as IllegalStateException, as CPython's ValueError. */
     public void release() {
-        release(Integer.MAX_VALUE);
+        release(SEM_VALUE_MAX);
     }
 
     /**
      * SemLock's release: false, and nothing posted, if the value is already
-     * {@code maxvalue} (released too many times); else sem_post and true. EOVERFLOW as
-     * {@link #release()}.
+     * {@code maxvalue} (released too many times); else a post and true. EOVERFLOW as
+     * {@link #release()}. On the fast path the check and the increment are one
+     * compare-and-swap, so two racing releases of a Lock cannot both succeed; on the
+     * native path (as in CPython) they can.
      */
     public boolean release(int maxvalue) {
         try {
+            SemMemory m = memory();
+            if (m != null) {
+                int r = m.post(maxvalue);
+                if (r != SemMemory.NATIVE) {
+                    return r == SemMemory.POSTED;
+                }
+            }
             return Posix.libc().sem_release(sem(), maxvalue);
         } catch (PosixException e) {
             if (e.errno() == Linux.EOVERFLOW) {
@@ -276,7 +353,8 @@ public final class NamedSemaphore {
     /** sem_getvalue. */
     public int value() {
         try {
-            return Posix.libc().sem_getvalue(sem());
+            SemMemory m = memory();
+            return m != null ? m.value() : Posix.libc().sem_getvalue(sem());
         } finally {
             Reference.reachabilityFence(this);
         }

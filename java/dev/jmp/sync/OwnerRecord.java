@@ -1,42 +1,35 @@
 package dev.jmp.sync;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Which process holds a Lock or RLock, in memory every process of the lock sees: what
  * lets a waiter notice that the holder died and take the lock over (a robust mutex).
  *
- * <h2>Where: the spare bytes of the semaphore's own file</h2>
- * glibc's {@code sem_open} keeps a semaphore in {@code /dev/shm/sem.NAME}, a file of
- * {@code sizeof(sem_t)} bytes that every opener maps; on 64-bit Linux that is 32
- * bytes of which glibc uses the first 16 (musl fewer). The record is the last 8:
+ * <h2>Where: the spare bytes of the semaphore's own memory</h2>
+ * The last 8 of the 32 bytes of {@code sem_t} that glibc leaves unused
+ * ({@link SemDescriptor} has the whole layout): a native-order long, 0 = nobody
+ * recorded, else
  * <pre>
- *   0               16              24              32
- *   +---------------+---------------+---------------+
- *   | glibc's sem   |   (unused)    | owner record  |
- *   +---------------+---------------+---------------+
- *   owner record (a native-order long): 0 = nobody recorded, else
  *     bits 0..21  the holder's pid (pid_max is at most 2^22)
  *     bits 22..62 the holder's start time, field 22 of /proc/PID/stat (clock ticks)
  * </pre>
- * So a lock costs no second kernel object, and creating one costs nothing more. The
- * file is mapped (plain Java, {@link FileChannel#map}) by each process at its first
- * acquire of the lock, once. A file of another size (another libc) gets no record:
- * that lock keeps CPython's semantics.
+ * So a lock costs no second kernel object, and creating one costs nothing more. Each
+ * process reaches it through its view of the semaphore ({@link dev.jmp.posix.Posix#sem_memory}),
+ * no mapping of its own. A {@code sem_t} of another size (another libc) gets no
+ * record: that lock keeps CPython's semantics.
  *
  * <h2>Protocol and memory ordering</h2>
- * The holder writes its record (release store) after its sem_trywait/sem_clockwait
- * succeeded and clears it (release store) before its sem_post; the semaphore's own
- * atomics order these with the value. A waiter, between the slices of its wait,
+ * The holder writes its record (release store) after its decrement succeeded and
+ * clears it (release store) before its post; the semaphore's own atomics order these
+ * with the value ({@link SemMemory}). A waiter, between the slices of its wait,
  * reads the record (acquire load); if the process it names is gone, a zombie, or
  * another process under a reused pid (its start time differs), the waiter swaps the
  * record for its own with compareAndSet: of all waiters exactly one wins, and the
@@ -45,30 +38,21 @@ import java.nio.file.StandardOpenOption;
  * and posting, leaves no record: that lock stays stuck as in CPython.
  */
 public final class OwnerRecord {
-    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final int SEM_FILE_SIZE = 32;
-    private static final int OFFSET = 24;
+    private static final VarHandle LONG = SemDescriptor.LONG;
+    private static final int OFFSET = SemDescriptor.OWNER_OFFSET;
     private static final int PID_BITS = 22;
 
     private static volatile long self;  // this process's record, computed once
 
     private final ByteBuffer buffer;
 
-    private OwnerRecord(ByteBuffer buffer) {
-        this.buffer = buffer;
+    /** The record in {@code sem} (a semaphore's {@code sem_t}); null if it has none (see the class comment). */
+    static OwnerRecord of(ByteBuffer sem) {
+        return sem != null && sem.isDirect() && sem.capacity() == SemDescriptor.SIZE ? new OwnerRecord(sem) : null;
     }
 
-    /** The record of the semaphore {@code name} ("/jmp..."); null if it has none (see the class comment). */
-    static OwnerRecord map(String name) {
-        Path file = Path.of("/dev/shm/sem." + name.substring(1));
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            if (ch.size() != SEM_FILE_SIZE) {
-                return null;
-            }
-            return new OwnerRecord(ch.map(FileChannel.MapMode.READ_WRITE, 0, SEM_FILE_SIZE).order(ByteOrder.nativeOrder()));
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
+    private OwnerRecord(ByteBuffer buffer) {
+        this.buffer = buffer;
     }
 
     /** Records this process as the holder: after the semaphore was decremented. */
@@ -143,20 +127,50 @@ public final class OwnerRecord {
         return lines.isEmpty() ? "" : lines.get(0);
     }
 
+    /**
+     * Pid and start time from one read of /proc/self/stat, with a FileInputStream and
+     * Latin-1 (every JVM has those loaded): a child's first Lock acquire pays for this,
+     * and ProcessHandle.current() or a Reader would load and initialize classes for it
+     * (ProcessHandleImpl starts the JDK's process-reaper machinery).
+     */
     private static long self() {
         long s = self;
         if (s == 0) {
-            long pid = ProcessHandle.current().pid();
-            String[] f;
-            try {
-                f = fieldsAfterName(readLine(Path.of("/proc/self/stat")));
+            String stat;
+            try (FileInputStream in = new FileInputStream("/proc/self/stat")) {
+                stat = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read /proc/self/stat", e);
             }
+            String[] f = fieldsAfterName(stat);
+            if (f == null) {
+                throw new IllegalStateException("cannot parse /proc/self/stat: " + stat);
+            }
+            long pid = Long.parseLong(stat.substring(0, stat.indexOf(' ')));
             s = pack(pid, Long.parseLong(f[19]));
             self = s;
         }
         return s;
+    }
+
+    /**
+     * Links what a process's first Lock acquire and release run: this record's and
+     * {@link SemMemory}'s access modes (their VarHandles) and this process's own record,
+     * on a {@code sem_t}-shaped direct buffer in ordinary memory (no kernel object), so
+     * that a start-up archive's training child and an idle warm child have done it.
+     */
+    public static void warmUp() {
+        ByteBuffer b = ByteBuffer.allocateDirect(SemDescriptor.SIZE).order(java.nio.ByteOrder.nativeOrder());
+        b.putLong(SemDescriptor.DATA_OFFSET, 1);
+        b.putInt(SemDescriptor.PRIVATE_OFFSET, SemDescriptor.FUTEX_SHARED);
+        SemMemory m = new SemMemory(b);
+        OwnerRecord r = new OwnerRecord(b);
+        m.tryWait();
+        r.set();
+        r.takeOverFromDead();
+        r.clear();
+        m.post(1);
+        m.value();
     }
 
     /** This process's record (tests). */

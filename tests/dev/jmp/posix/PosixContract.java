@@ -228,6 +228,27 @@ abstract class PosixContract {
         }
     }
 
+    /** The view of the sem_t that jmp's Java path uses: the C library's own bytes (what they mean is sync's business). */
+    @Test
+    void semMemoryIsTheSemaphoresOwnBytes() {
+        String name = uniqueName("semmem");
+        Sem sem = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, 2);
+        try {
+            ByteBuffer b = posix.sem_memory(sem);
+            assertTrue(b.isDirect());
+            assertEquals(32, b.capacity(), "sizeof(sem_t) on 64-bit Linux");
+            assertEquals(java.nio.ByteOrder.nativeOrder(), b.order());
+            long before = b.getLong(0);
+            posix.sem_post(sem);
+            assertTrue(b.getLong(0) != before, "a post changes the bytes seen through the view");
+            assertTrue(posix.sem_trywait(sem));
+            assertEquals(before, b.getLong(0));
+        } finally {
+            posix.sem_close(sem);
+            posix.sem_unlink(name);
+        }
+    }
+
     @Test
     void semAcquireWakesWhenAnotherThreadPosts() throws Exception {
         String name = uniqueName("semwake");

@@ -4,7 +4,6 @@ import static dev.jmp.bench.report.Target.C;
 import static dev.jmp.bench.report.Target.PY;
 import static dev.jmp.bench.report.Target.atLeast;
 import static dev.jmp.bench.report.Target.atMost;
-import static dev.jmp.bench.report.Target.below;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +97,7 @@ final class Rows {
         s = "Synchronization";
         rows.add(new Row(s, "Lock acquire+release, uncontended", "any", Unit.NS)
                 .c("sem.wait_post").jmp("SyncBench.lockAcquireRelease").py("lock.acquire_release")
-                .target(atMost(2, C, "3")).target(below(1, PY, "3"))
+                .target(atMost(1.3, C, "14")).target(atMost(0.6, PY, "14"))
                 .note("C: sem_wait+sem_post on a named semaphore of value 1."));
         rows.add(new Row(s, "Lock() creation", "any", Unit.US)
                 .jmp("SyncBench.lockCreate").py("lock.create")
@@ -116,7 +115,7 @@ final class Rows {
         s = "Shared memory";
         bothPlacements(rows, s, "Value locked increment, 2 processes", Unit.M_S, r -> r
                 .c("shm.locked_incr").jmp("SharedMemoryBench.valueLockedIncrement").py("value.locked_incr")
-                .target(atLeast(3, PY, "6"))
+                .target(atLeast(3, PY, "6")).target(atLeast(0.6, C, "14"))
                 .note("C: an int in shm_open memory under a named semaphore; CPython's Value lock is an RLock."));
         rows.add(new Row(s, "Value read, unlocked", "any", Unit.NS)
                 .c("shm.read").jmp("SharedMemoryBench.valueRead").py("value.read")
