@@ -1,5 +1,6 @@
 package dev.jmp;
 
+import dev.jmp.posix.Posix;
 import dev.jmp.resource.AtExit;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -66,12 +67,31 @@ final class ChildSide {
         return code;
     }
 
-    /** Ends this JVM with {@code code}: jmp's exit sequence, then a halt (see the class comment). */
+    /**
+     * Ends this JVM with {@code code}: jmp's exit sequence, then {@code _exit} (see the
+     * class comment).
+     *
+     * <p>Why {@code _exit} and not {@link Runtime#halt}: a halt is still the JVM's exit
+     * operation, which waits at a safepoint for every thread in native code to return,
+     * in steps of 10 ms on JDK 17 (a compiler thread still compiling, as it often is in
+     * a young JVM) and for up to 300 ms for an application thread blocked in a native
+     * read (a daemon child's parent watch is one, always). {@code _exit} ends the
+     * process as CPython's {@code os._exit} does. It is used when the native layer is
+     * loaded already, or in a daemon child, which would otherwise wait the longest;
+     * a child that never loaded it halts rather than pay for loading it.
+     */
     static void exit(int code) {
         AtExit.run();
         flushStd();     // also when the Process could not even be read, and nothing was registered
         if (SHUTDOWN_HOOKS) {
             System.exit(code);
+        }
+        if (Posix.loaded() || ParentWatch.watching()) {
+            try {
+                Posix.libc()._exit(code);
+            } catch (RuntimeException | LinkageError e) {
+                // No native layer after all: the JVM's own way out.
+            }
         }
         Runtime.getRuntime().halt(code);
     }

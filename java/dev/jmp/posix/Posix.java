@@ -85,7 +85,13 @@ public interface Posix {
         private Holder() {
         }
 
-        static final Posix INSTANCE = load();
+        static volatile boolean loaded;
+        static final Posix INSTANCE = loaded(load());
+
+        private static Posix loaded(Posix backend) {
+            loaded = true;
+            return backend;
+        }
 
         private static Posix load() {
             String chosen = System.getProperty("jmp.posix");
@@ -127,6 +133,20 @@ public interface Posix {
     // ---- processes -------------------------------------------------------------
 
     int getpid();
+
+    /**
+     * {@code _exit(status)}: the process ends now, without the JVM's shutdown (no
+     * shutdown hook, no wait for threads in native code). Never returns.
+     */
+    void _exit(int status);
+
+    /**
+     * True once {@link #libc()} has bound the native layer in this JVM: a caller that
+     * merely could use it asks here first rather than pay for loading it.
+     */
+    static boolean loaded() {
+        return Holder.loaded;
+    }
 
     /** {@code kill(pid, sig)}. */
     void kill(int pid, int sig);
