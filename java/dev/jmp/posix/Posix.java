@@ -85,11 +85,10 @@ public interface Posix {
         private Holder() {
         }
 
-        static volatile boolean loaded;
-        static final Posix INSTANCE = loaded(load());
+        static final Posix INSTANCE = bound(load());
 
-        private static Posix loaded(Posix backend) {
-            loaded = true;
+        private static Posix bound(Posix backend) {
+            Bound.yes = true;
             return backend;
         }
 
@@ -145,7 +144,15 @@ public interface Posix {
      * merely could use it asks here first rather than pay for loading it.
      */
     static boolean loaded() {
-        return Holder.loaded;
+        return Bound.yes;
+    }
+
+    /** Apart from {@link Holder}: reading it must not bind anything. */
+    final class Bound {
+        private Bound() {
+        }
+
+        static volatile boolean yes;
     }
 
     /** {@code kill(pid, sig)}. */
