@@ -19,8 +19,9 @@ import java.util.function.BooleanSupplier;
  * child time between its target's end and its parent's join(). So here, after the
  * target: the non-daemon threads are joined (as {@code threading._shutdown}), jmp's
  * exit sequence runs ({@link AtExit}: the child's own children, its queue feeders
- * flushed, its names unlinked, System.out and System.err flushed), and the JVM
- * halts with the code ({@link Runtime#halt}): no shutdown hook runs.
+ * flushed, its names unlinked, System.out and System.err flushed), and the process
+ * ends with the code: {@code _exit} when the native layer is loaded (see
+ * {@link #exit}), else {@link Runtime#halt}. No shutdown hook runs either way.
  * {@code -Djmp.childShutdownHooks=true} ends it with System.exit instead, for
  * programs whose children need their hooks.
  *
