@@ -159,6 +159,19 @@ public final class OwnerRecord {
         return s;
     }
 
+    /**
+     * Runs {@link #set}, {@link #takeOverFromDead} and {@link #clear} once on a record in
+     * ordinary memory: links what a process's first Lock acquire and release link (the
+     * VarHandle's access modes), so that a start-up archive's training child and an idle
+     * warm child hold it. No kernel object.
+     */
+    public static void warmUp() {
+        OwnerRecord r = new OwnerRecord(ByteBuffer.allocate(SEM_FILE_SIZE).order(ByteOrder.nativeOrder()));
+        r.set();
+        r.takeOverFromDead();
+        r.clear();
+    }
+
     /** This process's record (tests). */
     static long selfRecord() {
         return self();
