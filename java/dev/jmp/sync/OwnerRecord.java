@@ -161,12 +161,13 @@ public final class OwnerRecord {
 
     /**
      * Runs {@link #set}, {@link #takeOverFromDead} and {@link #clear} once on a record in
-     * ordinary memory: links what a process's first Lock acquire and release link (the
-     * VarHandle's access modes), so that a start-up archive's training child and an idle
-     * warm child hold it. No kernel object.
+     * ordinary memory (a direct buffer: atomic access to a heap buffer is refused):
+     * links what a process's first Lock acquire and release link (the VarHandle's access
+     * modes), so that a start-up archive's training child and an idle warm child hold
+     * it. No kernel object.
      */
     public static void warmUp() {
-        OwnerRecord r = new OwnerRecord(ByteBuffer.allocate(SEM_FILE_SIZE).order(ByteOrder.nativeOrder()));
+        OwnerRecord r = new OwnerRecord(ByteBuffer.allocateDirect(SEM_FILE_SIZE).order(ByteOrder.nativeOrder()));
         r.set();
         r.takeOverFromDead();
         r.clear();
