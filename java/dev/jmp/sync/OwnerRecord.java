@@ -160,7 +160,7 @@ public final class OwnerRecord {
     }
 
     /**
-     * Runs {@link #set}, {@link #takeOverFromDead} and {@link #clear} once on a record in
+     * Runs {@code set}, {@code takeOverFromDead} and {@code clear} once on a record in
      * ordinary memory (a direct buffer: atomic access to a heap buffer is refused):
      * links what a process's first Lock acquire and release link (the VarHandle's access
      * modes), so that a start-up archive's training child and an idle warm child hold
