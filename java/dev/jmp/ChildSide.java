@@ -87,6 +87,12 @@ final class ChildSide {
         if (SHUTDOWN_HOOKS) {
             System.exit(code);
         }
+        if (shuttingDown()) {
+            // Another thread called System.exit (a manager's server does, at SHUTDOWN): its
+            // shutdown hooks are running, and that exit ends the JVM with its own code.
+            // Cutting it short would lose what the hooks still had to do.
+            awaitShutdown();
+        }
         if (Posix.loaded() || ParentWatch.watching()) {
             try {
                 Posix.libc()._exit(code);
@@ -95,6 +101,29 @@ final class ChildSide {
             }
         }
         Runtime.getRuntime().halt(code);
+    }
+
+    /** True while the JVM runs its shutdown hooks: a hook can no longer be added then. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread();
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException inProgress) {
+            return true;
+        }
+    }
+
+    /** Until the System.exit under way ends the JVM. */
+    private static void awaitShutdown() {
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // Nothing to do but wait for the end.
+            }
+        }
     }
 
     /** For System.exit(n) in the target: output written so far still reaches the parent. */
