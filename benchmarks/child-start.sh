@@ -3,7 +3,8 @@
 # sitting: batches of each configuration alternate, so a change in the machine's load
 # hits them all alike. Prints, per configuration, the median and min-max of
 # Process start+join (empty target), of Process() to the target's first line, and of
-# the CPU time a child used (per batch: user + system of its children, per child).
+# the CPU time a child used (per batch: user + system of its children, per child),
+# and of Pool(2) creation to a first result with the CPU its two workers used.
 #
 #   benchmarks/child-start.sh [rounds] [samples per batch]      (default 5 x 5)
 #   ONLY='^25 (none|AOT cache)$' benchmarks/child-start.sh 8 6  (some configurations)
@@ -66,7 +67,7 @@ done
 for c in "${CONFIGS[@]}"; do
   name=${c%%|*}
   f="$OUT/${name// /_}.txt"
-  for what in startJoin firstLine childCpu; do
+  for what in startJoin firstLine childCpu poolFirst poolCpu; do
     grep "^$what " "$f" | cut -d' ' -f2- | tr ' ' '\n' | sort -g | awk -v n="$name" -v w="$what" '
       { v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
         printf "%-32s %-10s median %6.1f ms  min %6.1f  max %6.1f  (n=%d)\n", n, w, m, v[1], v[NR], NR }'

@@ -1,5 +1,5 @@
 /*
- * Processes: getpid, kill, waitpid, and a child's whole start in one call.
+ * Processes: getpid, _exit, kill, waitpid, and a child's whole start in one call.
  *
  * spawn() is ChildSpawn's recipe done in C: the child sees fds 0-2 (inherited),
  * sources[i] at firstTarget + i, and nothing else; its signal mask is empty and every
@@ -22,6 +22,12 @@
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_getpid(JNIEnv *env, jclass c) {
     (void) env, (void) c;
     return getpid();
+}
+
+/* A child's end, as CPython's os._exit: no JVM shutdown (see dev.jmp.ChildSide). */
+JNIEXPORT void JNICALL Java_dev_jmp_posix_LibJmp__1exit(JNIEnv *env, jclass c, jint status) {
+    (void) env, (void) c;
+    _exit(status);
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_kill(JNIEnv *env, jclass c, jint pid, jint sig) {

@@ -49,10 +49,21 @@ final class ChildMain implements ChildEntry {
         ChildSide.exit(code);
     }
 
+    /**
+     * A Process whose target walks, once, the paths a spawned child most often takes
+     * after an empty target's: a Process read by Java serialization (a target that
+     * captured an object), the native layer and a Lock's, Queue's and pool channel's
+     * calls, a pool worker's loop. It comes as a direct payload, as most targets do.
+     * No kernel object is made ({@link Preparation#paths}).
+     */
     @Override
     public byte[] trainingPayload() {
-        Task noop = () -> { };
-        return ProcessPayload.of(new Process(noop));
+        Task train = ChildMain::train;
+        return ProcessPayload.of(new Process(train));
+    }
+
+    private static void train() {
+        Preparation.paths(1, 2);
     }
 
     /**
@@ -65,20 +76,31 @@ final class ChildMain implements ChildEntry {
             Event.class, Queue.class, Connection.class, SharedMemory.class, Value.class};
 
         static void run() {
-            // A Process with a lambda target, serialized and read back 50 times: loads the
-            // classes, caches the descriptors, links the lambda machinery, warms the code.
+            directPayload();
+            ParentWatch.prestart();
+            // 50 times: loads the classes, caches the descriptors, links the lambda
+            // machinery, warms the code.
+            paths(50, 50);
+        }
+
+        /**
+         * A Process with a lambda target, serialized and read back {@code reads} times;
+         * the public API's commonest classes; every native call a Lock, Queue or pool
+         * channel makes first (failing harmlessly: no kernel object); the queue codec;
+         * {@code poolRounds} rounds of a pool worker's loop. Once is enough for a
+         * start-up archive's training child, which only loads and links.
+         */
+        static void paths(int reads, int poolRounds) {
             Task noop = () -> { };
-            for (int i = 0; i < 50; i++) {
+            for (int i = 0; i < reads; i++) {
                 byte[] bytes = ProcessPayload.serialize(new Process(noop), false);
                 try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
                     in.readObject();
                 } catch (IOException | ClassNotFoundException e) {
-                    throw new IllegalStateException("warm child could not prepare", e);
+                    throw new IllegalStateException("child could not prepare", e);
                 }
             }
-            directPayload();
             Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
-            ParentWatch.prestart();
             ClassLoader loader = ChildMain.class.getClassLoader();
             for (Class<?> c : API) {
                 try {
@@ -88,10 +110,11 @@ final class ChildMain implements ChildEntry {
                 }
             }
             dev.jmp.posix.Posix.bindAll();
+            dev.jmp.sync.OwnerRecord.warmUp();
             dev.jmp.queue.Items.warmUp(dev.jmp.queue.MessageQueue.attach("/jmp.0.warmup"));
             // Pool workers are the commonest warm children: rehearse their code path too.
             // No kernel object.
-            dev.jmp.pool.WarmUp.run();
+            dev.jmp.pool.WarmUp.run(poolRounds);
         }
 
         /**

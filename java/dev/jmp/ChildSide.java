@@ -1,5 +1,6 @@
 package dev.jmp;
 
+import dev.jmp.posix.Posix;
 import dev.jmp.resource.AtExit;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -18,8 +19,9 @@ import java.util.function.BooleanSupplier;
  * child time between its target's end and its parent's join(). So here, after the
  * target: the non-daemon threads are joined (as {@code threading._shutdown}), jmp's
  * exit sequence runs ({@link AtExit}: the child's own children, its queue feeders
- * flushed, its names unlinked, System.out and System.err flushed), and the JVM
- * halts with the code ({@link Runtime#halt}): no shutdown hook runs.
+ * flushed, its names unlinked, System.out and System.err flushed), and the process
+ * ends with the code: {@code _exit} when the native layer is loaded (see
+ * {@link #exit}), else {@link Runtime#halt}. No shutdown hook runs either way.
  * {@code -Djmp.childShutdownHooks=true} ends it with System.exit instead, for
  * programs whose children need their hooks.
  *
@@ -66,14 +68,62 @@ final class ChildSide {
         return code;
     }
 
-    /** Ends this JVM with {@code code}: jmp's exit sequence, then a halt (see the class comment). */
+    /**
+     * Ends this JVM with {@code code}: jmp's exit sequence, then {@code _exit} (see the
+     * class comment).
+     *
+     * <p>Why {@code _exit} and not {@link Runtime#halt}: a halt is still the JVM's exit
+     * operation, which waits at a safepoint for every thread in native code to return,
+     * in steps of 10 ms on JDK 17 (a compiler thread still compiling, as it often is in
+     * a young JVM) and for up to 300 ms for an application thread blocked in a native
+     * read (a daemon child's parent watch is one, always). {@code _exit} ends the
+     * process as CPython's {@code os._exit} does. It is used when the native layer is
+     * loaded already, or in a daemon child, which would otherwise wait the longest;
+     * a child that never loaded it halts rather than pay for loading it.
+     */
     static void exit(int code) {
         AtExit.run();
         flushStd();     // also when the Process could not even be read, and nothing was registered
         if (SHUTDOWN_HOOKS) {
             System.exit(code);
         }
+        if (shuttingDown()) {
+            // Another thread called System.exit (a manager's server does, at SHUTDOWN): its
+            // shutdown hooks are running, and that exit ends the JVM with its own code.
+            // Cutting it short would lose what the hooks still had to do.
+            awaitShutdown();
+        }
+        if (Posix.loaded() || ParentWatch.watching()) {
+            try {
+                Posix.libc()._exit(code);
+            } catch (RuntimeException | LinkageError e) {
+                // No native layer after all: the JVM's own way out.
+            }
+        }
         Runtime.getRuntime().halt(code);
+    }
+
+    /** True while the JVM runs its shutdown hooks: a hook can no longer be added then. */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread();
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException inProgress) {
+            return true;
+        }
+    }
+
+    /** Until the System.exit under way ends the JVM. */
+    private static void awaitShutdown() {
+        while (true) {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // Nothing to do but wait for the end.
+            }
+        }
     }
 
     /** For System.exit(n) in the target: output written so far still reaches the parent. */

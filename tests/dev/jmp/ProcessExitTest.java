@@ -175,4 +175,38 @@ class ProcessExitTest {
             assertFalse(alive(pid), "idle warm child " + pid + " outlived its parent (" + how + ")");
         }
     }
+
+    /**
+     * A pool still running when its program exits (main returns, or SIGTERM) is
+     * terminated by its own step of the exit sequence, before the children are: it
+     * starts no replacement for the workers the exit ends, and none of them outlives it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"return", "sigterm"})
+    void exitingProgramsPoolDoesNotRefill(String how) throws Exception {
+        java.lang.Process p = scenario("spawn", "pool-exit", how).redirectError(dir.resolve("err").toFile()).start();
+        List<Long> pids = new java.util.ArrayList<>();
+        List<String> rest = new java.util.ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = r.readLine();
+            assertTrue(line != null && line.startsWith("pool-ready 1 worker-pids "),
+                    line + Files.readString(dir.resolve("err")));
+            for (String pid : line.substring("pool-ready 1 worker-pids ".length()).trim().split(" ")) {
+                pids.add(Long.parseLong(pid));
+            }
+            if (how.equals("sigterm")) {
+                p.toHandle().destroy();     // SIGTERM; Process.destroy() would also close our end of its stdout
+            }
+            for (String l = r.readLine(); l != null; l = r.readLine()) {
+                rest.add(l);
+            }
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        }
+        assertEquals(how.equals("sigterm") ? 143 : 0, p.exitValue(), rest + Files.readString(dir.resolve("err")));
+        assertEquals(List.of("after-children <Pool state=TERMINATE pool_size=2> next Process-3"), rest);
+        assertEquals(2, pids.size());
+        for (long pid : pids) {
+            assertFalse(alive(pid), "pool worker " + pid + " outlived its parent (" + how + ")");
+        }
+    }
 }

@@ -141,6 +141,15 @@ public final class Engine {
             callbacks.run(r);
         }
     };
+    /**
+     * The pool's step in the program's exit sequence ({@link AtExit.Phase#POOLS}, before
+     * children are terminated and joined): a pool still running at exit is terminated,
+     * as CPython's Pool finalizer does. Why structural: terminated first, the pool is in
+     * TERMINATE when the CHILDREN phase ends its workers, so it never takes their exits
+     * for deaths to replace (a SIGTERMed parent's pool refilled behind it). Removed when
+     * the pool shuts down, so a closed pool is not kept reachable by the sequence.
+     */
+    private final Runnable exitStep = this::terminate;
     private final Watcher watcher;
     private final Thread resultThread;
     private final Thread watcherThread;
@@ -250,12 +259,14 @@ public final class Engine {
             throw e;
         }
         this.slots = s;
+        AtExit.register(AtExit.Phase.POOLS, exitStep);
         lock.lock();
         try {
             for (Slot slot : slots) {
                 startWorker(slot);
             }
         } catch (RuntimeException | Error e) {
+            AtExit.unregister(AtExit.Phase.POOLS, exitStep);
             abandonStart(made);
             throw e;
         } finally {
@@ -315,10 +326,7 @@ public final class Engine {
 
     /** Lock held. Work may still need workers: the pool runs, or is closing with tasks queued. */
     private boolean needsWorkers() {
-        // Not once the program exits: the exit sequence terminates daemonic children, the
-        // workers among them, and a replacement would only be terminated in turn.
-        return broken == null && !AtExit.exiting()
-                && (state == State.RUN || state == State.CLOSE && ledger.hasPending());
+        return broken == null && (state == State.RUN || state == State.CLOSE && ledger.hasPending());
     }
 
     /** Lock held. Starts workers in empty slots; if none can be started and none runs, the queue fails. */
@@ -842,6 +850,7 @@ public final class Engine {
         }
         unlinkAll(channels);
         callbacks.shutdown();
+        AtExit.unregister(AtExit.Phase.POOLS, exitStep);
         finished.countDown();
         LOG.log(System.Logger.Level.DEBUG, "pool {0}: shut down", number);
     }

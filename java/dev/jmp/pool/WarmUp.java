@@ -29,6 +29,15 @@ public final class WarmUp {
     private static final int ROUNDS = 50;
 
     public static void run() {
+        run(ROUNDS);
+    }
+
+    /**
+     * {@code rounds} times through the worker's path. Once or twice loads and links all
+     * it needs (what a start-up archive's training child is for); more rounds also
+     * compile it (what an idle warm child is for).
+     */
+    public static void run(int rounds) {
         Channel unused = Channel.named("/jmp.0.warmup");
         WorkerLoop loop = new WorkerLoop(0, unused, unused, null, 0);
         Call<Integer> call = () -> 1;
@@ -37,7 +46,7 @@ public final class WarmUp {
         byte[] funcBytes = Codec.encode(func, "warm-up");
         byte[] args = Codec.encode(new Batch(List.of(1, 2, 3)), "warm-up");
         linkWorkerTarget(unused);
-        for (int i = 0; i < ROUNDS; i++) {
+        for (int i = 0; i < rounds; i++) {
             // The target alone: a Process would advance the counter that names children.
             readBack(new WorkerLoop(i, unused, unused, null, 0));
             byte[] r = loop.run(Frames.readTask(Frames.task(i, 2L * i, Frames.APPLY, callBytes, null)));

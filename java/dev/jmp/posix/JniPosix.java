@@ -65,6 +65,11 @@ final class JniPosix implements Posix {
     }
 
     @Override
+    public void _exit(int status) {
+        LibJmp._exit(status);
+    }
+
+    @Override
     public void kill(int pid, int sig) {
         check("kill", LibJmp.kill(pid, sig));
     }

@@ -138,6 +138,11 @@ final class JnrPosix implements Posix {
     }
 
     @Override
+    public void _exit(int status) {
+        Calls.LIB._exit(status);
+    }
+
+    @Override
     public void kill(int pid, int sig) {
         checkErrno("kill", Calls.LIB.kill(pid, sig));
     }

@@ -19,6 +19,8 @@ import jnr.ffi.types.ssize_t;
 public interface LibC {
     @pid_t int getpid();
 
+    void _exit(int status);
+
     int kill(@pid_t int pid, int sig);
 
     @pid_t int waitpid(@pid_t int pid, @Out int[] status, int options);

@@ -26,6 +26,8 @@ final class LibJmp {
     // process.c
     static native int getpid();
 
+    static native void _exit(int status);
+
     static native int kill(int pid, int sig);
 
     static native int waitpid(int pid, int[] status, int options);

@@ -85,7 +85,12 @@ public interface Posix {
         private Holder() {
         }
 
-        static final Posix INSTANCE = load();
+        static final Posix INSTANCE = bound(load());
+
+        private static Posix bound(Posix backend) {
+            Bound.yes = true;
+            return backend;
+        }
 
         private static Posix load() {
             String chosen = System.getProperty("jmp.posix");
@@ -127,6 +132,28 @@ public interface Posix {
     // ---- processes -------------------------------------------------------------
 
     int getpid();
+
+    /**
+     * {@code _exit(status)}: the process ends now, without the JVM's shutdown (no
+     * shutdown hook, no wait for threads in native code). Never returns.
+     */
+    void _exit(int status);
+
+    /**
+     * True once {@link #libc()} has bound the native layer in this JVM: a caller that
+     * merely could use it asks here first rather than pay for loading it.
+     */
+    static boolean loaded() {
+        return Bound.yes;
+    }
+
+    /** Apart from {@link Holder}: reading it must not bind anything. */
+    final class Bound {
+        private Bound() {
+        }
+
+        static volatile boolean yes;
+    }
 
     /** {@code kill(pid, sig)}. */
     void kill(int pid, int sig);

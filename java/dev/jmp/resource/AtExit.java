@@ -36,6 +36,13 @@ public final class AtExit {
 
     /** The phases, in the order they run. */
     public enum Phase {
+        /**
+         * Pools still running are terminated: their workers stopped, their channels
+         * removed (CPython's Pool finalizer, exit priority 15, runs before
+         * {@code _exit_function} joins children). Before CHILDREN, so that a pool never
+         * sees the workers CHILDREN would terminate as deaths to replace.
+         */
+        POOLS,
         /** Daemonic children are terminated, then every child is joined. */
         CHILDREN,
         /** Queue feeders send what they buffered (or give up, see {@link #parentGone()}). */
@@ -54,7 +61,6 @@ public final class AtExit {
     private static final AtomicBoolean HOOK = new AtomicBoolean();
     private static volatile BooleanSupplier parentGone = () -> false;
     private static boolean ran;     // guarded by AtExit.class
-    private static volatile boolean started;
 
     static {
         for (Phase phase : Phase.values()) {
@@ -76,6 +82,15 @@ public final class AtExit {
     }
 
     /**
+     * Removes {@code step} from {@code phase} (the same object {@link #register} was
+     * given): what it would finish has been finished by its owner, who can now be
+     * collected. Nothing if it is not there.
+     */
+    public static void unregister(Phase phase, Runnable step) {
+        STEPS.get(Objects.requireNonNull(phase, "phase")).remove(step);
+    }
+
+    /**
      * In a child: how to tell that its parent has exited, so that steps waiting for a
      * reader (a feeder with a full queue) give up instead of holding the exit forever.
      */
@@ -92,22 +107,12 @@ public final class AtExit {
         }
     }
 
-    /**
-     * True once the exit sequence has begun: what it ends must not be started again (a
-     * pool must not replace the workers the sequence terminates, as CPython terminates a
-     * pool at exit rather than letting it refill).
-     */
-    public static boolean exiting() {
-        return started;
-    }
-
     /** Runs every phase in order, once; a second call waits for the first to finish. */
     public static synchronized void run() {
         if (ran) {
             return;
         }
         ran = true;
-        started = true;
         for (Phase phase : Phase.values()) {
             for (Runnable step : STEPS.get(phase)) {
                 try {

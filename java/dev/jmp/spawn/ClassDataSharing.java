@@ -382,12 +382,17 @@ public final class ClassDataSharing {
     }
 
     /**
-     * Spawns a child as Process.start() does, with {@code options} added, sends it a
-     * Process whose target does nothing, and waits for its exit.
+     * Spawns a child as Process.start() does, with {@code options} added, sends it the
+     * training Process ({@link ChildEntry#trainingPayload}), and waits for its exit.
+     * The child ends through the JVM's own shutdown ({@code jmp.childShutdownHooks}, last
+     * so that it wins), not with {@code _exit} as children do: a training JVM writes
+     * what it recorded as it shuts down.
      */
     private static int spawn(List<String> baseArgv, String... options) {
         ChildEntry entry = JavaCommand.entry();
-        Popen p = Popen.boot(withOptions(baseArgv, options), List.of());
+        List<String> argv = withOptions(baseArgv, options);
+        argv.add(argv.size() - 1, "-Djmp.childShutdownHooks=true");
+        Popen p = Popen.boot(argv, List.of());
         try {
             p.send(entry.trainingPayload());
             Integer code = p.await(Deadline.after(Duration.ofMinutes(2)));

@@ -19,6 +19,7 @@ public final class ExitScenario {
             case "warm-idle" -> warmIdle(args[1].equals("killed"));
             case "cds" -> cds();
             case "child-exits" -> childExits();
+            case "pool-exit" -> poolExit(args[1].equals("sigterm"));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -143,6 +144,31 @@ public final class ExitScenario {
         System.out.println(line);
         System.out.flush();
         if (block) {
+            blockForever();
+        }
+    }
+
+    /**
+     * A running Pool(2) the program never closes; then main returns, or blocks until the
+     * test sends SIGTERM. A step of this program's own, behind jmp's in the CHILDREN phase
+     * of the exit sequence (the workers are terminated and joined by then), prints the
+     * pool's state and the name the next Process would get: Process-3 unless the pool
+     * started a replacement worker during the exit.
+     */
+    private static void poolExit(boolean awaitSignal) {
+        dev.jmp.Pool pool = new dev.jmp.Pool(2);
+        int one = pool.apply(() -> 1);
+        dev.jmp.resource.AtExit.register(dev.jmp.resource.AtExit.Phase.CHILDREN, () -> {
+            System.out.println("after-children " + pool + " next " + new Process(() -> { }).name());
+            System.out.flush();
+        });
+        StringBuilder line = new StringBuilder("pool-ready " + one + " worker-pids");
+        for (Process worker : dev.jmp.Multiprocessing.activeChildren()) {
+            line.append(' ').append(worker.pid());
+        }
+        System.out.println(line);
+        System.out.flush();
+        if (awaitSignal) {
             blockForever();
         }
     }

@@ -15,8 +15,10 @@ import java.util.Locale;
  * {@code firstLine}, each with that many times in ms (a Process start+join of an empty
  * target; {@code new Process(...)} to the byte the target's first line writes), and
  * {@code childCpu}: the CPU time (user + system) the timed children used, per child, in
- * ms. On a machine other programs load, a child's wall time is mostly its wait for a
- * CPU; its CPU time is what it costs.
+ * ms; then {@code poolFirst}, from {@code new Pool(2)} to a first apply's result, and
+ * {@code poolCpu}, the CPU both workers of one such pool used (to its terminate()). On
+ * a machine other programs load, a child's wall time is mostly its wait for a CPU; its
+ * CPU time is what it costs.
  *
  * <p>The start-up archive is made first, untimed, if there is none; then two untimed
  * children of each kind warm the parent up. With 0 samples it only does that: run.sh
@@ -47,10 +49,18 @@ public final class ChildStart {
                     lines.add(line);
                 }
             }
+            long cpu1 = childrenCpuTicks();
+            List<Double> pools = new ArrayList<>();
+            for (int i = 0; i < samples; i++) {
+                pools.add(poolFirstResult());
+            }
             print("startJoin", joins);
             print("firstLine", lines);
             // Clock ticks of 10 ms: the per-child mean is as fine as 10 ms / children.
-            print("childCpu", List.of((childrenCpuTicks() - cpu0) * 10.0 / (2 * samples)));
+            print("childCpu", List.of((cpu1 - cpu0) * 10.0 / (2 * samples)));
+            print("poolFirst", pools);
+            // Both workers of each pool, from spawn to terminate().
+            print("poolCpu", List.of((childrenCpuTicks() - cpu1) * 10.0 / Math.max(1, samples)));
         } finally {
             fifo.close();
         }
@@ -78,6 +88,22 @@ public final class ChildStart {
         p.join();
         p.close();
         return ms;
+    }
+
+    /** From {@code new Pool(2)} to the result of a first apply (the pool's terminate() is not timed). */
+    private static double poolFirstResult() {
+        long t0 = System.nanoTime();
+        dev.jmp.Pool pool = new dev.jmp.Pool(2);
+        try {
+            pool.apply(ChildStart::one);
+            return (System.nanoTime() - t0) / 1e6;
+        } finally {
+            pool.terminate();
+        }
+    }
+
+    private static Integer one() {
+        return 1;
     }
 
     /** cutime + cstime of /proc/self/stat: the CPU of the children this JVM has reaped. */
