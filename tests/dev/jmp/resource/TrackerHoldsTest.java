@@ -42,7 +42,7 @@ class TrackerHoldsTest {
     }
 
     private void start() throws IOException {
-        tracker = new ProcessBuilder(NativeFile.executable("jmp-tracker").toString())
+        tracker = new ProcessBuilder(dev.jmp.posix.NativeFiles.executable("jmp-tracker").toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         lines = tracker.getOutputStream();
     }
