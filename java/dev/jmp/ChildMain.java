@@ -78,9 +78,6 @@ final class ChildMain implements ChildEntry {
         static void run() {
             directPayload();
             ParentWatch.prestart();
-            // Every child registers into the exit sequence before its target runs: its
-            // class initialization (phases, logger, the parent-gone default) happens here.
-            dev.jmp.resource.AtExit.parentGone();
             // 50 times: loads the classes, caches the descriptors, links the lambda
             // machinery, warms the code.
             paths(50, 50);
