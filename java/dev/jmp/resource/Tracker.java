@@ -168,16 +168,21 @@ public final class Tracker {
      * later one that gets the same pid.
      */
     private static final class Self {
-        static final byte[] PID = (" " + ProcessHandle.current().pid()).getBytes(StandardCharsets.US_ASCII);
-        static final byte[] ID = (" " + ProcessHandle.current().pid() + " " + startTime())
-                .getBytes(StandardCharsets.US_ASCII);
+        static final byte[] PID = (" " + pid()).getBytes(StandardCharsets.US_ASCII);
+        static final byte[] ID = (" " + pid() + " " + startTime()).getBytes(StandardCharsets.US_ASCII);
+
+        private static long pid() {
+            try {
+                return ProcStat.selfPid();
+            } catch (RuntimeException e) {
+                return ProcessHandle.current().pid();
+            }
+        }
 
         private static String startTime() {
             try {
-                String stat = Files.readAllLines(Path.of("/proc/self/stat"), StandardCharsets.ISO_8859_1).get(0);
-                // Fields after the command name (which may hold spaces): field 3 first, 22 is the 20th.
-                return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[19];
-            } catch (java.io.IOException | RuntimeException e) {
+                return Long.toString(ProcStat.selfStartTime());
+            } catch (RuntimeException e) {
                 return "0";     // "unknown": the tracker then trusts the pid alone
             }
         }

@@ -1,10 +1,8 @@
 package dev.jmp.sync;
 
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -103,51 +101,26 @@ public final class OwnerRecord {
         } catch (IOException e) {
             return false;      // cannot tell: never take a lock from a live holder
         }
-        String[] f = fieldsAfterName(stat);
+        String[] f = dev.jmp.resource.ProcStat.fieldsAfterName(stat);
         if (f == null) {
             return false;
         }
         // f[0] is field 3 (state); field 22 (starttime) is f[19].
-        return f[0].equals("Z") || f[0].equals("X") || Long.parseLong(f[19]) != startTime(record);
+        return f[0].equals("Z") || f[0].equals("X") || Long.parseLong(f[dev.jmp.resource.ProcStat.START_TIME]) != startTime(record);
     }
 
     /** The fields after "pid (comm)": comm may hold spaces and parentheses, so split after the last ')'. */
-    private static String[] fieldsAfterName(String stat) {
-        int close = stat.lastIndexOf(')');
-        if (close < 0) {
-            return null;
-        }
-        String[] f = stat.substring(close + 1).trim().split(" ");
-        return f.length > 19 ? f : null;
-    }
-
     /** A proc file reports size 0: read it as lines, not by its size. */
     private static String readLine(Path p) throws IOException {
         java.util.List<String> lines = Files.readAllLines(p);
         return lines.isEmpty() ? "" : lines.get(0);
     }
 
-    /**
-     * Pid and start time from one read of /proc/self/stat, with a FileInputStream and
-     * Latin-1 (every JVM has those loaded): a child's first Lock acquire pays for this,
-     * and ProcessHandle.current() or a Reader would load and initialize classes for it
-     * (ProcessHandleImpl starts the JDK's process-reaper machinery).
-     */
+    /** This process's pid and start time ({@link dev.jmp.resource.ProcStat}: one read, no ProcessHandle). */
     private static long self() {
         long s = self;
         if (s == 0) {
-            String stat;
-            try (FileInputStream in = new FileInputStream("/proc/self/stat")) {
-                stat = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read /proc/self/stat", e);
-            }
-            String[] f = fieldsAfterName(stat);
-            if (f == null) {
-                throw new IllegalStateException("cannot parse /proc/self/stat: " + stat);
-            }
-            long pid = Long.parseLong(stat.substring(0, stat.indexOf(' ')));
-            s = pack(pid, Long.parseLong(f[19]));
+            s = pack(dev.jmp.resource.ProcStat.selfPid(), dev.jmp.resource.ProcStat.selfStartTime());
             self = s;
         }
         return s;
