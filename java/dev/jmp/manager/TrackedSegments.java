@@ -1,21 +1,26 @@
 package dev.jmp.manager;
 
 import dev.jmp.PosixException;
-import dev.jmp.SharedMemory;
+import dev.jmp.posix.Posix;
+import dev.jmp.resource.AtExit;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * In a SharedMemoryManager's server: the names of the blocks made through it, unlinked
  * when the server ends, by shutdown() or because its creator is gone (either way the
- * server exits through System.exit, which runs this hook).
+ * server exits through System.exit, which runs the exit sequence).
+ *
+ * <p>The unlink is a step of {@link AtExit}, not a shutdown hook of its own: the JVM runs
+ * its hooks concurrently, and one of its own would race the exit sequence, which closes
+ * this process's channels while the hook still used them. It unlinks by name, without
+ * attaching to the block: at exit there is nothing to map.
  */
 final class TrackedSegments implements SegmentTracker {
     private final List<String> names = new ArrayList<>();
 
     TrackedSegments() {
-        Thread hook = new Thread(this::unlinkAll, "jmp-manager-unlink");
-        Runtime.getRuntime().addShutdownHook(hook);
+        AtExit.register(AtExit.Phase.NAMES, this::unlinkAll);
     }
 
     @Override
@@ -26,8 +31,8 @@ final class TrackedSegments implements SegmentTracker {
     private synchronized void unlinkAll() {
         for (String name : names) {
             try {
-                new SharedMemory(name).unlink();
-            } catch (PosixException | IllegalStateException e) {
+                Posix.libc().shm_unlink("/" + name);
+            } catch (PosixException e) {
                 // Already gone (its creator unlinked it at exit): nothing to do.
             }
         }
