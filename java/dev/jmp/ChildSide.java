@@ -39,6 +39,13 @@ final class ChildSide {
     /** {@code jmp.childShutdownHooks}: end a child with System.exit, running the program's hooks. */
     private static final boolean SHUTDOWN_HOOKS = Boolean.getBoolean("jmp.childShutdownHooks");
 
+    /**
+     * True in a daemon child: its {@link ParentWatch} thread blocks in a native read for
+     * the child's whole life. Kept here so that a child that is not a daemon never loads
+     * ParentWatch, on its way out either.
+     */
+    private static volatile boolean watchingParent;
+
     /** Runs {@code self} in this child JVM; returns its exit code (0, or 1 after an uncaught exception). */
     static int run(Process self, InputStream parentPipe) {
         Process parentView = Process.parentOf(self);
@@ -47,6 +54,7 @@ final class ChildSide {
         AtExit.register(AtExit.Phase.STREAMS, new FlushStd());
         AtExit.watchParent(new ParentGone(parentView));
         if (self.daemon()) {
+            watchingParent = true;
             ParentWatch.start(parentPipe, self.name());
         }
         int code;
@@ -93,7 +101,7 @@ final class ChildSide {
             // Cutting it short would lose what the hooks still had to do.
             awaitShutdown();
         }
-        if (Posix.loaded() || ParentWatch.watching()) {
+        if (Posix.loaded() || watchingParent) {
             try {
                 Posix.libc()._exit(code);
             } catch (RuntimeException | LinkageError e) {
@@ -163,9 +171,18 @@ final class ChildSide {
     /** As Python's threading._shutdown() in a child: the process ends when its threads do. */
     private static void joinNonDaemonThreads() {
         Thread me = Thread.currentThread();
+        ThreadGroup root = me.getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
         while (true) {
+            // Not Thread.getAllStackTraces(): that stops every thread at a safepoint to
+            // take stacks nobody reads. No lambda: a first lambda costs a child time.
+            Thread[] all = new Thread[root.activeCount() + 8];
+            int n = root.enumerate(all, true);
             Thread other = null;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {   // no lambda: a first lambda costs a child time
+            for (int i = 0; i < n; i++) {
+                Thread t = all[i];
                 if (t != me && !t.isDaemon() && t.isAlive()) {
                     other = t;
                     break;

@@ -32,7 +32,11 @@ public final class Multiprocessing {
     private static volatile Process parent;
     private static final AtomicInteger COUNTER = new AtomicInteger(1);
     private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
-    private static final AtomicBoolean EXIT_HOOK = new AtomicBoolean();
+    /**
+     * Guarded by Multiprocessing.class. Not an AtomicBoolean: every child initializes
+     * this class, and an AtomicBoolean's VarHandle costs a child's start time.
+     */
+    private static boolean exitStepRegistered;
     private static volatile String executable = System.getProperty("jmp.java", JavaCommand.defaultJava());
     private static volatile StartMethod startMethod = StartMethod.SPAWN;
 
@@ -211,8 +215,11 @@ public final class Multiprocessing {
 
     static void addChild(Process p) {
         CHILDREN.add(p);
-        if (EXIT_HOOK.compareAndSet(false, true)) {
-            AtExit.register(AtExit.Phase.CHILDREN, Multiprocessing::exitFunction);
+        synchronized (Multiprocessing.class) {
+            if (!exitStepRegistered) {
+                exitStepRegistered = true;
+                AtExit.register(AtExit.Phase.CHILDREN, Multiprocessing::exitFunction);
+            }
         }
     }
 

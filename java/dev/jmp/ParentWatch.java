@@ -33,15 +33,7 @@ final class ParentWatch {
         PRESTARTED.set(w);
     }
 
-    private static volatile boolean watching;
-
-    /** True in a daemon child: a thread of it blocks in a native read for its whole life. */
-    static boolean watching() {
-        return watching;
-    }
-
     static void start(InputStream parentPipe, String name) {
-        watching = true;
         Watch w = PRESTARTED.getAndSet(null);
         if (w == null) {
             w = new Watch();

@@ -79,11 +79,12 @@ class ConnectionSharingTest {
     }
 
     @Test
-    void aTargetCapturingAConnectionGoesToAWarmChild() {
+    void aTargetCapturingAConnectionGoesToAWarmChild() throws InterruptedException {
         Multiprocessing.setStartMethod("warm");
         try (Pipe pipe = Pipe.open()) {
-            if (!WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60)))) {
-                throw new AssertionError("no warm child became ready");
+            // Settled: start() takes the first ready child, the first idle one once all are ready.
+            if (!WarmStarter.awaitSettled(Deadline.after(Duration.ofSeconds(60)))) {
+                throw new AssertionError("the warm children did not settle");
             }
             int idle = WarmStarter.idlePids().get(0);
             Connection end = pipe.conn2();

@@ -26,13 +26,18 @@ class WarmProcessTest extends ProcessTest {
 
     @Test
     void aReadyWarmChildRunsTheProcess() throws Exception {
-        assertTrue(WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60))), "no warm child became ready");
+        // Settled, not just one ready: start() takes the first ready child in boot order,
+        // which is the first idle one only once every idle child is ready.
+        assertTrue(WarmStarter.awaitSettled(Deadline.after(Duration.ofSeconds(60))), "the warm children did not settle");
         int idle = WarmStarter.idlePids().get(0);
-        Process p = new Process(() -> ChildChecks.check(Multiprocessing.currentProcess().name().startsWith("Process-"), 3));
+        Event read = new Event();   // the child stays until its command line has been read (a zombie's is empty)
+        Process p = new Process(() -> ChildChecks.check(read.await(Duration.ofSeconds(60))
+                && Multiprocessing.currentProcess().name().startsWith("Process-"), 3));
         p.start();
         // The pid handed out is that of a child booted ahead of time, with the warm argument.
         assertEquals(idle, p.pid().intValue());
         String cmdline = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline"));
+        read.set();
         assertTrue(cmdline.endsWith("dev.jmp.ChildMain\0warm\0"), cmdline.replace('\0', ' '));
         p.join();
         assertEquals(0, p.exitcode());
@@ -48,7 +53,7 @@ class WarmProcessTest extends ProcessTest {
         // Children booted from now on are given that shape before they say they are ready.
         Multiprocessing.setStartMethod("spawn");
         Multiprocessing.setStartMethod("warm");
-        assertTrue(WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60))), "no warm child became ready");
+        assertTrue(WarmStarter.awaitSettled(Deadline.after(Duration.ofSeconds(60))), "the warm children did not settle");
         int idle = WarmStarter.idlePids().get(0);
         Process again = new Process(RehearsedTarget.exitZeroIfRehearsed());
         again.start();

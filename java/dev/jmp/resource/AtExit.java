@@ -1,11 +1,9 @@
 package dev.jmp.resource;
 
-import java.util.EnumMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -55,16 +53,22 @@ public final class AtExit {
         STREAMS
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.jmp.resource");
-
-    private static final Map<Phase, List<Runnable>> STEPS = new EnumMap<>(Phase.class);
-    private static final AtomicBoolean HOOK = new AtomicBoolean();
-    private static volatile BooleanSupplier parentGone = () -> false;
+    /*
+     * No lambda, no logger and no EnumMap in this class's initialization: every child
+     * initializes it between its payload's arrival and its target's first line, and
+     * there a first lambda of a kind (method handles spun and linked), the logging
+     * service's start, or the reflective call by which an EnumMap finds its keys are
+     * what the child would wait for.
+     */
+    private static final List<List<Runnable>> STEPS = new ArrayList<>();     // by Phase.ordinal()
+    private static final Object HOOK_LOCK = new Object();  // not an AtomicBoolean: its first CAS links a VarHandle
+    private static boolean hooked;     // guarded by HOOK_LOCK
+    private static volatile BooleanSupplier parentGone;     // null: the main program
     private static boolean ran;     // guarded by AtExit.class
 
     static {
-        for (Phase phase : Phase.values()) {
-            STEPS.put(phase, new CopyOnWriteArrayList<>());
+        for (int i = 0; i < Phase.values().length; i++) {
+            STEPS.add(new CopyOnWriteArrayList<>());
         }
     }
 
@@ -75,9 +79,12 @@ public final class AtExit {
      */
     public static void register(Phase phase, Runnable step) {
         Objects.requireNonNull(step, "step");
-        STEPS.get(Objects.requireNonNull(phase, "phase")).add(step);
-        if (HOOK.compareAndSet(false, true)) {
-            Runtime.getRuntime().addShutdownHook(new Hook());
+        STEPS.get(Objects.requireNonNull(phase, "phase").ordinal()).add(step);
+        synchronized (HOOK_LOCK) {
+            if (!hooked) {
+                hooked = true;
+                Runtime.getRuntime().addShutdownHook(new Hook());
+            }
         }
     }
 
@@ -87,7 +94,7 @@ public final class AtExit {
      * collected. Nothing if it is not there.
      */
     public static void unregister(Phase phase, Runnable step) {
-        STEPS.get(Objects.requireNonNull(phase, "phase")).remove(step);
+        STEPS.get(Objects.requireNonNull(phase, "phase").ordinal()).remove(step);
     }
 
     /**
@@ -100,8 +107,12 @@ public final class AtExit {
 
     /** True in a child whose parent has exited; false in the main program. */
     public static boolean parentGone() {
+        BooleanSupplier gone = parentGone;
+        if (gone == null) {
+            return false;
+        }
         try {
-            return parentGone.getAsBoolean();
+            return gone.getAsBoolean();
         } catch (RuntimeException e) {
             return false;
         }
@@ -114,11 +125,12 @@ public final class AtExit {
         }
         ran = true;
         for (Phase phase : Phase.values()) {
-            for (Runnable step : STEPS.get(phase)) {
+            for (Runnable step : STEPS.get(phase.ordinal())) {
                 try {
                     step.run();
                 } catch (RuntimeException | Error e) {
-                    LOG.log(System.Logger.Level.WARNING, "exit step of phase " + phase + " failed", e);
+                    System.getLogger("dev.jmp.resource")
+                            .log(System.Logger.Level.WARNING, "exit step of phase " + phase + " failed", e);
                 }
             }
         }

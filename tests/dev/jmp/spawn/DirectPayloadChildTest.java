@@ -65,10 +65,11 @@ class DirectPayloadChildTest {
     }
 
     @Test
-    void aWarmChildGetsADirectPayloadToo() {
+    void aWarmChildGetsADirectPayloadToo() throws InterruptedException {
         Multiprocessing.setStartMethod("warm");
         try {
-            assertTrue(WarmStarter.awaitReady(Deadline.after(Duration.ofSeconds(60))), "no warm child became ready");
+            // Settled: start() takes the first ready child, the first idle one once all are ready.
+            assertTrue(WarmStarter.awaitSettled(Deadline.after(Duration.ofSeconds(60))), "the warm children did not settle");
             int idle = WarmStarter.idlePids().get(0);
             String word = "warm";
             char c = 'w';
