@@ -2,6 +2,7 @@ package dev.jmp;
 
 import dev.jmp.spawn.LambdaRef;
 import dev.jmp.spawn.PayloadPipe;
+import dev.jmp.spawn.StaticCall;
 import java.io.IOException;
 import java.lang.invoke.SerializedLambda;
 
@@ -38,7 +39,37 @@ final class DirectPayload {
 
     /** In the child: the Process that {@link #encode} described. */
     static Process decode(byte[] payload, ClassLoader loader) throws IOException, ReflectiveOperationException {
-        PayloadPipe.Direct d = PayloadPipe.readDirect(payload, loader);
-        return new Process((Task) d.target(), d.name(), d.daemon(), d.identity(), d.parentPid(), d.parentName());
+        PayloadPipe.Direct d = PayloadPipe.readDirect(payload, loader, TASK);
+        Object target = d.target();
+        Task task = target instanceof StaticCall call ? new StaticTask(call) : (Task) target;
+        return new Process(task, d.name(), d.daemon(), d.identity(), d.parentPid(), d.parentName());
+    }
+
+    private static final String TASK = Task.class.getName().replace('.', '/');
+
+    /** A Task whose body is a static method called without linking a lambda ({@link StaticCall}). */
+    private static final class StaticTask implements Task {
+        private static final long serialVersionUID = 1L;
+
+        private final StaticCall call;
+
+        StaticTask(StaticCall call) {
+            this.call = call;
+        }
+
+        @Override
+        public void run() {
+            call.call();
+        }
+
+        /** Serialized again, it is the lambda it stands for. */
+        private Object writeReplace() throws java.io.ObjectStreamException {
+            return call;
+        }
+
+        @Override
+        public String toString() {
+            return call.toString();
+        }
     }
 }

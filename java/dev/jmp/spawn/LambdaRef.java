@@ -114,6 +114,17 @@ public final class LambdaRef {
      * class through {@code loader}.
      */
     public static Object read(DataInputStream in, ClassLoader loader) throws IOException, ReflectiveOperationException {
+        return read(in, loader, null);
+    }
+
+    /**
+     * As {@link #read(DataInputStream, ClassLoader)}; but where the lambda implements
+     * {@code standIn} (an interface's internal name) and a {@link StaticCall} can call
+     * its body, that StaticCall, for the caller to wrap in its own implementation of
+     * {@code standIn}: no lambda is linked.
+     */
+    public static Object read(DataInputStream in, ClassLoader loader, String standIn)
+            throws IOException, ReflectiveOperationException {
         Class<?> capturing = Class.forName(in.readUTF(), false, loader);
         String fiClass = in.readUTF();
         String fiMethod = in.readUTF();
@@ -133,6 +144,12 @@ public final class LambdaRef {
         }
         SerializedLambda lambda = new SerializedLambda(capturing, fiClass, fiMethod, fiSignature,
                 implKind, implClass, implMethod, implSignature, instantiated, captured);
+        if (fiClass.equals(standIn) && StaticCall.available()) {
+            StaticCall call = StaticCall.of(lambda, loader);
+            if (call != null) {
+                return call;
+            }
+        }
         Method deserialize = capturing.getDeclaredMethod(DESERIALIZE, SerializedLambda.class);
         deserialize.setAccessible(true);
         try {

@@ -136,8 +136,12 @@ public final class PayloadPipe {
         return bytes.toByteArray();
     }
 
-    /** Reads a direct payload, rebuilding its target through {@code loader}. */
-    public static Direct readDirect(byte[] payload, ClassLoader loader)
+    /**
+     * Reads a direct payload, rebuilding its target through {@code loader}: a
+     * {@link StaticCall} where one can stand in for a lambda implementing
+     * {@code standIn} (see {@link LambdaRef#read(DataInputStream, ClassLoader, String)}).
+     */
+    public static Direct readDirect(byte[] payload, ClassLoader loader, String standIn)
             throws IOException, ReflectiveOperationException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
         if (in.readUnsignedShort() != DIRECT_MAGIC) {
@@ -155,7 +159,7 @@ public final class PayloadPipe {
         }
         int parentPid = in.readInt();
         String parentName = in.readUTF();
-        Object target = in.readBoolean() ? LambdaRef.read(in, loader) : null;
+        Object target = in.readBoolean() ? LambdaRef.read(in, loader, standIn) : null;
         if (in.read() != -1) {
             throw new StreamCorruptedException("bytes left after a direct Process payload");
         }

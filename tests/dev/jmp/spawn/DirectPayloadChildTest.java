@@ -31,6 +31,24 @@ class DirectPayloadChildTest {
         }
     }
 
+    private static boolean onStack(Class<?> c) {
+        for (StackTraceElement e : new Throwable().getStackTrace()) {
+            if (e.getClassName().equals(c.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void anExceptionOfADirectTargetEndsTheChildWithCodeOne() {
+        String message = "boom";
+        Task target = () -> {
+            throw new IllegalStateException(message);
+        };
+        assertEquals(1, run(new Process(target)));
+    }
+
     private static int run(Process p) {
         p.start();
         p.join();
@@ -52,6 +70,8 @@ class DirectPayloadChildTest {
             Process me = Multiprocessing.currentProcess();
             check(me.name().equals("direct-child") && me.daemon(), 5);
             check(Multiprocessing.parentProcess().pid() == parentPid, 6);
+            // On JDK 17 its body is called reflectively, no lambda linked (StaticCall).
+            check(StaticCall.available() == onStack(StaticCall.class), 8);
             try {
                 me.sentinel();
                 System.exit(7);
