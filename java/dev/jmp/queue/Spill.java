@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -87,6 +88,27 @@ final class Spill {
     private static final Set<java.nio.file.attribute.PosixFilePermission> DIR_MODE =
             PosixFilePermissions.fromString("rwx------");
 
+    /** Recycled files a queue keeps at most ({@code jmp.queue.spillFiles}; 0: none). */
+    private static final int SLOTS = Math.max(0, Integer.getInteger("jmp.queue.spillFiles", 64));
+    /** The largest item whose file is recycled ({@code jmp.queue.spillFileBytes}). */
+    private static final long RECYCLE_BYTES = SLOTS == 0 ? -1 : Long.getLong("jmp.queue.spillFileBytes", 4L << 20);
+    /** Slots tried before a producer makes a fresh file, or a consumer unlinks its file. */
+    private static final int TRIES = 3;
+    /** A recycled file's name, {@code free.<slot>}: never a reference's (those start with "jmp."). */
+    private static final String SLOT = "free.";
+    /**
+     * The slots a process tries first in one queue's directory, when it takes a file and
+     * when it hands one back. A cursor moves past a slot it used, never past one it
+     * missed: with one producer and one consumer the slots then work as a ring (the
+     * producer takes the oldest file handed back), and items put and got one at a time
+     * reuse one file. Hints only (each process has its own, threads race on them): the
+     * renames decide who gets a file.
+     */
+    static final class Cursors {
+        final AtomicInteger take = new AtomicInteger();
+        final AtomicInteger handBack = new AtomicInteger();
+    }
+
     static Path directory(String queueName) {
         return Path.of(SHM + queueName.substring(1));
     }
@@ -143,19 +165,20 @@ final class Spill {
      * reference message, carrying {@code kind}; owned by this process until it is sent
      * (see the class comment).
      */
-    static Outgoing write(String queueName, byte kind, Object body, long off, long length) {
+    static Outgoing write(MessageQueue mq, byte kind, Object body, long off, long length) {
         SpillEvent event = new SpillEvent();
         event.begin();
-        Outgoing out = writeFile(queueName, kind, body, off, length);
+        Outgoing out = writeFile(mq.name(), mq.spillCursors, kind, body, off, length);
         if (event.isEnabled()) {
-            event.queue = queueName;
+            event.queue = mq.name();
             event.bytes = length;
             event.commit();
         }
         return out;
     }
 
-    private static Outgoing writeFile(String queueName, byte kind, Object body, long off, long length) {
+    private static Outgoing writeFile(String queueName, Cursors cursors, byte kind, Object body, long off,
+            long length) {
         Posix posix = Posix.libc();
         String dir = directoryPath(queueName);
         while (true) {
@@ -163,7 +186,9 @@ final class Spill {
             String path = dir + "/" + file;
             int fd;
             try {
-                fd = posix.open(path, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, FILE_MODE);
+                fd = length <= RECYCLE_BYTES && takeRecycled(posix, cursors.take, dir, path)
+                        ? posix.open(path, Linux.O_WRONLY | Linux.O_CLOEXEC, 0)
+                        : posix.open(path, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, FILE_MODE);
             } catch (PosixException e) {
                 if (e.errno() == Linux.EEXIST) {
                     continue;
@@ -225,12 +250,13 @@ final class Spill {
         return ref;
     }
 
-    /** A received reference message: the body's kind and length, and its file. */
-    record Reference(byte kind, long length, String path) {
+    /** A received reference message: the body's kind and length, its file, and its queue's cursors. */
+    record Reference(byte kind, long length, String path, Cursors cursors) {
     }
 
-    /** The consumer's side: the reference a message {@code ref[0..n)} holds, checked. */
-    static Reference reference(String queueName, byte[] ref, int n, long maxBytes) {
+    /** The consumer's side: the reference a message {@code ref[0..n)} of {@code mq} holds, checked. */
+    static Reference reference(MessageQueue mq, byte[] ref, int n, long maxBytes) {
+        String queueName = mq.name();
         if (n <= HEADER || n > HEADER + MAX_FILE_NAME) {
             throw new ProcessError("get: malformed spill reference (" + n + " bytes) in queue " + queueName);
         }
@@ -246,14 +272,16 @@ final class Spill {
             throw new ProcessError("get: an item of " + length + " bytes, more than jmp.connection.maxMessageBytes="
                     + maxBytes + " allows (queue " + queueName + ")");
         }
-        return new Reference(ref[1], length, directoryPath(queueName) + "/" + file);
+        return new Reference(ref[1], length, directoryPath(queueName) + "/" + file, mq.spillCursors);
     }
 
     /**
-     * The consumer's side: opens the file {@code r} names, unlinks it (before it is read),
-     * then reads it into bytes {@code [off, off + r.length())} of the array
-     * {@code allocate} makes, and returns that array. The array is made only once the
-     * file is open, so a reference to a file that is not there costs no allocation.
+     * The consumer's side: opens the file {@code r} names, reads it into bytes
+     * {@code [off, off + r.length())} of the array {@code allocate} makes, and returns
+     * that array. The array is made only once the file is open, so a reference to a file
+     * that is not there costs no allocation. A file small enough to be recycled is handed
+     * back to the queue's producers once read (or unlinked, when every slot tried is
+     * taken); a larger one is unlinked before it is read.
      */
     static Object read(Reference r, Supplier<Object> allocate, long off) {
         Posix posix = Posix.libc();
@@ -267,19 +295,73 @@ final class Spill {
             }
             throw new ProcessError("get: the spilled item " + r.path() + " cannot be opened: " + e.getMessage(), e);
         }
+        boolean recycle = r.length() <= RECYCLE_BYTES;
+        boolean read = false;
         try {
-            unlinkQuietly(posix, r.path());
+            if (!recycle) {
+                unlinkQuietly(posix, r.path());
+            }
             Object body = allocate.get();
             long got = posix.pread(fd, body, off, r.length(), 0);
             if (got != r.length()) {
                 throw new ProcessError("get: spilled item " + r.path() + " is " + got + " bytes, its reference says "
                         + r.length());
             }
+            read = true;
             return body;
         } catch (PosixException e) {
             throw new ProcessError("get: reading the spilled item " + r.path() + " failed: " + e.getMessage(), e);
         } finally {
             posix.close(fd);
+            if (recycle && !(read && handBack(posix, r.cursors().handBack, r.path()))) {
+                unlinkQuietly(posix, r.path());
+            }
         }
+    }
+
+    // ---- recycled files -------------------------------------------------------------
+
+    /**
+     * The producer's side: renames one of the recycled files of directory {@code dir}
+     * to {@code path} (the item's own new name). False if the slots tried were empty.
+     */
+    private static boolean takeRecycled(Posix posix, AtomicInteger cursor, String dir, String path) {
+        int first = cursor.get();
+        for (int i = 0; i < TRIES; i++) {
+            int k = Math.floorMod(first + i, SLOTS);
+            try {
+                posix.renameat2(dir + "/" + SLOT + k, path, Linux.RENAME_NOREPLACE);
+                cursor.set(k + 1);
+                return true;
+            } catch (PosixException e) {
+                if (e.errno() != Linux.ENOENT) {
+                    return false;       // the directory's problem: the fresh file's open reports it
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The consumer's side, after reading the item at {@code path}: renames the file to a
+     * free slot of its directory (never replacing one). False if the slots tried were
+     * taken, or the file system cannot rename without replacing: the caller unlinks it.
+     */
+    private static boolean handBack(Posix posix, AtomicInteger cursor, String path) {
+        String dir = path.substring(0, path.lastIndexOf('/') + 1);
+        int first = cursor.get();
+        for (int i = 0; i < TRIES; i++) {
+            int k = Math.floorMod(first + i, SLOTS);
+            try {
+                posix.renameat2(path, dir + SLOT + k, Linux.RENAME_NOREPLACE);
+                cursor.set(k + 1);
+                return true;
+            } catch (PosixException e) {
+                if (e.errno() != Linux.EEXIST) {
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 }
