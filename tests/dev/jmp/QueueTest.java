@@ -125,7 +125,7 @@ class QueueTest {
         long me = ProcessHandle.current().pid();
         Queue<Object> q = new Queue<>();
         String dir = Path.of(q.mqName()).getFileName() + "/";
-        byte[] big = pattern(2 * 1024 * 1024);
+        byte[] big = pattern(1024 * 1024);                         // at jmp.queue.spillFileBytes
         byte[] small = new byte[9000];
         java.util.Arrays.fill(small, (byte) 7);
         double[] doubles = new double[3000];
@@ -140,12 +140,12 @@ class QueueTest {
         }
         long recycled = QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir)).count();
         assertTrue(recycled >= 1 && recycled <= 3, "one file serves every item in turn: " + recycled);
-        byte[] huge = pattern(5 * 1024 * 1024);                  // over jmp.queue.spillFileBytes
+        byte[] huge = pattern(1024 * 1024 + 1);                    // over it
         q.put(huge);
         assertSameItem(huge, q.get(LONG));
         assertEquals(recycled, QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir)).count());
         assertTrue(QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir))
-                .allMatch(f -> Path.of("/dev/shm", f).toFile().length() <= 4 << 20), "no recycled file over the cap");
+                .allMatch(f -> Path.of("/dev/shm", f).toFile().length() <= 1 << 20), "no recycled file over the cap");
         assertEquals(List.of(), QueueObjects.spilledOf(me));
     }
 

@@ -91,7 +91,7 @@ final class Spill {
     /** Recycled files a queue keeps at most ({@code jmp.queue.spillFiles}; 0: none). */
     private static final int SLOTS = Math.max(0, Integer.getInteger("jmp.queue.spillFiles", 64));
     /** The largest item whose file is recycled ({@code jmp.queue.spillFileBytes}). */
-    private static final long RECYCLE_BYTES = SLOTS == 0 ? -1 : Long.getLong("jmp.queue.spillFileBytes", 4L << 20);
+    private static final long RECYCLE_BYTES = SLOTS == 0 ? -1 : Long.getLong("jmp.queue.spillFileBytes", 1L << 20);
     /** Slots tried before a producer makes a fresh file, or a consumer unlinks its file. */
     private static final int TRIES = 3;
     /** A recycled file's name, {@code free.<slot>}: never a reference's (those start with "jmp."). */
