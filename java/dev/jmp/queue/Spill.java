@@ -39,9 +39,25 @@ import java.util.stream.Stream;
  * before it reads and reads the file straight into it: one {@code pwrite} from the
  * producer's array, one {@code pread} into the consumer's, each pinned by libjmp (no
  * buffer between, no {@code fstat}: the reference carries the length). Per item that
- * is open, pwrite, close in the producer and open, unlink, pread, close in the
- * consumer, beside the message queue's send and receive (benchmarks/README.md,
- * "Big data: Queue and Pool", has the measured breakdown).
+ * is rename (or a fresh file's open), open, pwrite, close in the producer and open,
+ * pread, close, rename (or unlink) in the consumer, beside the message queue's send and
+ * receive (benchmarks/README.md, "Big data: Queue and Pool", has the measured breakdown).
+ *
+ * <h2>Recycled files</h2>
+ * A fresh tmpfs file costs the kernel more than the copy into it: every page is
+ * allocated, zeroed and charged on the write, and freed again at the consumer's last
+ * close. So a consumer that has read an item of at most {@code jmp.queue.spillFileBytes}
+ * does not unlink its file: it renames it to a free slot of the directory,
+ * {@code free.<n>} for n below {@code jmp.queue.spillFiles}, with
+ * {@code renameat2(RENAME_NOREPLACE)} (it never replaces another free file; when the
+ * slots it tries are taken it unlinks). A producer renames a free file to its item's own
+ * new name and writes over it, from offset 0: the pages are there already, and what
+ * the file held behind the new item is never read (the reference carries the length).
+ * Each rename is atomic, so one process at a time owns a file, whoever wins the race
+ * for it; which slots a process tries first are per-process hints ({@link Cursors}).
+ * A free file holds no item and belongs to the directory: it goes with it (rule 4).
+ * Files of larger items are not recycled (their pages would be held for a queue that
+ * rarely needs them).
  *
  * <pre>
  * reference message
@@ -59,10 +75,12 @@ import java.util.stream.Stream;
  *     producer hands the name over ({@link dev.jmp.resource.OwnedName#disown()}):
  *     the item now outlives its producer, as bytes written into CPython's pipe do, so
  *     a child can put a 100 MiB result and exit before its parent gets it.</li>
- * <li><b>The consumer that receives it</b> opens the file and unlinks it at once,
- *     before it reads: a consumer killed while reading (the long part, for a large
- *     item) leaves nothing, since the kernel frees an unlinked file with its last
- *     descriptor.</li>
+ * <li><b>The consumer that receives it.</b> A file too large to be recycled is
+ *     opened and unlinked at once, before it is read: a consumer killed while reading
+ *     (the long part, for a large item) leaves nothing, since the kernel frees an
+ *     unlinked file with its last descriptor. A smaller one is read, then renamed to
+ *     a free slot (see Recycled files) or unlinked; a consumer killed while reading it
+ *     leaves it under the item's name until rule 4.</li>
  * <li><b>Whoever removes the queue, for anything left.</b> The directory lives with
  *     the message queue's name: when the resource tracker removes the queue (its last
  *     holder let it go, see {@link dev.jmp.resource.Holds}), or its creator unlinks it
