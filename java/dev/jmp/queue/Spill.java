@@ -202,12 +202,16 @@ final class Spill {
         while (true) {
             String file = KernelNames.fresh().substring(1);
             String path = dir + "/" + file;
+            boolean recycled = length <= RECYCLE_BYTES && takeRecycled(posix, cursors.take, dir, path);
             int fd;
             try {
-                fd = length <= RECYCLE_BYTES && takeRecycled(posix, cursors.take, dir, path)
+                fd = recycled
                         ? posix.open(path, Linux.O_WRONLY | Linux.O_CLOEXEC, 0)
                         : posix.open(path, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, FILE_MODE);
             } catch (PosixException e) {
+                if (recycled) {
+                    unlinkQuietly(posix, path);     // taken, and of no use now
+                }
                 if (e.errno() == Linux.EEXIST) {
                     continue;
                 }

@@ -43,7 +43,7 @@ public final class QueueSpillProbe {
         long c0 = 0;
         for (int b = -WARM_UP; b < batches; b++) {
             if (b == 0) {
-                a0 = allocated();
+                a0 = PipeStreamProbe.allocated();
                 c0 = processCpu();
             }
             long t0 = System.nanoTime();
@@ -57,7 +57,7 @@ public final class QueueSpillProbe {
         }
         long n = (long) batches * PER;
         System.out.printf("producer: %.1f us process CPU, %.0f bytes allocated (putting thread) per item%n",
-                (processCpu() - c0) / 1e3 / n, (allocated() - a0) / (double) n);
+                (processCpu() - c0) / 1e3 / n, (PipeStreamProbe.allocated() - a0) / (double) n);
         q.put(new byte[0]);
         p.join();
         Arrays.sort(gbs);
@@ -72,14 +72,14 @@ public final class QueueSpillProbe {
         long c0 = 0;
         while (true) {
             if (received == (long) WARM_UP * PER) {
-                a0 = allocated();
+                a0 = PipeStreamProbe.allocated();
                 c0 = processCpu();
             }
             for (int i = 0; i < PER; i++) {
                 if (q.get().length == 0) {
                     long n = received - (long) WARM_UP * PER;
                     System.out.printf("consumer: %.1f us process CPU, %.0f bytes allocated per item%n",
-                            (processCpu() - c0) / 1e3 / n, (allocated() - a0) / (double) n);
+                            (processCpu() - c0) / 1e3 / n, (PipeStreamProbe.allocated() - a0) / (double) n);
                     return;
                 }
                 received++;
@@ -91,9 +91,5 @@ public final class QueueSpillProbe {
     private static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
-    }
-
-    private static long allocated() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }
