@@ -16,6 +16,7 @@
 #include "jmp.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
 /* The most one pinned call copies. */
@@ -40,6 +41,19 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_unlink(JNIEnv *env, jclass c, j
     char p[JMP_NAME_MAX];
     int bad = jmp_name(env, path, p);
     return bad ? bad : unlink(p) == 0 ? 0 : -errno;
+}
+
+/* renameat2(AT_FDCWD, from, AT_FDCWD, to, flags): 0 or -errno (glibc's wrapper, 2.28 and later). */
+JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_renameat2(JNIEnv *env, jclass c, jstring from, jstring to,
+        jint flags) {
+    (void) c;
+    char f[JMP_NAME_MAX];
+    char t[JMP_NAME_MAX];
+    int bad = jmp_name(env, from, f);
+    if (!bad) {
+        bad = jmp_name(env, to, t);
+    }
+    return bad ? bad : renameat2(AT_FDCWD, f, AT_FDCWD, t, (unsigned) flags) == 0 ? 0 : -errno;
 }
 
 /* One slice of an array at file offset pos: bytes moved (0: end of file), or -errno. */

@@ -22,15 +22,29 @@ final class QueueObjects {
     private QueueObjects() {
     }
 
-    /** Spilled items in the spill directories of {@code pid}'s queues ("dir/file"). */
+    /**
+     * Spilled items in the spill directories of {@code pid}'s queues ("dir/file"): the
+     * items' own files, not the recycled files a live queue keeps for its producers
+     * ({@link #recycledOf}).
+     */
     static List<String> spilledOf(long pid) throws IOException {
+        return filesOf(pid, "jmp.");
+    }
+
+    /** Recycled spill files ("dir/free.N") in the spill directories of {@code pid}'s queues. */
+    static List<String> recycledOf(long pid) throws IOException {
+        return filesOf(pid, "free.");
+    }
+
+    private static List<String> filesOf(long pid, String prefix) throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(Path.of("/dev/shm"))) {
             for (Path d : (Iterable<Path>) dirs::iterator) {
                 String n = d.getFileName().toString();
                 if (n.startsWith("jmp." + pid + ".") && Files.isDirectory(d)) {
                     try (Stream<Path> files = Files.list(d)) {
-                        files.forEach(f -> found.add(n + "/" + f.getFileName()));
+                        files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith(prefix))
+                                .forEach(f -> found.add(n + "/" + f));
                     } catch (IOException gone) {
                         // removed meanwhile
                     }

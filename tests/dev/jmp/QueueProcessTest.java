@@ -178,6 +178,81 @@ class QueueProcessTest {
         producersAndConsumers(4, 4, 10_000);
     }
 
+    /**
+     * Spilled items through recycled files: item {@code id} is {@code spilledItem(id)}, of a
+     * size that varies (a recycled file is often longer than the item it carries next),
+     * so that a file read while it is rewritten, or read past its item, shows.
+     */
+    static byte[] spilledItem(int id) {
+        byte[] b = new byte[2000 + id * 37 % 9000];
+        Arrays.fill(b, (byte) (id * 31));
+        b[0] = (byte) (id >>> 24);
+        b[1] = (byte) (id >>> 16);
+        b[2] = (byte) (id >>> 8);
+        b[3] = (byte) id;
+        return b;
+    }
+
+    static void spillingProducer(Queue<byte[]> q, int producer, int perProducer) {
+        for (int i = 0; i < perProducer; i++) {
+            q.put(spilledItem(producer * perProducer + i));
+        }
+    }
+
+    static void spilledConsumer(Queue<byte[]> q, Queue<BitSet> results, int items) {
+        BitSet got = new BitSet();
+        while (true) {
+            byte[] b = q.get(LONG);
+            if (b.length == 0) {
+                break;
+            }
+            int id = (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | b[3] & 0xff;
+            check(id >= 0 && id < items, 2);
+            check(!got.get(id), 3);                         // duplicate
+            check(Arrays.equals(b, spilledItem(id)), 4);    // mixed with another item's bytes
+            got.set(id);
+        }
+        results.put(got);
+    }
+
+    @Test
+    void spilledItemsOfTwoProducersAndTwoConsumersAreNeitherLostNorDuplicatedNorMixed() throws Exception {
+        int producers = 2;
+        int per = 400;
+        Queue<byte[]> q = new Queue<>();
+        Queue<BitSet> results = new Queue<>();
+        List<Process> consuming = new ArrayList<>();
+        for (int c = 0; c < 2; c++) {
+            consuming.add(start(() -> spilledConsumer(q, results, producers * per)));
+        }
+        List<Process> producing = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int id = p;
+            producing.add(start(() -> spillingProducer(q, id, per)));
+        }
+        for (Process p : producing) {
+            assertEquals(0, joinCode(p), "producer");
+        }
+        q.put(new byte[0]);
+        q.put(new byte[0]);
+        BitSet all = new BitSet();
+        int total = 0;
+        for (int c = 0; c < 2; c++) {
+            BitSet got = results.get(LONG);
+            total += got.cardinality();
+            all.or(got);
+        }
+        for (Process p : consuming) {
+            assertEquals(0, joinCode(p), "consumer");
+        }
+        assertEquals(producers * per, all.cardinality(), "items lost");
+        assertEquals(producers * per, total, "items duplicated");
+        assertEquals(List.of(), QueueObjects.spilledOf(ME), "every item's file recycled or unlinked");
+        String dir = q.mqName().substring(1) + "/";
+        assertTrue(QueueObjects.recycledOf(ME).stream().filter(f -> f.startsWith(dir)).count() <= 64,
+                "at most jmp.queue.spillFiles kept");
+    }
+
     static void hundredMiB(Queue<byte[]> q) {
         byte[] b = QueueTest.pattern(100 * 1024 * 1024 + 1);
         q.put(b);

@@ -61,6 +61,8 @@ class QueueTest {
             assertArrayEquals((byte[]) expected, (byte[]) actual);
         } else if (expected instanceof int[]) {
             assertArrayEquals((int[]) expected, (int[]) actual);
+        } else if (expected instanceof double[]) {
+            assertArrayEquals((double[]) expected, (double[]) actual);
         } else {
             assertEquals(expected, actual);
         }
@@ -106,8 +108,45 @@ class QueueTest {
             assertSameItem(o, q.get(LONG));
             assertSameItem(o, s.get());
         }
-        // Every spill was unlinked by its consumer: the spill directories are empty.
-        assertEquals(List.of(), QueueObjects.spilledOf(ProcessHandle.current().pid()));
+        // Every spill was recycled or unlinked by its consumer: no item's file is left.
+        long me = ProcessHandle.current().pid();
+        assertEquals(List.of(), QueueObjects.spilledOf(me));
+        assertFalse(QueueObjects.recycledOf(me).isEmpty(), "files of small enough items are kept for reuse");
+    }
+
+    /**
+     * A recycled spill file is longer than the next item it carries (its old bytes stay
+     * behind the new item's): the item is still exactly what was put. Its pages are
+     * reused (the recycled files do not grow in number), and an item larger than
+     * {@code jmp.queue.spillFileBytes} is not recycled.
+     */
+    @Test
+    void recycledSpillFilesCarryExactlyTheNextItem() throws Exception {
+        long me = ProcessHandle.current().pid();
+        Queue<Object> q = new Queue<>();
+        String dir = Path.of(q.mqName()).getFileName() + "/";
+        byte[] big = pattern(1024 * 1024);                         // at jmp.queue.spillFileBytes
+        byte[] small = new byte[9000];
+        java.util.Arrays.fill(small, (byte) 7);
+        double[] doubles = new double[3000];
+        java.util.Arrays.fill(doubles, 2.5);
+        for (int round = 0; round < 3; round++) {
+            q.put(big);
+            assertSameItem(big, q.get(LONG));
+            q.put(small);
+            assertSameItem(small, q.get(LONG));
+            q.put(doubles);
+            assertSameItem(doubles, q.get(LONG));
+        }
+        long recycled = QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir)).count();
+        assertTrue(recycled >= 1 && recycled <= 3, "one file serves every item in turn: " + recycled);
+        byte[] huge = pattern(1024 * 1024 + 1);                    // over it
+        q.put(huge);
+        assertSameItem(huge, q.get(LONG));
+        assertEquals(recycled, QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir)).count());
+        assertTrue(QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir))
+                .allMatch(f -> Path.of("/dev/shm", f).toFile().length() <= 1 << 20), "no recycled file over the cap");
+        assertEquals(List.of(), QueueObjects.spilledOf(me));
     }
 
     static byte[] pattern(int n) {

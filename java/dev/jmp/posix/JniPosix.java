@@ -443,6 +443,10 @@ final class JniPosix implements Posix {
         check("unlink", LibJmp.unlink(path));
     }
 
+    public void renameat2(String from, String to, int flags) {
+        check("renameat2", LibJmp.renameat2(from, to, flags));
+    }
+
     public long pwrite(int fd, Object array, long off, long len, long pos) {
         PrimitiveArrays.checkRange(array, off, len);
         return checkLong("pwrite", LibJmp.pwrite(fd, array, off, len, pos));

@@ -870,6 +870,11 @@ final class JnrPosix implements Posix {
     }
 
     @Override
+    public void renameat2(String from, String to, int flags) {
+        checkErrno("renameat2", Files.LIB.renameat2(Linux.AT_FDCWD, from, Linux.AT_FDCWD, to, flags));
+    }
+
+    @Override
     public long pwrite(int fd, Object array, long off, long len, long pos) {
         PrimitiveArrays.checkRange(array, off, len);
         ByteBuffer d = fileBuffer();

@@ -14,6 +14,8 @@ public interface LibFile {
 
     int unlink(String path);
 
+    int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+
     @ssize_t long pwrite(int fd, @Pinned @In java.nio.ByteBuffer buf, @size_t long count, long offset);
 
     @ssize_t long pread(int fd, @Pinned @Out java.nio.ByteBuffer buf, @size_t long count, long offset);

@@ -155,6 +155,8 @@ final class LibJmp {
 
     static native int unlink(String path);
 
+    static native int renameat2(String from, String to, int flags);
+
     static native long pwrite(int fd, Object array, long off, long len, long pos);
 
     static native long pread(int fd, Object array, long off, long len, long pos);

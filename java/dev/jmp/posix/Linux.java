@@ -22,6 +22,10 @@ public final class Linux {
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
     public static final int FD_CLOEXEC = 1;
+    public static final int AT_FDCWD = -100;
+
+    // stdio.h (renameat2)
+    public static final int RENAME_NOREPLACE = 1;
 
     // time.h
     public static final int CLOCK_REALTIME = 0;

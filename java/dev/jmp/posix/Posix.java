@@ -427,6 +427,12 @@ public interface Posix {
     void unlink(String path);
 
     /**
+     * {@code renameat2(AT_FDCWD, from, AT_FDCWD, to, flags)}: with {@link Linux#RENAME_NOREPLACE}
+     * it fails with EEXIST instead of replacing {@code to}, in one atomic step.
+     */
+    void renameat2(String from, String to, int flags);
+
+    /**
      * {@code pwrite} of all of bytes {@code [off, off + len)} of a primitive array
      * ({@code byte[]}, {@code char[]}, {@code int[]}, {@code long[]}, {@code double[]}, ...;
      * its elements in the machine's byte order) at file offset {@code pos}, from the

@@ -270,10 +270,10 @@ public final class Items {
         }
         try {
             if (item instanceof Large large) {
-                return Spill.write(mq.name(), large.tag(), large.body(), 0, item.length() - 1);
+                return Spill.write(mq, large.tag(), large.body(), 0, item.length() - 1);
             }
             byte[] message = item.array();
-            return Spill.write(mq.name(), message[0], message, 1, item.length() - 1);
+            return Spill.write(mq, message[0], message, 1, item.length() - 1);
         } finally {
             Codec.trim();
             RAW.get().trim();
@@ -337,7 +337,7 @@ public final class Items {
      */
     public static Object decode(MessageQueue mq, byte[] buf, int n) {
         if (n >= 1 && buf[0] == Spill.REFERENCE) {
-            return decodeSpilled(mq, Spill.reference(mq.name(), buf, n, Codec.MAX_ITEM_BYTES));
+            return decodeSpilled(mq, Spill.reference(mq, buf, n, Codec.MAX_ITEM_BYTES));
         }
         return decodeItem(mq, buf, n, false);
     }

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -38,9 +39,25 @@ import java.util.stream.Stream;
  * before it reads and reads the file straight into it: one {@code pwrite} from the
  * producer's array, one {@code pread} into the consumer's, each pinned by libjmp (no
  * buffer between, no {@code fstat}: the reference carries the length). Per item that
- * is open, pwrite, close in the producer and open, unlink, pread, close in the
- * consumer, beside the message queue's send and receive (benchmarks/README.md,
- * "Big data: Queue and Pool", has the measured breakdown).
+ * is rename (or a fresh file's open), open, pwrite, close in the producer and open,
+ * pread, close, rename (or unlink) in the consumer, beside the message queue's send and
+ * receive (benchmarks/README.md, "Big data: Queue and Pool", has the measured breakdown).
+ *
+ * <h2>Recycled files</h2>
+ * A fresh tmpfs file costs the kernel more than the copy into it: every page is
+ * allocated, zeroed and charged on the write, and freed again at the consumer's last
+ * close. So a consumer that has read an item of at most {@code jmp.queue.spillFileBytes}
+ * does not unlink its file: it renames it to a free slot of the directory,
+ * {@code free.<n>} for n below {@code jmp.queue.spillFiles}, with
+ * {@code renameat2(RENAME_NOREPLACE)} (it never replaces another free file; when the
+ * slots it tries are taken it unlinks). A producer renames a free file to its item's own
+ * new name and writes over it, from offset 0: the pages are there already, and what
+ * the file held behind the new item is never read (the reference carries the length).
+ * Each rename is atomic, so one process at a time owns a file, whoever wins the race
+ * for it; which slots a process tries first are per-process hints ({@link Cursors}).
+ * A free file holds no item and belongs to the directory: it goes with it (rule 4).
+ * Files of larger items are not recycled (their pages would be held for a queue that
+ * rarely needs them).
  *
  * <pre>
  * reference message
@@ -58,10 +75,12 @@ import java.util.stream.Stream;
  *     producer hands the name over ({@link dev.jmp.resource.OwnedName#disown()}):
  *     the item now outlives its producer, as bytes written into CPython's pipe do, so
  *     a child can put a 100 MiB result and exit before its parent gets it.</li>
- * <li><b>The consumer that receives it</b> opens the file and unlinks it at once,
- *     before it reads: a consumer killed while reading (the long part, for a large
- *     item) leaves nothing, since the kernel frees an unlinked file with its last
- *     descriptor.</li>
+ * <li><b>The consumer that receives it.</b> A file too large to be recycled is
+ *     opened and unlinked at once, before it is read: a consumer killed while reading
+ *     (the long part, for a large item) leaves nothing, since the kernel frees an
+ *     unlinked file with its last descriptor. A smaller one is read, then renamed to
+ *     a free slot (see Recycled files) or unlinked; a consumer killed while reading it
+ *     leaves it under the item's name until rule 4.</li>
  * <li><b>Whoever removes the queue, for anything left.</b> The directory lives with
  *     the message queue's name: when the resource tracker removes the queue (its last
  *     holder let it go, see {@link dev.jmp.resource.Holds}), or its creator unlinks it
@@ -86,6 +105,27 @@ final class Spill {
     private static final int FILE_MODE = 0600;
     private static final Set<java.nio.file.attribute.PosixFilePermission> DIR_MODE =
             PosixFilePermissions.fromString("rwx------");
+
+    /** Recycled files a queue keeps at most ({@code jmp.queue.spillFiles}; 0: none). */
+    private static final int SLOTS = Math.max(0, Integer.getInteger("jmp.queue.spillFiles", 64));
+    /** The largest item whose file is recycled ({@code jmp.queue.spillFileBytes}). */
+    private static final long RECYCLE_BYTES = SLOTS == 0 ? -1 : Long.getLong("jmp.queue.spillFileBytes", 1L << 20);
+    /** Slots tried before a producer makes a fresh file, or a consumer unlinks its file. */
+    private static final int TRIES = 3;
+    /** A recycled file's name, {@code free.<slot>}: never a reference's (those start with "jmp."). */
+    private static final String SLOT = "free.";
+    /**
+     * The slots a process tries first in one queue's directory, when it takes a file and
+     * when it hands one back. A cursor moves past a slot it used, never past one it
+     * missed: with one producer and one consumer the slots then work as a ring (the
+     * producer takes the oldest file handed back), and items put and got one at a time
+     * reuse one file. Hints only (each process has its own, threads race on them): the
+     * renames decide who gets a file.
+     */
+    static final class Cursors {
+        final AtomicInteger take = new AtomicInteger();
+        final AtomicInteger handBack = new AtomicInteger();
+    }
 
     static Path directory(String queueName) {
         return Path.of(SHM + queueName.substring(1));
@@ -143,28 +183,35 @@ final class Spill {
      * reference message, carrying {@code kind}; owned by this process until it is sent
      * (see the class comment).
      */
-    static Outgoing write(String queueName, byte kind, Object body, long off, long length) {
+    static Outgoing write(MessageQueue mq, byte kind, Object body, long off, long length) {
         SpillEvent event = new SpillEvent();
         event.begin();
-        Outgoing out = writeFile(queueName, kind, body, off, length);
+        Outgoing out = writeFile(mq.name(), mq.spillCursors, kind, body, off, length);
         if (event.isEnabled()) {
-            event.queue = queueName;
+            event.queue = mq.name();
             event.bytes = length;
             event.commit();
         }
         return out;
     }
 
-    private static Outgoing writeFile(String queueName, byte kind, Object body, long off, long length) {
+    private static Outgoing writeFile(String queueName, Cursors cursors, byte kind, Object body, long off,
+            long length) {
         Posix posix = Posix.libc();
         String dir = directoryPath(queueName);
         while (true) {
             String file = KernelNames.fresh().substring(1);
             String path = dir + "/" + file;
+            boolean recycled = length <= RECYCLE_BYTES && takeRecycled(posix, cursors.take, dir, path);
             int fd;
             try {
-                fd = posix.open(path, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, FILE_MODE);
+                fd = recycled
+                        ? posix.open(path, Linux.O_WRONLY | Linux.O_CLOEXEC, 0)
+                        : posix.open(path, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, FILE_MODE);
             } catch (PosixException e) {
+                if (recycled) {
+                    unlinkQuietly(posix, path);     // taken, and of no use now
+                }
                 if (e.errno() == Linux.EEXIST) {
                     continue;
                 }
@@ -225,12 +272,13 @@ final class Spill {
         return ref;
     }
 
-    /** A received reference message: the body's kind and length, and its file. */
-    record Reference(byte kind, long length, String path) {
+    /** A received reference message: the body's kind and length, its file, and its queue's cursors. */
+    record Reference(byte kind, long length, String path, Cursors cursors) {
     }
 
-    /** The consumer's side: the reference a message {@code ref[0..n)} holds, checked. */
-    static Reference reference(String queueName, byte[] ref, int n, long maxBytes) {
+    /** The consumer's side: the reference a message {@code ref[0..n)} of {@code mq} holds, checked. */
+    static Reference reference(MessageQueue mq, byte[] ref, int n, long maxBytes) {
+        String queueName = mq.name();
         if (n <= HEADER || n > HEADER + MAX_FILE_NAME) {
             throw new ProcessError("get: malformed spill reference (" + n + " bytes) in queue " + queueName);
         }
@@ -246,14 +294,16 @@ final class Spill {
             throw new ProcessError("get: an item of " + length + " bytes, more than jmp.connection.maxMessageBytes="
                     + maxBytes + " allows (queue " + queueName + ")");
         }
-        return new Reference(ref[1], length, directoryPath(queueName) + "/" + file);
+        return new Reference(ref[1], length, directoryPath(queueName) + "/" + file, mq.spillCursors);
     }
 
     /**
-     * The consumer's side: opens the file {@code r} names, unlinks it (before it is read),
-     * then reads it into bytes {@code [off, off + r.length())} of the array
-     * {@code allocate} makes, and returns that array. The array is made only once the
-     * file is open, so a reference to a file that is not there costs no allocation.
+     * The consumer's side: opens the file {@code r} names, reads it into bytes
+     * {@code [off, off + r.length())} of the array {@code allocate} makes, and returns
+     * that array. The array is made only once the file is open, so a reference to a file
+     * that is not there costs no allocation. A file small enough to be recycled is handed
+     * back to the queue's producers once read (or unlinked, when every slot tried is
+     * taken); a larger one is unlinked before it is read.
      */
     static Object read(Reference r, Supplier<Object> allocate, long off) {
         Posix posix = Posix.libc();
@@ -267,19 +317,73 @@ final class Spill {
             }
             throw new ProcessError("get: the spilled item " + r.path() + " cannot be opened: " + e.getMessage(), e);
         }
+        boolean recycle = r.length() <= RECYCLE_BYTES;
+        boolean read = false;
         try {
-            unlinkQuietly(posix, r.path());
+            if (!recycle) {
+                unlinkQuietly(posix, r.path());
+            }
             Object body = allocate.get();
             long got = posix.pread(fd, body, off, r.length(), 0);
             if (got != r.length()) {
                 throw new ProcessError("get: spilled item " + r.path() + " is " + got + " bytes, its reference says "
                         + r.length());
             }
+            read = true;
             return body;
         } catch (PosixException e) {
             throw new ProcessError("get: reading the spilled item " + r.path() + " failed: " + e.getMessage(), e);
         } finally {
             posix.close(fd);
+            if (recycle && !(read && handBack(posix, r.cursors().handBack, r.path()))) {
+                unlinkQuietly(posix, r.path());
+            }
         }
+    }
+
+    // ---- recycled files -------------------------------------------------------------
+
+    /**
+     * The producer's side: renames one of the recycled files of directory {@code dir}
+     * to {@code path} (the item's own new name). False if the slots tried were empty.
+     */
+    private static boolean takeRecycled(Posix posix, AtomicInteger cursor, String dir, String path) {
+        int first = cursor.get();
+        for (int i = 0; i < TRIES; i++) {
+            int k = Math.floorMod(first + i, SLOTS);
+            try {
+                posix.renameat2(dir + "/" + SLOT + k, path, Linux.RENAME_NOREPLACE);
+                cursor.set(k + 1);
+                return true;
+            } catch (PosixException e) {
+                if (e.errno() != Linux.ENOENT) {
+                    return false;       // the directory's problem: the fresh file's open reports it
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The consumer's side, after reading the item at {@code path}: renames the file to a
+     * free slot of its directory (never replacing one). False if the slots tried were
+     * taken, or the file system cannot rename without replacing: the caller unlinks it.
+     */
+    private static boolean handBack(Posix posix, AtomicInteger cursor, String path) {
+        String dir = path.substring(0, path.lastIndexOf('/') + 1);
+        int first = cursor.get();
+        for (int i = 0; i < TRIES; i++) {
+            int k = Math.floorMod(first + i, SLOTS);
+            try {
+                posix.renameat2(path, dir + SLOT + k, Linux.RENAME_NOREPLACE);
+                cursor.set(k + 1);
+                return true;
+            } catch (PosixException e) {
+                if (e.errno() != Linux.EEXIST) {
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 }

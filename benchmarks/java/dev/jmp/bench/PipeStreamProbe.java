@@ -117,7 +117,8 @@ public final class PipeStreamProbe {
         return ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
-    private static long allocated() {
+    /** Bytes the calling thread has allocated so far (QueueSpillProbe counts with it too). */
+    static long allocated() {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 }
