@@ -106,8 +106,12 @@ final class Spill {
     private static final Set<java.nio.file.attribute.PosixFilePermission> DIR_MODE =
             PosixFilePermissions.fromString("rwx------");
 
-    /** Recycled files a queue keeps at most ({@code jmp.queue.spillFiles}; 0: none). */
-    private static final int SLOTS = Math.max(0, Integer.getInteger("jmp.queue.spillFiles", 64));
+    /**
+     * Recycled files a queue keeps at most ({@code jmp.queue.spillFiles}; 0: none). A
+     * steady stream needs few (a message queue holds 10 items); more would hold
+     * {@code /dev/shm}, which a container may size at 64 MiB for everything.
+     */
+    private static final int SLOTS = Math.max(0, Integer.getInteger("jmp.queue.spillFiles", 16));
     /** The largest item whose file is recycled ({@code jmp.queue.spillFileBytes}). */
     private static final long RECYCLE_BYTES = SLOTS == 0 ? -1 : Long.getLong("jmp.queue.spillFileBytes", 1L << 20);
     /** Slots tried before a producer makes a fresh file, or a consumer unlinks its file. */
