@@ -60,7 +60,7 @@ final class LibJmp {
 
     static native int poll(int[] fds, short[] events, short[] revents, int timeout);
 
-    // sem.c
+    // sem.c: a semaphore is a handle of sem.c's (its comment says why not glibc's sem_t *)
     static native long sem_open(String name, int oflag, int mode, int value, boolean create);
 
     static native int sem_close(long sem);
@@ -81,7 +81,7 @@ final class LibJmp {
 
     static native int sem_release(long sem, int maxvalue);
 
-    /** A direct ByteBuffer over the sem_t itself (sizeof(sem_t) bytes); null if the JVM makes none. */
+    /** A direct ByteBuffer over the sem_t itself (sizeof(sem_t) bytes); null if the JVM makes none or it cannot be mapped. */
     static native ByteBuffer sem_memory(long sem);
 
     // mq.c
