@@ -2,126 +2,76 @@
  * POSIX named semaphores, and a SemLock's acquire and release as one call each, as
  * CPython's Modules/_multiprocessing/semaphore.c does them.
  *
- * A semaphore travels to Java as a jlong: the address of a struct handle (below),
- * never negative, so a negative result is always -errno.
+ * A sem_t * travels to Java as a jlong. SEM_FAILED is NULL on glibc, and no user
+ * address is negative, so a negative result is always -errno.
  */
 #include "jmp.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <semaphore.h>
-#include <stdatomic.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <unistd.h>
 
+static sem_t *sem(jlong handle) {
+    return (sem_t *) (intptr_t) handle;
+}
 
 /*
- * Opening and closing: glibc's file, not glibc's sem_open.
+ * Creating, opening and closing: glibc's file, not glibc's sem_open.
  *
  * Why: glibc's sem_close finds the mapping it closes by walking every semaphore the
  * process has open (a twalk of its mapping tree), so each close costs as much as the
  * number of semaphores still open. A program that makes and drops Locks quickly
  * closes them in batches, after each collection, while thousands are open: the closes
  * then cost more than everything else a Lock does, in the cleaner thread, competing
- * for the CPU with the code making new Locks. And each open semaphore is one mapping
- * of its own, so a process that makes Locks faster than its collector drops them runs
- * into the kernel's limit on mappings per process (vm.max_map_count), after which the
- * JVM itself can no longer map memory.
- *
- * So libjmp opens a named semaphore as glibc does, with the same file in the same
- * place holding the same bytes (a sem_t initialized as shared, in /dev/shm/sem.NAME),
- * which C's and CPython's sem_open open as their own; closing is one munmap. What
- * glibc's tree adds, one mapping shared by every sem_open of a name in a process, jmp
- * does itself: one handle per name per process (dev.jmp.resource.HandleTable).
+ * for the CPU with the code making new Locks. So libjmp makes and opens a named
+ * semaphore as glibc does, the same file in the same place holding the same bytes (a
+ * sem_t initialized as shared, in /dev/shm/sem.NAME), which C's and CPython's sem_open
+ * open as their own; closing is one munmap. What glibc's tree adds, one mapping shared
+ * by every sem_open of a name in a process, jmp does itself: one handle per name per
+ * process (dev.jmp.resource.HandleTable). A mapping made here must never be given to
+ * glibc's sem_close (it is not in glibc's tree), nor one of glibc's to munmap.
  *
  * Creating, as glibc does: the sem_t is written to a file under a temporary name, and
  * that file is linked to the real name, so no process ever opens a half-made
- * semaphore; link(2) failing with EEXIST is O_EXCL. Unlike glibc, the creator does not
- * map the file yet: it keeps the descriptor and maps at the first operation, so a
- * semaphore made and dropped unused (the Lock a program makes "just in case") costs no
- * mapping at all, and at most one of a descriptor or a mapping is held per semaphore.
- * The descriptor, not the name, is what the first operation maps: the name may be
- * gone by then (unlinked, as at exit), the semaphore not.
- *
- * The handle: a struct whose sem is set once, with a release store, by whichever
- * thread maps first (under a lock; the others then see it with an acquire load).
+ * semaphore; link(2) failing with EEXIST is O_EXCL. sem_create stops there, with no
+ * mapping: jmp's creator opens its semaphore at the first operation, as a receiver
+ * does, so a Lock made and dropped unused (a program that makes them faster than its
+ * collector drops them) holds neither a mapping nor a descriptor, of which a process
+ * has only so many (vm.max_map_count, RLIMIT_NOFILE).
  */
-struct handle {
-    sem_t *_Atomic sem;     /* NULL until mapped */
-    int fd;                 /* the created file until it is mapped, then -1 */
-};
-
-static pthread_mutex_t mapping = PTHREAD_MUTEX_INITIALIZER;
-
 #define SEM_PREFIX "/dev/shm/sem."
 #define SEM_PATH_MAX (sizeof SEM_PREFIX + NAME_MAX)
 
-static sem_t *map(int fd) {
-    void *m = mmap(NULL, sizeof(sem_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    return m == MAP_FAILED ? NULL : (sem_t *) m;
-}
-
-/* The handle's sem_t, mapped at the first call; NULL with errno set if it cannot be mapped. */
-static sem_t *sem(jlong handle) {
-    struct handle *h = (struct handle *) (intptr_t) handle;
-    sem_t *s = atomic_load_explicit(&h->sem, memory_order_acquire);
-    if (s != NULL) {
-        return s;
+/* "/dev/shm/sem.NAME" for "/NAME", with glibc's checks (leading slashes skipped, no other slash). */
+static int sem_path(JNIEnv *env, jstring name, char *path) {
+    char n[JMP_NAME_MAX];
+    int bad = jmp_name(env, name, n);
+    if (bad) {
+        return bad;
     }
-    pthread_mutex_lock(&mapping);
-    s = atomic_load_explicit(&h->sem, memory_order_relaxed);
-    if (s == NULL && (s = map(h->fd)) != NULL) {
-        close(h->fd);
-        h->fd = -1;
-        atomic_store_explicit(&h->sem, s, memory_order_release);
+    const char *p = n;
+    while (*p == '/') {
+        p++;
     }
-    int err = errno;
-    pthread_mutex_unlock(&mapping);
-    errno = err;
-    return s;
-}
-
-/* The one sem() call of a function, returning -errno from it if the mapping fails. */
-#define SEM_OR_FAIL(var, handle) \
-    sem_t *var = sem(handle); \
-    if (var == NULL) { \
-        return -errno; \
-    }
-
-static jlong new_handle(sem_t *s, int fd) {
-    struct handle *h = malloc(sizeof *h);
-    if (h == NULL) {
-        return -ENOMEM;
-    }
-    atomic_init(&h->sem, s);
-    h->fd = fd;
-    return (jlong) (intptr_t) h;
-}
-
-/* "/dev/shm/sem.NAME" for "/NAME": glibc's checks (leading slashes skipped, no other slash). */
-static int sem_path(const char *name, char *path) {
-    while (*name == '/') {
-        name++;
-    }
-    size_t len = strlen(name);
-    if (len == 0 || strchr(name, '/') != NULL) {
+    size_t len = strlen(p);
+    if (len == 0 || strchr(p, '/') != NULL) {
         return -EINVAL;
     }
     if (len >= NAME_MAX - 4) {
         return -ENAMETOOLONG;
     }
     memcpy(path, SEM_PREFIX, sizeof SEM_PREFIX - 1);
-    memcpy(path + sizeof SEM_PREFIX - 1, name, len + 1);
+    memcpy(path + sizeof SEM_PREFIX - 1, p, len + 1);
     return 0;
 }
 
-/* An existing semaphore, mapped now (a receiver opens at its first operation): a handle, or -errno. */
+/* An existing semaphore, mapped: its sem_t * as a jlong, or -errno. */
 static jlong open_existing(const char *path, int oflag) {
     int fd;
     do {
@@ -130,21 +80,20 @@ static jlong open_existing(const char *path, int oflag) {
     if (fd < 0) {
         return -errno;
     }
-    sem_t *s = map(fd);
+    void *m = mmap(NULL, sizeof(sem_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     int err = errno;
     close(fd);
-    if (s == NULL) {
-        return -err;
-    }
-    jlong h = new_handle(s, -1);
-    if (h < 0) {
-        munmap(s, sizeof(sem_t));
-    }
-    return h;
+    return m == MAP_FAILED ? -err : (jlong) (intptr_t) m;
 }
 
-/* A new semaphore at path, not mapped yet: a handle, or -errno (-EEXIST if the name is taken). */
-static jlong create(const char *path, mode_t mode, unsigned value) {
+/*
+ * A new semaphore at path: 0, or -errno (-EEXIST if the name is taken). Mapped into
+ * *mapped if that is not NULL (through the file written, as glibc does), else not at all.
+ */
+static int create(const char *path, mode_t mode, unsigned value, void **mapped) {
+    if (value > SEM_VALUE_MAX) {
+        return -EINVAL;
+    }
     union {
         sem_t sem;
         char bytes[sizeof(sem_t)];
@@ -166,42 +115,45 @@ static jlong create(const char *path, mode_t mode, unsigned value) {
             return -errno;
         }
     }
-    jlong result;
+    int result = 0;
     ssize_t w;
     do {
         w = write(fd, init.bytes, sizeof init.bytes);
     } while (w < 0 && errno == EINTR);
     if (w != (ssize_t) sizeof init.bytes) {
         result = w < 0 ? -errno : -EIO;
+    } else if (mapped != NULL
+            && (*mapped = mmap(NULL, sizeof(sem_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+        result = -errno;
     } else if (link(tmp, path) != 0) {
         result = -errno;
-    } else if ((result = new_handle(NULL, fd)) < 0) {
-        unlink(path);
+        if (mapped != NULL) {
+            munmap(*mapped, sizeof(sem_t));
+        }
     }
     unlink(tmp);
-    if (result < 0) {
-        close(fd);
-    }
+    close(fd);
     return result;
+}
+
+JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1create(JNIEnv *env, jclass c, jstring name, jint mode,
+        jint value) {
+    (void) c;
+    char path[SEM_PATH_MAX];
+    int bad = sem_path(env, name, path);
+    return bad ? bad : create(path, (mode_t) mode, (unsigned) value, NULL);
 }
 
 JNIEXPORT jlong JNICALL Java_dev_jmp_posix_LibJmp_sem_1open(JNIEnv *env, jclass c, jstring name, jint oflag, jint mode,
         jint value, jboolean create_form) {
     (void) c;
-    char n[JMP_NAME_MAX];
-    int bad = jmp_name(env, name, n);
-    if (bad) {
-        return bad;
-    }
     char path[SEM_PATH_MAX];
-    if ((bad = sem_path(n, path)) != 0) {
+    int bad = sem_path(env, name, path);
+    if (bad) {
         return bad;
     }
     if (!create_form || !(oflag & O_CREAT)) {
         return open_existing(path, oflag);
-    }
-    if ((unsigned) value > SEM_VALUE_MAX) {
-        return -EINVAL;
     }
     for (;;) {
         if (!(oflag & O_EXCL)) {
@@ -210,7 +162,11 @@ JNIEXPORT jlong JNICALL Java_dev_jmp_posix_LibJmp_sem_1open(JNIEnv *env, jclass 
                 return r;
             }
         }
-        jlong r = create(path, (mode_t) mode, (unsigned) value);
+        void *m;
+        int r = create(path, (mode_t) mode, (unsigned) value, &m);
+        if (r == 0) {
+            return (jlong) (intptr_t) m;
+        }
         if (r != -EEXIST || (oflag & O_EXCL)) {
             return r;
         }
@@ -218,14 +174,9 @@ JNIEXPORT jlong JNICALL Java_dev_jmp_posix_LibJmp_sem_1open(JNIEnv *env, jclass 
     }
 }
 
-JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1close(JNIEnv *env, jclass c, jlong handle) {
+JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1close(JNIEnv *env, jclass c, jlong s) {
     (void) env, (void) c;
-    struct handle *h = (struct handle *) (intptr_t) handle;
-    sem_t *s = atomic_load_explicit(&h->sem, memory_order_acquire);
-    int r = s != NULL ? munmap(s, sizeof(sem_t)) : close(h->fd);
-    int err = errno;
-    free(h);
-    return r == 0 ? 0 : -err;
+    return munmap(sem(s), sizeof(sem_t)) == 0 ? 0 : -errno;
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1unlink(JNIEnv *env, jclass c, jstring name) {
@@ -237,39 +188,34 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1unlink(JNIEnv *env, jclass
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1wait(JNIEnv *env, jclass c, jlong s) {
     (void) env, (void) c;
-    SEM_OR_FAIL(m, s)
     int r;
     do {
-        r = sem_wait(m);
+        r = sem_wait(sem(s));
     } while (r < 0 && errno == EINTR);
     return r == 0 ? 0 : -errno;
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1trywait(JNIEnv *env, jclass c, jlong s) {
     (void) env, (void) c;
-    SEM_OR_FAIL(m, s)
-    return sem_trywait(m) == 0 ? 0 : -errno;
+    return sem_trywait(sem(s)) == 0 ? 0 : -errno;
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1clockwait(JNIEnv *env, jclass c, jlong s, jint clockid,
         jlong abstime) {
     (void) env, (void) c;
     struct timespec t = jmp_timespec(abstime);
-    SEM_OR_FAIL(m, s)
-    return sem_clockwait(m, clockid, &t) == 0 ? 0 : -errno;
+    return sem_clockwait(sem(s), clockid, &t) == 0 ? 0 : -errno;
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1post(JNIEnv *env, jclass c, jlong s) {
     (void) env, (void) c;
-    SEM_OR_FAIL(m, s)
-    return sem_post(m) == 0 ? 0 : -errno;
+    return sem_post(sem(s)) == 0 ? 0 : -errno;
 }
 
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1getvalue(JNIEnv *env, jclass c, jlong s) {
     (void) env, (void) c;
     int value;
-    SEM_OR_FAIL(m, s)
-    if (sem_getvalue(m, &value) != 0) {
+    if (sem_getvalue(sem(s), &value) != 0) {
         return -errno;
     }
     /* glibc reports 0 while waiters sleep; never negative. */
@@ -286,7 +232,7 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1getvalue(JNIEnv *env, jcla
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1acquire(JNIEnv *env, jclass c, jlong handle, jlong deadline,
         jlong slice) {
     (void) env, (void) c;
-    SEM_OR_FAIL(s, handle)
+    sem_t *s = sem(handle);
     if (sem_trywait(s) == 0) {
         return 1;
     }
@@ -321,7 +267,7 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1acquire(JNIEnv *env, jclas
  */
 JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1release(JNIEnv *env, jclass c, jlong handle, jint maxvalue) {
     (void) env, (void) c;
-    SEM_OR_FAIL(s, handle)
+    sem_t *s = sem(handle);
     if (maxvalue != INT_MAX) {
         int value;
         if (sem_getvalue(s, &value) != 0) {
@@ -335,13 +281,12 @@ JNIEXPORT jint JNICALL Java_dev_jmp_posix_LibJmp_sem_1release(JNIEnv *env, jclas
 }
 
 /*
- * The sem_t itself, as a direct ByteBuffer: a view of the mapping of /dev/shm/sem.NAME
- * (made now if this is the creator's first operation), so of the very bytes every
- * process of the semaphore shares; NULL if it cannot be mapped. Java reads and swaps them only after
+ * The sem_t itself, as a direct ByteBuffer: sem_open maps /dev/shm/sem.NAME and
+ * returns that mapping, so this is a view of the very bytes every process of the
+ * semaphore shares, made without a system call. Java reads and swaps them only after
  * checking their layout (dev.jmp.sync.SemDescriptor); it stays valid until sem_close.
  */
 JNIEXPORT jobject JNICALL Java_dev_jmp_posix_LibJmp_sem_1memory(JNIEnv *env, jclass c, jlong handle) {
     (void) c;
-    sem_t *s = sem(handle);
-    return s == NULL ? NULL : (*env)->NewDirectByteBuffer(env, s, (jlong) sizeof(sem_t));
+    return (*env)->NewDirectByteBuffer(env, sem(handle), (jlong) sizeof(sem_t));
 }

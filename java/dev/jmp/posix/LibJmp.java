@@ -60,8 +60,10 @@ final class LibJmp {
 
     static native int poll(int[] fds, short[] events, short[] revents, int timeout);
 
-    // sem.c: a semaphore is a handle of sem.c's (its comment says why not glibc's sem_t *)
+    // sem.c (its own sem_open, not glibc's: its comment says why)
     static native long sem_open(String name, int oflag, int mode, int value, boolean create);
+
+    static native int sem_create(String name, int mode, int value);
 
     static native int sem_close(long sem);
 

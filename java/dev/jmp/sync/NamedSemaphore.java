@@ -24,8 +24,14 @@ import java.lang.ref.Reference;
  * {@code sem_t *} and one owner record: an RLock acquired through one copy is owned
  * through the other ({@link HandleTable}).
  *
- * <p><b>Opened lazily.</b> A receiver opens the name ({@code sem_open(name, 0)}) at
- * its first operation, not when it is deserialized ({@link KernelHandle} says why).
+ * <p><b>Opened lazily, by everyone.</b> A receiver opens the name
+ * ({@code sem_open(name, 0)}) at its first operation, not when it is deserialized
+ * ({@link KernelHandle} says why); so does the creator, which only makes the
+ * semaphore ({@link Posix#sem_create}): a Lock made and dropped unused holds no
+ * mapping and no descriptor, of which a process has only so many, however many such
+ * Locks wait for the collector; and it is never closed, only unlinked. An explicit
+ * {@link #unlink()} opens it first, so the creator's own object still works without
+ * its name.
  *
  * <p><b>Uncontended: in Java.</b> An acquire that finds the value above 0 and a
  * release that finds no sleeping waiter are one compare-and-swap each on the
@@ -86,11 +92,11 @@ public final class NamedSemaphore {
     private volatile OwnerRecord ownerRecord;
     private volatile boolean looked;
 
-    /** {@code created}: the creator's {@code sem_t *}; null in a receiver, which opens at first use. */
-    private NamedSemaphore(String name, Sem created) {
+    /** {@code creator}: this process has just made the semaphore (and will unlink it); either way opened at first use. */
+    private NamedSemaphore(String name, boolean creator) {
         this.name = name;
-        this.handle = new KernelHandle<>("semaphore", name, created, NamedSemaphore::open, NamedSemaphore::close);
-        this.owned = created != null ? Lifetime.hold(this, name, n -> Posix.libc().sem_unlink(n)) : null;
+        this.handle = new KernelHandle<>("semaphore", name, null, NamedSemaphore::open, NamedSemaphore::close);
+        this.owned = creator ? Lifetime.hold(this, name, n -> Posix.libc().sem_unlink(n)) : null;
         HANDLES.add(this, name, handle);
     }
 
@@ -114,12 +120,11 @@ public final class NamedSemaphore {
     public static NamedSemaphore create(int value) {
         Posix posix = Posix.libc();
         return KernelNames.createCounted(name -> {
-            Sem sem = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, value);
+            posix.sem_create(name, 0600, value);
             NamedSemaphore s;
             try {
-                s = new NamedSemaphore(name, sem);
+                s = new NamedSemaphore(name, true);
             } catch (RuntimeException | Error e) {
-                posix.sem_close(sem);
                 posix.sem_unlink(name);
                 throw e;
             }
@@ -133,7 +138,7 @@ public final class NamedSemaphore {
      * one, or a new one opened at first use (a hold on the name: {@link dev.jmp.resource.Holds}).
      */
     public static NamedSemaphore attach(String name) {
-        return HANDLES.attach(name, n -> new NamedSemaphore(n, null));
+        return HANDLES.attach(name, n -> new NamedSemaphore(n, false));
     }
 
     public String name() {
@@ -360,9 +365,16 @@ public final class NamedSemaphore {
         }
     }
 
-    /** Unlinks the name now if this process created it (tests; normally the Lifetime does it). */
+    /**
+     * Unlinks the name now if this process created it (tests; normally the Lifetime does
+     * it), opening it first: this object goes on working without its name.
+     */
     public boolean unlink() {
-        return owned != null && owned.unlink();
+        if (owned == null || owned.unlinked()) {
+            return false;
+        }
+        sem();
+        return owned.unlink();
     }
 
     @Override

@@ -122,40 +122,41 @@ class JniPosixTest extends PosixContract {
 
     /**
      * libjmp makes a named semaphore itself (sem.c says why): the same file glibc's
-     * sem_open makes and opens, so a C or CPython process shares it; the creator maps
-     * it only at its first operation, through its descriptor, so the semaphore works
-     * even after its name is gone; and closing a handle, used or not, leaves no
-     * descriptor open.
+     * sem_open makes and opens, so a C or CPython process shares it; sem_create leaves
+     * nothing open; and closing a handle leaves no descriptor open.
      */
     @Test
-    void semaphoreIsGlibcsFileMappedAtFirstUse() throws Exception {
+    void semaphoreIsGlibcsFile() throws Exception {
         Posix glibc = new JnrPosix();
         String name = "/jmp." + ProcessHandle.current().pid() + ".test-glibc-" + System.nanoTime();
         long fdsBefore = openFds();
-        Sem made = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, 2);
+        long mapsBefore = mappings();
+        posix.sem_create(name, 0600, 2);
+        assertEquals(fdsBefore, openFds(), "sem_create keeps no descriptor");
+        assertEquals(mapsBefore, mappings(), "nor a mapping");
+        assertEquals(Linux.EEXIST, assertThrows(PosixException.class, () -> posix.sem_create(name, 0600, 0)).errno());
         Sem theirs = glibc.sem_open(name, 0);
+        Sem ours = posix.sem_open(name, 0);
         try {
             assertTrue(glibc.sem_trywait(theirs));
-            assertEquals(1, posix.sem_getvalue(made), "the creator's first operation sees glibc's decrement");
+            assertEquals(1, posix.sem_getvalue(ours), "glibc's decrement, seen through libjmp's mapping");
             Sem same = posix.sem_open(name, Linux.O_CREAT, 0600, 0);   // no O_EXCL: opens the existing one
             posix.sem_post(same);
             posix.sem_close(same);
             assertEquals(2, glibc.sem_getvalue(theirs));
-            posix.sem_unlink(name);
-            Sem unused = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, 5);
-            posix.sem_unlink(name);
-            assertEquals(5, posix.sem_getvalue(unused), "mapped by its descriptor: its name is gone");
-            posix.sem_close(unused);
-            Sem never = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, 0);
-            posix.sem_unlink(name);
-            posix.sem_close(never);
         } finally {
             glibc.sem_close(theirs);
-            posix.sem_close(made);
+            posix.sem_close(ours);
+            posix.sem_unlink(name);
         }
         assertEquals(fdsBefore, openFds());
-        assertEquals(Linux.EINVAL, assertThrows(PosixException.class,
-                () -> posix.sem_open("/a/b", Linux.O_CREAT | Linux.O_EXCL, 0600, 0)).errno());
+        assertEquals(Linux.EINVAL, assertThrows(PosixException.class, () -> posix.sem_create("/a/b", 0600, 0)).errno());
+        assertEquals(Linux.EINVAL, assertThrows(PosixException.class, () -> posix.sem_create(name, 0600, -1)).errno());
+    }
+
+    private static long mappings() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")).stream()
+                .filter(l -> l.contains("/dev/shm/sem.")).count();
     }
 
     private static long openFds() throws java.io.IOException {
