@@ -319,13 +319,18 @@ static void registry_compact(void) {
     if (fd < 0) {
         return;
     }
+    char buf[16384];
+    size_t n = 0;
     for (size_t i = 0; i < capacity; i++) {
         if (slots[i] != NULL && slots[i] != &TOMBSTONE) {
-            write_all(fd, "R ", 2);
-            write_all(fd, slots[i]->name, strlen(slots[i]->name));
-            write_all(fd, "\n", 1);
+            if (n + MAX_NAME + 4 > sizeof buf) {
+                write_all(fd, buf, n);
+                n = 0;
+            }
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "R %s\n", slots[i]->name);
         }
     }
+    write_all(fd, buf, n);
     if (rename(tmp, registry_path) != 0) {
         close(fd);
         unlink(tmp);
