@@ -58,7 +58,13 @@ public final class NamedSemaphore {
     /** Linux's SEM_VALUE_MAX. */
     public static final int SEM_VALUE_MAX = Integer.MAX_VALUE;
 
-    private static final System.Logger LOG = System.getLogger("dev.jmp.sync");
+    /**
+     * A holder: System.getLogger starts the platform's logging (java.util.logging),
+     * milliseconds a child would pay before its first acquire; only a takeover logs.
+     */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger("dev.jmp.sync");
+    }
 
     /** One handle per name in this process. */
     private static final HandleTable<NamedSemaphore> HANDLES = new HandleTable<>();
@@ -100,16 +106,13 @@ public final class NamedSemaphore {
         HANDLES.add(this, name, handle);
     }
 
-    /** A receiver's first use: {@code sem_open(name, 0)}. */
+    /** The first use, the creator's or a receiver's: {@code sem_open(name, 0)}. */
     private static Sem open(String name) {
-        Sem s;
         try {
-            s = Posix.libc().sem_open(name, 0);
+            return Posix.libc().sem_open(name, 0);
         } catch (PosixException e) {
             throw KernelNames.gone(e, name);
         }
-        LOG.log(System.Logger.Level.DEBUG, "opened semaphore {0}", name);
-        return s;
     }
 
     private static void close(Sem s) {
@@ -128,7 +131,6 @@ public final class NamedSemaphore {
                 posix.sem_unlink(name);
                 throw e;
             }
-            LOG.log(System.Logger.Level.DEBUG, "created semaphore {0}", name);
             return s;
         });
     }
@@ -318,7 +320,7 @@ public final class NamedSemaphore {
         }
         int dead = rec.takeOverFromDead();
         if (dead != 0) {
-            LOG.log(System.Logger.Level.WARNING, "process {0} died holding {1}; taken over", String.valueOf(dead), name);
+            Log.LOG.log(System.Logger.Level.WARNING, "process {0} died holding {1}; taken over", String.valueOf(dead), name);
             throw new OwnerDiedError(dead);
         }
     }
