@@ -31,7 +31,8 @@ import java.lang.ref.Reference;
  * mapping and no descriptor, of which a process has only so many, however many such
  * Locks wait for the collector; and it is never closed, only unlinked. An explicit
  * {@link #unlink()} opens it first, so the creator's own object still works without
- * its name.
+ * its name. (The exit sequence unlinks without opening: a Lock first used by a daemon
+ * thread after that fails as a receiver's would, {@link KernelNames#gone}.)
  *
  * <p><b>Uncontended: in Java.</b> An acquire that finds the value above 0 and a
  * release that finds no sleeping waiter are one compare-and-swap each on the
