@@ -81,6 +81,15 @@
  * long-running program's file stays small. Writing it is best effort: a full /dev/shm
  * costs the listing, not the cleanup.
  *
+ * Batches: what a line costs its writer is mostly waking this process, one wake-up
+ * (and on a busy machine a switch of CPU to it and back) per line if it waits for each.
+ * So once it has read something, the tracker sleeps a millisecond before it reads again:
+ * a program making Locks or Queues in a loop then wakes it about once per millisecond
+ * whatever its rate, and an idle tracker still wakes at the first line. Nothing depends on
+ * when a line is read, only on its being in the pipe before the object exists (a
+ * process killed after its write leaves the line there), so the guarantees stay; a death
+ * is seen up to a millisecond later. The registry's lines are written once per batch too.
+ *
  * Signals: the tracker ignores SIGINT, SIGTERM, SIGHUP and SIGPIPE, as CPython's
  * does: a Ctrl-C or a terminal hang-up reaches the whole process group, and the
  * tracker must outlive the program to do its work.
@@ -99,9 +108,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_NAME 64
+/* How long a busy tracker lets lines gather before it reads them (see "Batches"). */
+#define BATCH_NANOS 1000000L
 #define LINE_MAX_LEN 128
 
 /* ---- names ------------------------------------------------------------------ */
@@ -307,13 +319,18 @@ static void registry_compact(void) {
     if (fd < 0) {
         return;
     }
+    char buf[16384];
+    size_t n = 0;
     for (size_t i = 0; i < capacity; i++) {
         if (slots[i] != NULL && slots[i] != &TOMBSTONE) {
-            write_all(fd, "R ", 2);
-            write_all(fd, slots[i]->name, strlen(slots[i]->name));
-            write_all(fd, "\n", 1);
+            if (n + MAX_NAME + 4 > sizeof buf) {
+                write_all(fd, buf, n);
+                n = 0;
+            }
+            n += (size_t)snprintf(buf + n, sizeof buf - n, "R %s\n", slots[i]->name);
         }
     }
+    write_all(fd, buf, n);
     if (rename(tmp, registry_path) != 0) {
         close(fd);
         unlink(tmp);
@@ -324,16 +341,38 @@ static void registry_compact(void) {
     registry_lines = live;
 }
 
+/*
+ * Lines not yet written to the registry: written once per batch of lines read from
+ * stdin, not one write each, and the registry rewritten, if it has grown, only then,
+ * when the table is settled (never between a line's registry entry and its table entry).
+ */
+static char pending[16384];
+static size_t npending;
+
+static void registry_write_pending(void) {
+    if (registry >= 0 && npending > 0) {
+        write_all(registry, pending, npending);
+    }
+    npending = 0;
+}
+
+/* The end of a batch: the pending lines written, the file rewritten if it holds many more lines than names. */
+static void registry_flush(void) {
+    registry_write_pending();
+    if (registry >= 0 && registry_lines > 2 * live + 256) {
+        registry_compact();
+    }
+}
+
 static void registry_append(char op, const char *name) {
     if (registry < 0) {
         return;
     }
-    char line[MAX_NAME + 4];
-    int n = snprintf(line, sizeof line, "%c %s\n", op, name);
-    write_all(registry, line, (size_t)n);
-    if (++registry_lines > 2 * live + 256) {
-        registry_compact();
+    if (npending + MAX_NAME + 4 > sizeof pending) {
+        registry_write_pending();
     }
+    npending += (size_t)snprintf(pending + npending, sizeof pending - npending, "%c %s\n", op, name);
+    registry_lines++;
 }
 
 /* ---- holder processes ------------------------------------------------------- */
@@ -615,9 +654,10 @@ static char line[LINE_MAX_LEN + 1];
 static size_t len;
 static int overlong;
 
-/* Reads and handles every line waiting on stdin; 1 at end of file. */
-static int drain(void) {
+/* Reads and handles every line waiting on stdin; 1 at end of file. *got: whether anything was read. */
+static int drain(int *got) {
     char buf[8192];
+    *got = 0;
     for (;;) {
         ssize_t n = read(0, buf, sizeof buf);
         if (n < 0 && errno == EINTR) {
@@ -629,6 +669,7 @@ static int drain(void) {
         if (n <= 0) {
             return 1;
         }
+        *got = 1;
         for (ssize_t i = 0; i < n; i++) {
             char c = buf[i];
             if (c == '\n') {
@@ -700,7 +741,8 @@ int main(void) {
             break;
         }
         /* Every line a process wrote before it died is in the pipe now: count them first. */
-        int eof = drain();
+        int got;
+        int eof = drain(&got);
         for (size_t i = 1; i < n; i++) {
             if (fds[i].revents != 0) {
                 for (size_t j = 0; j < nprocs; j++) {
@@ -711,8 +753,14 @@ int main(void) {
             }
         }
         apply_deaths();
+        registry_flush();
         if (eof) {
             break;
+        }
+        if (got) {
+            /* Busy: let the next lines gather instead of waking for each (see "Batches"). */
+            struct timespec pause = {0, BATCH_NANOS};
+            nanosleep(&pause, NULL);
         }
     }
 

@@ -176,6 +176,11 @@ final class JniPosix implements Posix {
     }
 
     @Override
+    public void sem_create(String name, int mode, int value) {
+        check("sem_open", LibJmp.sem_create(name, mode, value));
+    }
+
+    @Override
     public void sem_close(Sem sem) {
         check("sem_close", LibJmp.sem_close(address(sem)));
     }

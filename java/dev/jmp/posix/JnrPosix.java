@@ -345,6 +345,11 @@ final class JnrPosix implements Posix {
     }
 
     @Override
+    public void sem_create(String name, int mode, int value) {
+        sem_close(sem_open(name, Linux.O_CREAT | Linux.O_EXCL, mode, value));
+    }
+
+    @Override
     public void sem_close(Sem sem) {
         checkErrno("sem_close", Sems.LIB.sem_close(ptr(sem)));
     }

@@ -60,8 +60,10 @@ final class LibJmp {
 
     static native int poll(int[] fds, short[] events, short[] revents, int timeout);
 
-    // sem.c
+    // sem.c (its own sem_open, not glibc's: its comment says why)
     static native long sem_open(String name, int oflag, int mode, int value, boolean create);
+
+    static native int sem_create(String name, int mode, int value);
 
     static native int sem_close(long sem);
 
@@ -81,7 +83,7 @@ final class LibJmp {
 
     static native int sem_release(long sem, int maxvalue);
 
-    /** A direct ByteBuffer over the sem_t itself (sizeof(sem_t) bytes); null if the JVM makes none. */
+    /** A direct ByteBuffer over the sem_t itself (sizeof(sem_t) bytes); null if the JVM makes none or it cannot be mapped. */
     static native ByteBuffer sem_memory(long sem);
 
     // mq.c

@@ -229,6 +229,14 @@ public interface Posix {
     /** Opening form: {@code sem_open(name, oflag)}. */
     Sem sem_open(String name, int oflag);
 
+    /**
+     * {@code sem_open(name, O_CREAT | O_EXCL, mode, value)} without keeping it open: the
+     * semaphore exists under {@code name} afterwards and this process holds nothing of
+     * it, no mapping and no descriptor; it opens it with {@link #sem_open(String, int)}
+     * at its first use. EEXIST if the name is taken.
+     */
+    void sem_create(String name, int mode, int value);
+
     void sem_close(Sem sem);
 
     void sem_unlink(String name);

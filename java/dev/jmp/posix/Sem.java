@@ -1,5 +1,5 @@
 package dev.jmp.posix;
 
-/** An opaque {@code sem_t *} from sem_open, owned by the backend that made it. */
+/** An open named semaphore from sem_open (a {@code sem_t *}, or libjmp's handle on one), owned by the backend that made it. */
 public interface Sem {
 }

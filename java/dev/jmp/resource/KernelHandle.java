@@ -12,8 +12,8 @@ import java.util.function.Function;
  * <p><b>Why lazily.</b> A handle usually arrives by deserialization, inside a child's
  * target or a queued item, and many arrive that are never used: a child that never
  * touches a Lock it captured should bind no native code and map nothing for it. So a
- * receiver opens the name at its first operation. The creator already holds an open
- * handle and starts with it. The price is that a name its creator has unlinked fails
+ * receiver opens the name at its first operation. A creator either starts with the
+ * handle it created, or (a semaphore) opens by name at its first operation too. The price is that a name its creator has unlinked fails
  * at first use rather than on arrival; {@link Lifetime} explains why that does not
  * happen to a child's own target.
  *

@@ -24,8 +24,15 @@ import java.lang.ref.Reference;
  * {@code sem_t *} and one owner record: an RLock acquired through one copy is owned
  * through the other ({@link HandleTable}).
  *
- * <p><b>Opened lazily.</b> A receiver opens the name ({@code sem_open(name, 0)}) at
- * its first operation, not when it is deserialized ({@link KernelHandle} says why).
+ * <p><b>Opened lazily, by everyone.</b> A receiver opens the name
+ * ({@code sem_open(name, 0)}) at its first operation, not when it is deserialized
+ * ({@link KernelHandle} says why); so does the creator, which only makes the
+ * semaphore ({@link Posix#sem_create}): a Lock made and dropped unused holds no
+ * mapping and no descriptor, of which a process has only so many, however many such
+ * Locks wait for the collector; and it is never closed, only unlinked. An explicit
+ * {@link #unlink()} opens it first, so the creator's own object still works without
+ * its name. (The exit sequence unlinks without opening: a Lock first used by a daemon
+ * thread after that fails as a receiver's would, {@link KernelNames#gone}.)
  *
  * <p><b>Uncontended: in Java.</b> An acquire that finds the value above 0 and a
  * release that finds no sleeping waiter are one compare-and-swap each on the
@@ -52,7 +59,13 @@ public final class NamedSemaphore {
     /** Linux's SEM_VALUE_MAX. */
     public static final int SEM_VALUE_MAX = Integer.MAX_VALUE;
 
-    private static final System.Logger LOG = System.getLogger("dev.jmp.sync");
+    /**
+     * A holder: System.getLogger starts the platform's logging (java.util.logging),
+     * milliseconds a child would pay before its first acquire; only a takeover logs.
+     */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger("dev.jmp.sync");
+    }
 
     /** One handle per name in this process. */
     private static final HandleTable<NamedSemaphore> HANDLES = new HandleTable<>();
@@ -86,24 +99,21 @@ public final class NamedSemaphore {
     private volatile OwnerRecord ownerRecord;
     private volatile boolean looked;
 
-    /** {@code created}: the creator's {@code sem_t *}; null in a receiver, which opens at first use. */
-    private NamedSemaphore(String name, Sem created) {
+    /** {@code creator}: this process has just made the semaphore (and will unlink it); either way opened at first use. */
+    private NamedSemaphore(String name, boolean creator) {
         this.name = name;
-        this.handle = new KernelHandle<>("semaphore", name, created, NamedSemaphore::open, NamedSemaphore::close);
-        this.owned = created != null ? Lifetime.hold(this, name, n -> Posix.libc().sem_unlink(n)) : null;
+        this.handle = new KernelHandle<>("semaphore", name, null, NamedSemaphore::open, NamedSemaphore::close);
+        this.owned = creator ? Lifetime.hold(this, name, n -> Posix.libc().sem_unlink(n)) : null;
         HANDLES.add(this, name, handle);
     }
 
-    /** A receiver's first use: {@code sem_open(name, 0)}. */
+    /** The first use, the creator's or a receiver's: {@code sem_open(name, 0)}. */
     private static Sem open(String name) {
-        Sem s;
         try {
-            s = Posix.libc().sem_open(name, 0);
+            return Posix.libc().sem_open(name, 0);
         } catch (PosixException e) {
             throw KernelNames.gone(e, name);
         }
-        LOG.log(System.Logger.Level.DEBUG, "opened semaphore {0}", name);
-        return s;
     }
 
     private static void close(Sem s) {
@@ -114,16 +124,14 @@ public final class NamedSemaphore {
     public static NamedSemaphore create(int value) {
         Posix posix = Posix.libc();
         return KernelNames.createCounted(name -> {
-            Sem sem = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, value);
+            posix.sem_create(name, 0600, value);
             NamedSemaphore s;
             try {
-                s = new NamedSemaphore(name, sem);
+                s = new NamedSemaphore(name, true);
             } catch (RuntimeException | Error e) {
-                posix.sem_close(sem);
                 posix.sem_unlink(name);
                 throw e;
             }
-            LOG.log(System.Logger.Level.DEBUG, "created semaphore {0}", name);
             return s;
         });
     }
@@ -133,7 +141,7 @@ public final class NamedSemaphore {
      * one, or a new one opened at first use (a hold on the name: {@link dev.jmp.resource.Holds}).
      */
     public static NamedSemaphore attach(String name) {
-        return HANDLES.attach(name, n -> new NamedSemaphore(n, null));
+        return HANDLES.attach(name, n -> new NamedSemaphore(n, false));
     }
 
     public String name() {
@@ -313,7 +321,7 @@ public final class NamedSemaphore {
         }
         int dead = rec.takeOverFromDead();
         if (dead != 0) {
-            LOG.log(System.Logger.Level.WARNING, "process {0} died holding {1}; taken over", String.valueOf(dead), name);
+            Log.LOG.log(System.Logger.Level.WARNING, "process {0} died holding {1}; taken over", String.valueOf(dead), name);
             throw new OwnerDiedError(dead);
         }
     }
@@ -360,9 +368,16 @@ public final class NamedSemaphore {
         }
     }
 
-    /** Unlinks the name now if this process created it (tests; normally the Lifetime does it). */
+    /**
+     * Unlinks the name now if this process created it (tests; normally the Lifetime does
+     * it), opening it first: this object goes on working without its name.
+     */
     public boolean unlink() {
-        return owned != null && owned.unlink();
+        if (owned == null || owned.unlinked()) {
+            return false;
+        }
+        sem();
+        return owned.unlink();
     }
 
     @Override

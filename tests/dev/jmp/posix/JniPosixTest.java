@@ -119,4 +119,49 @@ class JniPosixTest extends PosixContract {
             jni.close(pipe[1]);
         }
     }
+
+    /**
+     * libjmp makes a named semaphore itself (sem.c says why): the same file glibc's
+     * sem_open makes and opens, so a C or CPython process shares it; sem_create leaves
+     * nothing open; and closing a handle leaves no descriptor open.
+     */
+    @Test
+    void semaphoreIsGlibcsFile() throws Exception {
+        Posix glibc = new JnrPosix();
+        String name = "/jmp." + ProcessHandle.current().pid() + ".test-glibc-" + System.nanoTime();
+        long fdsBefore = openFds();
+        long mapsBefore = mappings();
+        posix.sem_create(name, 0600, 2);
+        assertEquals(fdsBefore, openFds(), "sem_create keeps no descriptor");
+        assertEquals(mapsBefore, mappings(), "nor a mapping");
+        assertEquals(Linux.EEXIST, assertThrows(PosixException.class, () -> posix.sem_create(name, 0600, 0)).errno());
+        Sem theirs = glibc.sem_open(name, 0);
+        Sem ours = posix.sem_open(name, 0);
+        try {
+            assertTrue(glibc.sem_trywait(theirs));
+            assertEquals(1, posix.sem_getvalue(ours), "glibc's decrement, seen through libjmp's mapping");
+            Sem same = posix.sem_open(name, Linux.O_CREAT, 0600, 0);   // no O_EXCL: opens the existing one
+            posix.sem_post(same);
+            posix.sem_close(same);
+            assertEquals(2, glibc.sem_getvalue(theirs));
+        } finally {
+            glibc.sem_close(theirs);
+            posix.sem_close(ours);
+            posix.sem_unlink(name);
+        }
+        assertEquals(fdsBefore, openFds());
+        assertEquals(Linux.EINVAL, assertThrows(PosixException.class, () -> posix.sem_create("/a/b", 0600, 0)).errno());
+        assertEquals(Linux.EINVAL, assertThrows(PosixException.class, () -> posix.sem_create(name, 0600, -1)).errno());
+    }
+
+    private static long mappings() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")).stream()
+                .filter(l -> l.contains("/dev/shm/sem.")).count();
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
 }

@@ -146,6 +146,20 @@ abstract class PosixContract {
     }
 
     @Test
+    void semCreateMakesItForALaterOpen() {
+        String name = uniqueName("semcreate");
+        posix.sem_create(name, 0600, 3);
+        try {
+            assertEquals(Linux.EEXIST, assertThrows(PosixException.class, () -> posix.sem_create(name, 0600, 0)).errno());
+            Sem sem = posix.sem_open(name, 0);
+            assertEquals(3, posix.sem_getvalue(sem));
+            posix.sem_close(sem);
+        } finally {
+            posix.sem_unlink(name);
+        }
+    }
+
+    @Test
     void semPostPastTheMaximumNamesEoverflow() {
         String name = uniqueName("semmax");
         Sem sem = posix.sem_open(name, Linux.O_CREAT | Linux.O_EXCL, 0600, Integer.MAX_VALUE);

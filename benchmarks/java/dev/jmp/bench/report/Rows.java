@@ -210,8 +210,8 @@ final class Rows {
         rows.add(new Row(s, "Process() to first line of a target that first acquires a Lock (spawn)" + on, "any",
                 Unit.MS).jdk(jdk).c("spawn.first_line").jmp("ProcessBench.startToFirstLineAfterLock", "startMethod=spawn")
                 .py("proc.first_line.spawn")
-                .target(atMost(1.1, "Process() to first line, target capturing an object (spawn)" + on, "14")
-                        .shownAs("first line, object"))
+                .target(atMost(1.1, "Process() to the target's first line (spawn)" + on, "14")
+                        .shownAs("plain first line"))
                 .note("The target acquires and releases a Lock it captured (so it goes by Java serialization, as "
                         + "in the row above), then writes its first line: the child loads the native layer and "
                         + "opens a semaphore first."));
