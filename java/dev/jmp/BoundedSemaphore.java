@@ -24,6 +24,10 @@ public class BoundedSemaphore extends Semaphore {
         super(value, value);
     }
 
+    BoundedSemaphore(Arrived arrived) {
+        super(arrived);
+    }
+
     /** As Python's repr: {@code <BoundedSemaphore(value=1, maxvalue=1)>}. */
     @Override
     public String toString() {

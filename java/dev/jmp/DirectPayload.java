@@ -9,7 +9,8 @@ import java.lang.invoke.SerializedLambda;
 /**
  * The payload of a spawned child in the common case, without Java serialization: a
  * plain {@code Process} (not a subclass) whose target is a serializable lambda that
- * captured only plain values ({@link LambdaRef}), or no target. Its fields go as a
+ * captured only plain values or Locks and semaphores ({@link LambdaRef},
+ * {@link SemLockHandles}), or no target. Its fields go as a
  * direct payload ({@link PayloadPipe} has the layout); the child builds the same
  * Process that ObjectInputStream would have built, without paying for
  * ObjectInputStream's first use (see LambdaRef). Everything else goes by Java
@@ -24,6 +25,10 @@ final class DirectPayload {
 
     static final boolean ENABLED = !"false".equals(System.getProperty("jmp.directPayload"));
 
+    static {
+        LambdaRef.useHandles(SemLockHandles.INSTANCE);     // a captured Lock travels by name here too
+    }
+
     /** The payload for {@code p}, or null when it needs Java serialization. */
     static byte[] encode(Process p) {
         if (!ENABLED || p.getClass() != Process.class || p.parentName() == null) {
@@ -34,7 +39,14 @@ final class DirectPayload {
         if (target != null && (lambda = LambdaRef.of(target)) == null) {
             return null;
         }
-        return PayloadPipe.writeDirect(p.name(), p.daemon(), p.identity(), p.parentPid(), p.parentName(), lambda);
+        byte[] payload = PayloadPipe.writeDirect(p.name(), p.daemon(), p.identity(), p.parentPid(), p.parentName(),
+                lambda);
+        if (payload != null && lambda != null) {
+            for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+                SemLockHandles.sent(lambda.getCapturedArg(i));
+            }
+        }
+        return payload;
     }
 
     /** In the child: the Process that {@link #encode} described. */

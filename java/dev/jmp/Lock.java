@@ -19,6 +19,10 @@ public class Lock extends SemLock {
         super(SEMAPHORE, 1, 1);
     }
 
+    Lock(Arrived arrived) {
+        super(arrived);
+    }
+
     /** As Python's repr: {@code <Lock(owner=MainProcess)>}, {@code <Lock(owner=None)>}. */
     @Override
     public String toString() {

@@ -14,6 +14,10 @@ public class RLock extends SemLock {
         super(RECURSIVE_MUTEX, 1, 1);
     }
 
+    RLock(Arrived arrived) {
+        super(arrived);
+    }
+
     /** As Python's repr: {@code <RLock(MainProcess, 2)>}, {@code <RLock(None, 0)>}. */
     @Override
     public String toString() {

@@ -44,6 +44,39 @@ public abstract class SemLock implements Serializable {
     private final String name;
     private transient NamedSemaphore handle;
 
+    /**
+     * A receiver's copy, attached to the semaphore {@code arrived} names (what
+     * {@link #readObject} does for Java serialization; see {@link SemLockHandles}).
+     */
+    SemLock(Arrived arrived) {
+        this.kind = arrived.kind;
+        this.maxvalue = arrived.maxvalue;
+        this.name = arrived.name;
+        this.handle = NamedSemaphore.attach(name);
+    }
+
+    /** What travels of a SemLock, checked: its kind, maximum value and name. */
+    static final class Arrived {
+        final int kind;
+        final int maxvalue;
+        final String name;
+
+        Arrived(int kind, int maxvalue, String name) throws InvalidObjectException {
+            check(kind, maxvalue, name);
+            this.kind = kind;
+            this.maxvalue = maxvalue;
+            this.name = name;
+        }
+    }
+
+    int kind() {
+        return kind;
+    }
+
+    String semName() {
+        return name;
+    }
+
     SemLock(int kind, int value, int maxvalue) {
         if (value < 0) {
             throw new IllegalArgumentException("semaphore initial value must be >= 0, not " + value);
@@ -264,6 +297,11 @@ public abstract class SemLock implements Serializable {
      */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
+        check(kind, maxvalue, name);
+        handle = NamedSemaphore.attach(name);
+    }
+
+    private static void check(int kind, int maxvalue, String name) throws InvalidObjectException {
         if (kind != RECURSIVE_MUTEX && kind != SEMAPHORE) {
             throw new InvalidObjectException("SemLock: unknown kind " + kind);
         }
@@ -276,7 +314,6 @@ public abstract class SemLock implements Serializable {
                 || name.indexOf('/', 1) >= 0 || name.indexOf('\0') >= 0) {
             throw new InvalidObjectException("SemLock: bad semaphore name");
         }
-        handle = NamedSemaphore.attach(name);
     }
 
     /**

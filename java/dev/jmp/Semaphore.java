@@ -27,6 +27,10 @@ public class Semaphore extends SemLock {
         super(SEMAPHORE, value, maxvalue);
     }
 
+    Semaphore(Arrived arrived) {
+        super(arrived);
+    }
+
     /**
      * The current value: Python's {@code get_value()} ({@code sem_getvalue}).
      *

@@ -13,7 +13,8 @@ import java.lang.reflect.Method;
 /**
  * A serializable lambda sent by reference, as pickle sends a function: the class and
  * method that implement it, plus the values it captured, when each is a plain value
- * (null, a String or a boxed primitive). Read back, it is rebuilt exactly as
+ * (null, a String, a boxed primitive, or a shared object that travels by name:
+ * {@link Handles}). Read back, it is rebuilt exactly as
  * {@code SerializedLambda.readResolve} rebuilds it, through the capturing class's
  * {@code $deserializeLambda$}, so the lambda a child gets is the one Java
  * serialization would give it.
@@ -36,6 +37,27 @@ public final class LambdaRef {
     }
 
     private static final String DESERIALIZE = "$deserializeLambda$";
+
+    /**
+     * Shared objects that may travel in a LambdaRef by name, as they travel by Java
+     * serialization, without it (a Lock): the layer that knows them writes and reads
+     * them. One per program, set by that layer before any payload is written or read.
+     */
+    public interface Handles {
+        /** True if {@code v} is one of them (its exact class: a subclass may hold more). */
+        boolean travels(Object v);
+
+        /** Writes {@code v}, which {@link #travels}. */
+        void write(Object v, DataOutputStream out) throws IOException;
+
+        /** Reads what {@link #write} wrote: the receiver's copy, attached. */
+        Object read(DataInputStream in) throws IOException;
+    }
+
+    /** Sets the program's {@link Handles}. */
+    public static void useHandles(Handles handles) {
+        PlainValue.useHandles(handles);
+    }
 
     /**
      * The serialized form of {@code fn} if it is a serializable lambda whose captured

@@ -7,23 +7,39 @@ import java.io.StreamCorruptedException;
 
 /**
  * The values a {@link LambdaRef} carries without Java serialization: null, String and
- * the eight boxed primitives, each as a tag byte and its value. Strings use
- * {@code writeUTF}, Java serialization's own encoding (modified UTF-8), so a String
- * with an unpaired surrogate arrives as it left; one longer than 65535 encoded bytes
- * makes {@code write} fail, and the caller falls back to Java serialization.
+ * the eight boxed primitives, each as a tag byte and its value; and the shared objects
+ * the layer above lets travel by name ({@link LambdaRef.Handles}: a Lock), tagged
+ * {@code 'H'}, written and read by that layer. Strings use {@code writeUTF}, Java
+ * serialization's own encoding (modified UTF-8), so a String with an unpaired
+ * surrogate arrives as it left; one longer than 65535 encoded bytes makes
+ * {@code write} fail, and the caller falls back to Java serialization.
  */
 final class PlainValue {
     private PlainValue() {
     }
 
+    private static volatile LambdaRef.Handles handles;
+
+    static void useHandles(LambdaRef.Handles h) {
+        handles = h;
+    }
+
     static boolean isPlain(Object v) {
         return v == null || v instanceof String || v instanceof Integer || v instanceof Long
                 || v instanceof Boolean || v instanceof Double || v instanceof Float
-                || v instanceof Character || v instanceof Byte || v instanceof Short;
+                || v instanceof Character || v instanceof Byte || v instanceof Short || isHandle(v);
+    }
+
+    private static boolean isHandle(Object v) {
+        LambdaRef.Handles h = handles;
+        return h != null && h.travels(v);
     }
 
     static void write(Object v, DataOutputStream out) throws IOException {
-        if (v == null) {
+        if (isHandle(v)) {
+            out.writeByte('H');
+            handles.write(v, out);
+        } else if (v == null) {
             out.writeByte('N');
         } else if (v instanceof String s) {
             out.writeByte('T');
@@ -71,6 +87,12 @@ final class PlainValue {
             case 'C': return in.readChar();
             case 'B': return in.readByte();
             case 'S': return in.readShort();
+            case 'H':
+                LambdaRef.Handles h = handles;
+                if (h == null) {
+                    throw new StreamCorruptedException("a shared object, and nothing here to read it");
+                }
+                return h.read(in);
             default: throw new StreamCorruptedException("unknown plain value tag " + tag);
         }
     }

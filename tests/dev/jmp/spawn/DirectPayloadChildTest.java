@@ -3,8 +3,11 @@ package dev.jmp.spawn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jmp.BoundedSemaphore;
+import dev.jmp.Lock;
 import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
+import dev.jmp.RLock;
 import dev.jmp.Task;
 import dev.jmp.blocking.Deadline;
 import java.time.Duration;
@@ -105,6 +108,33 @@ class DirectPayloadChildTest {
         } finally {
             Multiprocessing.setStartMethod("spawn");
         }
+    }
+
+    @Test
+    void aLambdaCapturingLocksArrivesDirectAndTheyAreTheSameSemaphores() {
+        Lock lock = new Lock();
+        RLock rlock = new RLock();
+        BoundedSemaphore sem = new BoundedSemaphore(2);
+        lock.acquire();
+        Task target = () -> {
+            check(Bootstrap.readDirectPayload(), 3);
+            check(!lock.acquire(false), 4);     // the parent holds it
+            check(rlock.acquire(false) && rlock.acquire(false), 5);
+            rlock.release();
+            rlock.release();
+            check(sem.acquire(false) && sem.acquire(false) && !sem.acquire(false), 6);
+            sem.release();
+            sem.release();
+        };
+        int code;
+        try {
+            code = run(new Process(target));
+        } finally {
+            lock.release();
+        }
+        assertEquals(0, code);
+        assertTrue(rlock.acquire(false), "the child released the RLock");
+        rlock.release();
     }
 
     @Test

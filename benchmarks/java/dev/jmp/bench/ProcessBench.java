@@ -122,8 +122,8 @@ public class ProcessBench {
     }
 
     /**
-     * The same with a target that first acquires and releases a Lock (captured, so it
-     * goes by Java serialization, as {@link #startToFirstLineSerialized}): what a child
+     * The same with a target that first acquires and releases a Lock (captured: it
+     * travels by name in the direct payload, without Java serialization): what a child
      * pays to bind the native layer and open a semaphore before its first line.
      */
     @Benchmark
