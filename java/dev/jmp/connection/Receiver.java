@@ -58,6 +58,8 @@ public final class Receiver {
     private boolean readAhead;
     /** Whether the last message made us wait: then the next one likely will too. */
     private boolean waited;
+    /** Reading ahead: whether the last read got less than it asked for (the socket is empty). */
+    private boolean drained;
     /** A message whose decoding was interrupted: the next receive returns it first. */
     private byte[] undecoded;
 
@@ -239,8 +241,10 @@ public final class Receiver {
     private void readHeader(String call, Deadline deadline) {
         // Why poll first after a wait: in a ping-pong the reply is never there yet when
         // recv starts, so a read would only fetch EAGAIN before the poll anyway; in a
-        // stream it is always there, and a poll first would be the wasted call.
-        if (waited && head.position() == 0 && buffered == 0) {
+        // stream it is always there, and a poll first would be the wasted call. Reading
+        // ahead, "the last read emptied the socket" says it better than "the last message
+        // waited" (which, after a poll that found the reply, guessed wrong every other time).
+        if ((readAhead ? drained : waited) && head.position() == 0 && buffered == 0) {
             FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
         }
         waited = false;
@@ -313,6 +317,7 @@ public final class Receiver {
                 }
             } else {
                 r = FdIo.read(holder, ByteBuffer.wrap(body, bodyPos, want));
+                drained = r < want;
             }
             if (r < 0) {
                 FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
@@ -333,7 +338,10 @@ public final class Receiver {
      */
     private int read(ByteBuffer buf) {
         if (buffered == 0 && (!readAhead || buf.remaining() >= AHEAD)) {
-            return FdIo.read(holder, buf);
+            int asked = buf.remaining();
+            int r = FdIo.read(holder, buf);
+            drained = r < asked;
+            return r;
         }
         int r = refillIfEmpty();
         if (r <= 0) {
@@ -366,7 +374,9 @@ public final class Receiver {
         }
         ahead.clear();
         try {
-            return FdIo.read(holder, ahead);
+            int r = FdIo.read(holder, ahead);
+            drained = r < AHEAD;
+            return r;
         } finally {
             ahead.flip();       // empty unless the read returned bytes
             buffered = ahead.remaining();
