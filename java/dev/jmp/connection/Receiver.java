@@ -55,7 +55,7 @@ public final class Receiver {
     /** {@code ahead.remaining()}, for {@link #poll} from any thread. */
     private volatile int buffered;
     /** Whether reads may fetch more than the frame needs (a socket no other process holds). */
-    private boolean readAhead;
+    private volatile boolean readAhead;
     /** Whether the last message made us wait: then the next one likely will too. */
     private boolean waited;
     /** Reading ahead: whether the last read got less than it asked for (the socket is empty). */
@@ -81,14 +81,16 @@ public final class Receiver {
     /**
      * From now on reads take exactly one frame: the fd is about to be shared with another
      * process. IllegalStateException if bytes of a next message were already read ahead
-     * into this process (they would be lost to the other one): receive them first.
+     * into this process (they would be lost to the other one): receive them first (they
+     * are still served here; only later reads are exact).
      */
-    public synchronized void readExactly() {
+    public void readExactly() {
+        // Not under the monitor: a thread may be waiting in receive() for a long time.
+        readAhead = false;
         if (buffered > 0) {
             throw new IllegalStateException(buffered + " bytes of messages already read ahead into this process "
                     + "would not reach the other one: receive them before sending this Connection");
         }
-        readAhead = false;
     }
 
     /** True if bytes read ahead are waiting here: the next receive needs no system call. */
