@@ -73,7 +73,7 @@ public final class Connection implements AutoCloseable, Serializable {
     private transient volatile boolean readable;
     private transient volatile boolean closed;
 
-    private Connection(int fd, boolean readable, boolean writable, boolean socket) {
+    private Connection(int fd, boolean readable, boolean writable, boolean socket, boolean readAhead) {
         if (!readable && !writable) {
             throw new IllegalArgumentException("at least one of readable and writable must be true");
         }
@@ -82,7 +82,7 @@ public final class Connection implements AutoCloseable, Serializable {
         this.readable = readable;
         this.writable = writable;
         this.sender = writable ? new Sender(holder) : null;
-        this.receiver = readable ? new Receiver(holder) : null;
+        this.receiver = readable ? new Receiver(holder, readAhead) : null;
     }
 
     /**
@@ -90,7 +90,7 @@ public final class Connection implements AutoCloseable, Serializable {
      * closing the Connection closes it.
      */
     static Connection adopt(int fd, boolean readable, boolean writable, boolean socket) {
-        return new Connection(fd, readable, writable, socket);
+        return new Connection(fd, readable, writable, socket, true);
     }
 
     /**
@@ -379,7 +379,9 @@ public final class Connection implements AutoCloseable, Serializable {
     }
 
     /**
-     * Python's {@code fileno()}.
+     * Python's {@code fileno()}. A socket Connection reads ahead (bytes of the next
+     * messages may already be in this object): wait for it with {@link #poll(Duration)}
+     * or {@link #await}, which look there first, rather than with a poll of your own.
      *
      * @return the file descriptor (blocking; jmp's own I/O on it never blocks)
      */
@@ -442,6 +444,15 @@ public final class Connection implements AutoCloseable, Serializable {
             fds[i] = waitFd(list.get(i));
             events[i] = Linux.POLLIN;
         }
+        List<T> buffered = new ArrayList<>();
+        for (T o : list) {
+            if (o instanceof Connection c && c.receiver != null && c.receiver.hasBuffered()) {
+                buffered.add(o);    // a message read ahead: ready without asking the kernel
+            }
+        }
+        if (!buffered.isEmpty()) {
+            return buffered;
+        }
         Deadline deadline = Deadline.after(timeout);
         Posix posix = Posix.libc();
         short[] revents = new short[n];
@@ -493,6 +504,9 @@ public final class Connection implements AutoCloseable, Serializable {
      */
     private Object writeReplace() throws ObjectStreamException {
         checkClosed();
+        if (receiver != null) {
+            receiver.readExactly();     // the fd is about to have a reader in another process
+        }
         OptionalInt childFd = FdHandover.inherit(holder.fd());
         if (childFd.isPresent()) {
             return new Handle(childFd.getAsInt(), readable, writable, holder.socket());
@@ -530,7 +544,7 @@ public final class Connection implements AutoCloseable, Serializable {
             if (fd < FdHandover.FIRST_INHERITED_FD || (!readable && !writable)) {
                 throw new InvalidObjectException("not a Connection handed to this process: fd " + fd);
             }
-            return new Connection(fd, readable, writable, socket);
+            return new Connection(fd, readable, writable, socket, false);
         }
     }
 
@@ -554,7 +568,7 @@ public final class Connection implements AutoCloseable, Serializable {
             if (ticket == null || (!readable && !writable)) {
                 throw new InvalidObjectException("not a shared Connection");
             }
-            return new Connection(ticket.fetch(), readable, writable, socket);
+            return new Connection(ticket.fetch(), readable, writable, socket, false);
         }
     }
 }

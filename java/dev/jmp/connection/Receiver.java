@@ -11,12 +11,22 @@ import java.util.Arrays;
 /**
  * The receiving half of a Connection: reads one frame (header, then body) off the fd.
  *
- * <p>Reads are exact, as CPython's: the 4-byte header, the 8 more of the long form if
- * announced, then exactly the body; never a byte of the next message. That keeps a
- * pattern CPython allows working: several processes reading one end in turn under a
- * lock, each taking whole messages. (Reading ahead would save a system call per
- * message, but would strand the next messages in the buffer of whichever process read
- * them.)
+ * <p><b>A socket reads ahead.</b> On a socket (a duplex Pipe, a Listener's or Client's
+ * Connection) one non-blocking recv fetches up to {@link #AHEAD} bytes into a buffer of
+ * this Receiver: the header and body of a small message come in one system call, and
+ * messages that arrived together are then served from the buffer with none. Where a
+ * ping-pong needs a poll (the wait) and one recv per message, reading exactly needed a
+ * recv for the header and another for the body. A {@link #poll} or
+ * {@code Connection.await} looks at the buffer before the fd.
+ *
+ * <p><b>A pipe, and a socket that another process may hold, read exactly</b>, as
+ * CPython does: the 4-byte header, the 8 more of the long form if announced, then
+ * exactly the body; never a byte of the next message. That keeps a pattern CPython
+ * allows working: several processes reading one end in turn under a lock, each taking
+ * whole messages. So a Connection stops reading ahead once it is serialized (sent to a
+ * child, through a Connection or a Queue; {@link #readExactly}), and one that arrived
+ * that way never starts: bytes read ahead would be stranded in whichever process read
+ * them.
  *
  * <p>A receive is resumable: if the thread is interrupted while waiting in the middle
  * of a frame, what was read so far stays here and the next receive carries on from
@@ -29,14 +39,27 @@ import java.util.Arrays;
  */
 public final class Receiver {
     private static final int FIRST_BODY_ARRAY = 1 << 20;
+    /** The most bytes one read-ahead recv fetches: a frame sent in one write (see Sender) fits. */
+    static final int AHEAD = Sender.SMALL;
 
     private final FdHolder holder;
     private final ByteBuffer head = ByteBuffer.allocateDirect(FrameHeader.MAX);
     private final byte[] headBytes = new byte[FrameHeader.MAX];
     private ByteBuffer chunk;
     private MessageReader reader;
+    /**
+     * Bytes read off a socket beyond the frame in progress, unread between position and
+     * limit (empty: limit 0); null until the first read ahead.
+     */
+    private ByteBuffer ahead;
+    /** {@code ahead.remaining()}, for {@link #poll} from any thread. */
+    private volatile int buffered;
+    /** Whether reads may fetch more than the frame needs (a socket no other process holds). */
+    private volatile boolean readAhead;
     /** Whether the last message made us wait: then the next one likely will too. */
     private boolean waited;
+    /** Reading ahead: whether the last read got less than it asked for (the socket is empty). */
+    private boolean drained;
     /** A message whose decoding was interrupted: the next receive returns it first. */
     private byte[] undecoded;
 
@@ -45,9 +68,34 @@ public final class Receiver {
     private byte[] body;
     private int bodyPos;
 
-    public Receiver(FdHolder holder) {
+    /**
+     * A Receiver of {@code holder}'s fd; it reads ahead if {@code readAhead} and the fd is
+     * a socket (see the class comment for when another process may hold it).
+     */
+    public Receiver(FdHolder holder, boolean readAhead) {
         this.holder = holder;
+        this.readAhead = readAhead && holder.socket();
         head.limit(FrameHeader.SHORT);
+    }
+
+    /**
+     * From now on reads take exactly one frame: the fd is about to be shared with another
+     * process. IllegalStateException if bytes of a next message were already read ahead
+     * into this process (they would be lost to the other one): receive them first (they
+     * are still served here; only later reads are exact).
+     */
+    public void readExactly() {
+        // Not under the monitor: a thread may be waiting in receive() for a long time.
+        readAhead = false;
+        if (buffered > 0) {
+            throw new IllegalStateException(buffered + " bytes of messages already read ahead into this process "
+                    + "would not reach the other one: receive them before sending this Connection");
+        }
+    }
+
+    /** True if bytes read ahead are waiting here: the next receive needs no system call. */
+    public boolean hasBuffered() {
+        return buffered > 0;
     }
 
     /**
@@ -124,7 +172,7 @@ public final class Receiver {
             ByteBuffer into = dst.slice().limit(n);
             try {
                 while (into.hasRemaining()) {
-                    int r = FdIo.read(holder, into);
+                    int r = read(into);
                     if (r < 0) {
                         FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
                     } else if (r == 0) {
@@ -179,7 +227,7 @@ public final class Receiver {
             throw new IllegalStateException("handle is closed");
         }
         try {
-            return FdIo.await(holder, false, deadline, "polling a connection");
+            return buffered > 0 || FdIo.await(holder, false, deadline, "polling a connection");
         } finally {
             holder.exit();
         }
@@ -195,8 +243,10 @@ public final class Receiver {
     private void readHeader(String call, Deadline deadline) {
         // Why poll first after a wait: in a ping-pong the reply is never there yet when
         // recv starts, so a read would only fetch EAGAIN before the poll anyway; in a
-        // stream it is always there, and a poll first would be the wasted call.
-        if (waited && head.position() == 0) {
+        // stream it is always there, and a poll first would be the wasted call. Reading
+        // ahead, "the last read emptied the socket" says it better than "the last message
+        // waited" (which, after a poll that found the reply, guessed wrong every other time).
+        if ((readAhead ? drained : waited) && head.position() == 0 && buffered == 0) {
             FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
         }
         waited = false;
@@ -226,7 +276,7 @@ public final class Receiver {
     /** Reads until {@code buf} is full; EOFError only if nothing of the frame was read yet. */
     private void fill(ByteBuffer buf, String call, Deadline deadline) {
         while (buf.hasRemaining()) {
-            int r = FdIo.read(holder, buf);
+            int r = read(buf);
             if (r < 0) {
                 waited = true;
                 FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
@@ -246,22 +296,30 @@ public final class Receiver {
         if (body == null) {
             body = new byte[Math.min(n, FIRST_BODY_ARRAY)];
         }
-        // A small body comes through a direct buffer; a large one is read straight into
-        // its array, pinned for each non-blocking read (see Sender): no copy.
-        ByteBuffer c = n <= Sender.SMALL ? chunk(n) : null;
+        // A small body comes through a direct buffer (the read-ahead one on a socket); a
+        // large one is read straight into its array, pinned for each non-blocking read
+        // (see Sender): no copy.
+        ByteBuffer c = n <= Sender.SMALL && !readAhead ? chunk(n) : null;
         while (bodyPos < n) {
             if (bodyPos == body.length) {
                 body = Arrays.copyOf(body, (int) Math.min(n, 2L * body.length));
             }
+            int want = body.length - bodyPos;
             int r;
-            if (c != null) {
-                c.clear().limit(Math.min(c.capacity(), body.length - bodyPos));
+            if (buffered > 0 || (readAhead && want < AHEAD)) {
+                r = refillIfEmpty();
+                if (r > 0) {
+                    r = take(body, bodyPos, want);
+                }
+            } else if (c != null) {
+                c.clear().limit(Math.min(c.capacity(), want));
                 r = FdIo.read(holder, c);
                 if (r > 0) {
                     c.flip().get(body, bodyPos, r);
                 }
             } else {
-                r = FdIo.read(holder, ByteBuffer.wrap(body, bodyPos, body.length - bodyPos));
+                r = FdIo.read(holder, ByteBuffer.wrap(body, bodyPos, want));
+                drained = r < want;
             }
             if (r < 0) {
                 FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
@@ -271,6 +329,59 @@ public final class Receiver {
             } else {
                 bodyPos += r;
             }
+        }
+    }
+
+    /**
+     * One read that never blocks into {@code buf}: bytes read ahead first; else, reading
+     * ahead, one recv of up to {@link #AHEAD} bytes (a buffer at least that large is read
+     * into directly); else exactly {@code buf.remaining()} at most. Bytes moved, 0 at end
+     * of file, -1 when nothing is there yet.
+     */
+    private int read(ByteBuffer buf) {
+        if (buffered == 0 && (!readAhead || buf.remaining() >= AHEAD)) {
+            int asked = buf.remaining();
+            int r = FdIo.read(holder, buf);
+            drained = r < asked;
+            return r;
+        }
+        int r = refillIfEmpty();
+        if (r <= 0) {
+            return r;
+        }
+        int k = Math.min(buf.remaining(), ahead.remaining());
+        int limit = ahead.limit();
+        ahead.limit(ahead.position() + k);
+        buf.put(ahead);
+        ahead.limit(limit);
+        buffered = ahead.remaining();
+        return k;
+    }
+
+    /** Moves up to {@code len} bytes read ahead into {@code dst[off..]}; how many. */
+    private int take(byte[] dst, int off, int len) {
+        int k = Math.min(len, ahead.remaining());
+        ahead.get(dst, off, k);
+        buffered = ahead.remaining();
+        return k;
+    }
+
+    /** The bytes read ahead, after one recv if there were none: as FdIo.read, a count, 0 or -1. */
+    private int refillIfEmpty() {
+        if (buffered > 0) {
+            return buffered;
+        }
+        if (ahead == null) {
+            ahead = ByteBuffer.allocateDirect(AHEAD).limit(0);
+        }
+        ahead.clear();
+        try {
+            int r = FdIo.read(holder, ahead);
+            drained = r < AHEAD;
+            return r;
+        } finally {
+            ahead.flip();       // empty unless the read returned bytes
+            buffered = ahead.remaining();
         }
     }
 
