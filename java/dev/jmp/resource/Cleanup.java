@@ -37,10 +37,20 @@ public final class Cleanup {
 
     // A holder, so that the thread starts at the first registration, not when this class loads.
     private static final class Holder {
-        static final Cleaner CLEANER = Cleaner.create(r -> {
+        static final Cleaner CLEANER = Cleaner.create(new Threads());
+    }
+
+    /**
+     * Named classes here and in the actions jmp registers, not lambdas: a spawned child's
+     * first Lock or Queue registers one, and a young JVM's first lambda costs it the
+     * bootstrap of java.lang.invoke before the child's work.
+     */
+    private static final class Threads implements java.util.concurrent.ThreadFactory {
+        @Override
+        public Thread newThread(Runnable r) {
             Thread t = new Thread(r, "jmp-cleaner");
             t.setDaemon(true);
             return t;
-        });
+        }
     }
 }

@@ -83,11 +83,29 @@ public final class HandleTable<O> {
         synchronized (live) {
             live.put(name, ref);
         }
-        Cleanup.onUnreachable(owner, () -> {
+        Cleanup.onUnreachable(owner, new Forget<>(live, name, ref, handle));
+    }
+
+    /** A named class, not a lambda: a child's first Lock or Queue registers one (see Cleanup). */
+    private static final class Forget<O> implements Runnable {
+        private final Map<String, WeakReference<O>> live;
+        private final String name;
+        private final WeakReference<O> ref;
+        private final KernelHandle<?> handle;
+
+        Forget(Map<String, WeakReference<O>> live, String name, WeakReference<O> ref, KernelHandle<?> handle) {
+            this.live = live;
+            this.name = name;
+            this.ref = ref;
+            this.handle = handle;
+        }
+
+        @Override
+        public void run() {
             synchronized (live) {
                 live.remove(name, ref);
             }
             handle.close();
-        });
+        }
     }
 }

@@ -24,7 +24,14 @@ public final class Holds {
     }
 
     /** Per thread: serialization whose bytes no process will decode (see {@link #unsent}). */
-    private static final ThreadLocal<boolean[]> UNSENT = ThreadLocal.withInitial(() -> new boolean[1]);
+    private static final ThreadLocal<boolean[]> UNSENT = new Unsent();     // no lambdas: see Cleanup
+
+    private static final class Unsent extends ThreadLocal<boolean[]> {
+        @Override
+        protected boolean[] initialValue() {
+            return new boolean[1];
+        }
+    }
 
     /** A copy of {@code name} is being serialized ({@code writeObject}): one more copy in flight. */
     public static void sending(String name) {
@@ -55,13 +62,26 @@ public final class Holds {
     private static void hold(char op, Object owner, String name) {
         if (Tracker.counts()) {
             Tracker.count(op, name, true);
-            Cleanup.onUnreachable(owner, () -> dropped(name));
+            Cleanup.onUnreachable(owner, new Dropped(name));
         }
     }
 
     /** One handle object of this process on {@code name} became unreachable. */
     static void dropped(String name) {
         Tracker.count('D', name, false);
+    }
+
+    private static final class Dropped implements Runnable {
+        private final String name;
+
+        Dropped(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void run() {
+            dropped(name);
+        }
     }
 
     /**

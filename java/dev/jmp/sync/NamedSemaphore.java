@@ -13,6 +13,8 @@ import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
 import dev.jmp.resource.OwnedName;
 import java.lang.ref.Reference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * This process's handle on one POSIX named semaphore: the kernel object under every
@@ -102,22 +104,51 @@ public final class NamedSemaphore {
     /** {@code creator}: this process has just made the semaphore (and will unlink it); either way opened at first use. */
     private NamedSemaphore(String name, boolean creator) {
         this.name = name;
-        this.handle = new KernelHandle<>("semaphore", name, null, NamedSemaphore::open, NamedSemaphore::close);
-        this.owned = creator ? Lifetime.hold(this, name, n -> Posix.libc().sem_unlink(n)) : null;
+        this.handle = new KernelHandle<>("semaphore", name, null, OpenClose.INSTANCE, OpenClose.INSTANCE);
+        this.owned = creator ? Lifetime.hold(this, name, Unlink.INSTANCE) : null;
         HANDLES.add(this, name, handle);
     }
 
-    /** The first use, the creator's or a receiver's: {@code sem_open(name, 0)}. */
-    private static Sem open(String name) {
-        try {
-            return Posix.libc().sem_open(name, 0);
-        } catch (PosixException e) {
-            throw KernelNames.gone(e, name);
+    /**
+     * sem_open at first use, sem_close, and making a receiver's handle: named classes,
+     * not lambdas, because a child's first Lock comes through here, and a young JVM's
+     * first lambda costs it the bootstrap of java.lang.invoke.
+     */
+    private static final class OpenClose implements Function<String, Sem>, Consumer<Sem> {
+        static final OpenClose INSTANCE = new OpenClose();
+
+        /** The first use, the creator's or a receiver's: {@code sem_open(name, 0)}. */
+        @Override
+        public Sem apply(String name) {
+            try {
+                return Posix.libc().sem_open(name, 0);
+            } catch (PosixException e) {
+                throw KernelNames.gone(e, name);
+            }
+        }
+
+        @Override
+        public void accept(Sem s) {
+            Posix.libc().sem_close(s);
         }
     }
 
-    private static void close(Sem s) {
-        Posix.libc().sem_close(s);
+    private static final class Unlink implements Consumer<String> {
+        static final Unlink INSTANCE = new Unlink();
+
+        @Override
+        public void accept(String name) {
+            Posix.libc().sem_unlink(name);
+        }
+    }
+
+    private static final class Receiver implements Function<String, NamedSemaphore> {
+        static final Receiver INSTANCE = new Receiver();
+
+        @Override
+        public NamedSemaphore apply(String name) {
+            return new NamedSemaphore(name, false);
+        }
     }
 
     /** Creates a semaphore with {@code value} under a fresh name, mode 0600. */
@@ -141,7 +172,7 @@ public final class NamedSemaphore {
      * one, or a new one opened at first use (a hold on the name: {@link dev.jmp.resource.Holds}).
      */
     public static NamedSemaphore attach(String name) {
-        return HANDLES.attach(name, n -> new NamedSemaphore(n, false));
+        return HANDLES.attach(name, Receiver.INSTANCE);
     }
 
     public String name() {
