@@ -82,9 +82,9 @@ final class ChildSide {
      *
      * <p>Why {@code _exit} and not {@link Runtime#halt}: a halt is still the JVM's exit
      * operation, which waits at a safepoint for every thread in native code to return,
-     * in steps of 10 ms on JDK 17 (a compiler thread still compiling, as it often is in
-     * a young JVM) and for up to 300 ms for an application thread blocked in a native
-     * read (a daemon child's parent watch is one, always). {@code _exit} ends the
+     * polling on JDK 17 (a compiler thread still compiling, as it often is in a young
+     * JVM), and longest for an application thread blocked in a native read (a daemon
+     * child's parent watch is one, always; the README's start-up section has the times). {@code _exit} ends the
      * process as CPython's {@code os._exit} does. It is used when the native layer is
      * loaded already, or in a daemon child, which would otherwise wait the longest;
      * a child that never loaded it halts rather than pay for loading it.

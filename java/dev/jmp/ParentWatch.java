@@ -23,8 +23,8 @@ final class ParentWatch {
     /**
      * In an idle warm child: starts the thread now, parked until {@link #start} arms it.
      * Why: starting a thread waits until the new thread runs, which on a busy machine
-     * took a warm pool worker 0.5-8 ms (2 vCPUs shared by the parent and two workers),
-     * on the way to its first task. A child whose Process is not a daemon leaves it
+     * (the parent and two workers sharing two CPUs) held a warm pool worker on the way
+     * to its first task. A child whose Process is not a daemon leaves it
      * parked; it is a daemon thread and holds nothing.
      */
     static void prestart() {
@@ -42,7 +42,7 @@ final class ParentWatch {
         w.arm(parentPipe, name);
     }
 
-    /** A named class, not a lambda: every child daemon runs this, and a new lambda costs it ~1 ms to link. */
+    /** A named class, not a lambda: every child daemon runs this, and a young JVM's first lambda is dear to link. */
     private static final class Watch extends Thread {
         private InputStream parentPipe;   // guarded by this; null until armed
         private String processName;       // guarded by this

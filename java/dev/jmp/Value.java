@@ -71,9 +71,9 @@ public final class Value implements Serializable {
     /** The lock that guards it, travelling as its semaphore's name. */
     private final RLock lock;        // null: lock=false
     /**
-     * cell's mapping, once used here. An unlocked read is about a nanosecond and each
-     * object hop on the way to the memory shows in it (issue 6 wants it within 2x of a
-     * plain ByteBuffer read); volatile, as a ByteBuffer is not safely published.
+     * cell's mapping, once used here. An unlocked read is as cheap as a plain ByteBuffer
+     * read should be, and each object hop on the way to the memory shows in it;
+     * volatile, as a ByteBuffer is not safely published.
      */
     private transient volatile ByteBuffer memory;
 

@@ -50,8 +50,8 @@ public interface Posix {
     /**
      * Calls once each function a warm child's first Queue, Pool channel, Lock or
      * SharedMemory will call, with arguments that fail harmlessly (a name that does not
-     * exist, fd -1). Why: a binding's first call still costs ~1-2 ms (its argument
-     * converters, the errno path), measured as a warm pool worker's first mq_open. No
+     * exist, fd -1). Why: a binding's first call costs far more than the later ones (its
+     * argument converters, the errno path), as a warm pool worker's first mq_open showed. No
      * kernel object is made: every call fails with ENOENT or EBADF. On the JNI backend
      * the same calls only link each native method (the JVM looks its symbol up at the
      * first call), which costs little.

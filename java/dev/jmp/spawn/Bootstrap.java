@@ -26,7 +26,8 @@ import java.io.ObjectInputStream;
  *
  * <p>A spawned child reads its payload first. A plain Process whose target is a lambda
  * that captured only plain values comes as a direct payload ({@link LambdaRef}) and is
- * built without Java serialization, whose first use costs a JVM 15-20 ms of CPU. Any
+ * built without Java serialization, whose first use is the dearest step of reading a
+ * Process in a young JVM (see LambdaRef). Any
  * other Process comes serialized: the child then starts {@link Preinit} and meanwhile
  * primes what reading a Process needs. {@code -Djmp.traceStart=true} prints where its
  * start went ({@link StartTrace}).
@@ -168,12 +169,12 @@ public final class Bootstrap {
 
     /**
      * Before an idle warm child says it is ready: the JIT finishes compiling what
-     * preparing and rehearsing queued (its total compilation time stops growing: 3 checks
-     * 10 ms apart; at most 2 s), so that a child that says it is ready no longer competes
-     * for the CPUs. Why: measured on 2 vCPUs, a warm start right after a child said ready
-     * while its compiler threads were still busy took 3-4 ms to the first line instead of
-     * 1.5-2. (A System.gc() here as well took an idle child from ~71 to ~55 MB resident,
-     * but its burst on both CPUs slowed starts that overlapped it: not kept.)
+     * preparing and rehearsing queued (its total compilation time stops growing over a
+     * few checks, with an upper bound), so that a child that says it is ready no longer
+     * competes for the CPUs: a warm start right after a child said ready while its
+     * compiler threads were still busy reached its first line about twice as late. (A
+     * System.gc() here as well made an idle child smaller, but its burst on both CPUs
+     * slowed starts that overlapped it: not kept.)
      */
     private static void awaitQuietCompiler() {
         java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();

@@ -18,8 +18,8 @@ import java.util.Map;
  * and SIGHUP at their default action, which is death by the signal.
  *
  * <p>Why -XX:-UsePerfData: a JVM with perf data maps a file in /tmp/hsperfdata_USER at
- * start and deletes it at exit; without it, a child's exit is ~2.4 ms sooner
- * (start()+join() of a trivial target, JDK 17, 2 vCPUs). The price: jps and jstat do
+ * start and deletes it at exit; without it, a child's start()+join() is measurably
+ * shorter (README, configuration). The price: jps and jstat do
  * not list the child (jcmd PID and a debugger still attach).
  * {@code -Djmp.childPerfData=true} keeps it.
  */
@@ -33,13 +33,11 @@ public final class JavaCommand {
      * tens of milliseconds a JVM on 2 vCPUs runs its C2 compiler thread beside the main
      * thread, compiling methods that a start-up runs 5000 times and never again
      * (serialization, class init), and that thread takes a CPU from the child's own
-     * start. Measured (JDK 17, 2 vCPUs): start() to the first line ~5-8 ms sooner; a
-     * target of ~100 ms of mixed work (sorting, maps, strings) ran in 56-74 ms instead
-     * of 89-177; at ~300 ms of work no difference. Why it is not the default: code that
-     * runs between 5 000 and 50 000 times stays longer in C1's profiling tier, and a
-     * spawned Pool(2) mapping 100k items measured 2.74 ms instead of 2.47 (within the
-     * noise of this 2-vCPU machine, but a library should not trade its users' steady
-     * state for its own start-up unasked). A warm child never gets it: it compiles while
+     * start: a short target reaches its first line and its end sooner (the README's
+     * configuration table). Why it is not the default: code that runs between 5 000 and
+     * 50 000 times stays longer in C1's profiling tier, so a longer-lived child's steady
+     * state may get slower, and a library should not trade its users' steady state for
+     * its own start-up unasked. A warm child never gets it: it compiles while
      * idle, and the code it has compiled is what makes a warm start fast.
      */
     static final List<String> LATE_C2 = List.of("-XX:Tier4InvocationThreshold=50000",

@@ -20,13 +20,13 @@ import java.lang.reflect.Method;
  * serialization would give it.
  *
  * <p>Why not let ObjectInputStream do it: a JVM's first ObjectInputStream costs it
- * 15-20 ms of CPU before the first object (the filter configuration scans every jar
- * on the classpath for a logging backend and loads the security properties; the
- * descriptors of Process, SerializedLambda and Integer each generate an accessor
- * class). Measured on JDK 17 in a fresh JVM with its class-data archive: reading a
- * Process with a lambda target by Java serialization, ~23 ms of CPU; this way, ~5 ms,
- * nearly all of it the JVM's first lambda link, which the target needs anyway. A
- * spawned child pays for serialization only if its target uses it.
+ * more CPU before the first object than all the rest of reading a Process (the filter
+ * configuration scans every jar on the classpath for a logging backend and loads the
+ * security properties; the descriptors of Process, SerializedLambda and Integer each
+ * generate an accessor class); read this way, what is left is mostly the JVM's first
+ * lambda link ({@link StaticCall} avoids even that where it can). A spawned child
+ * pays for serialization only if its target uses it. The README's start-up section
+ * has the measurements.
  *
  * <p>Anything else (a lambda capturing an object, a class implementing Task, a lambda
  * whose class sits in a named module that does not open its package to jmp) is not a

@@ -13,11 +13,11 @@ import java.io.ObjectInputFilter;
  * {@code System.getLogger}, and that looks for a {@code LoggerFinder} service on the
  * whole classpath: it opens every jar the child was given (12 for jmp's own
  * dependencies) and reads its central directory, then loads the security properties.
- * Measured on JDK 17, 2 vCPUs: 15-19 ms on the main thread; started here, the main
- * thread waits 11-12 ms for it instead (child start() to first line, -5 ms). The
- * machine has two cores and the child has nothing else to run on the second.
+ * Started here, that overlaps the main thread's own reading of the payload instead of
+ * following it: a machine with two cores has nothing else for the child to run on the
+ * second.
  *
- * <p>A named class and not a lambda: a JVM's first lambda costs it several ms of
+ * <p>A named class and not a lambda: a JVM's first lambda costs it the
  * java.lang.invoke bootstrap, and this runs before anything has paid for that.
  */
 final class Preinit extends Thread {

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * <p>Why: preparing calls the native functions in ways that fail harmlessly, so the
  * classes only their success paths use (MqAttr, FdWait, ...) were loaded for the
  * first time by a real Process, from the jar: the jar opened, each class defined and
- * verified. Measured in a warm pool worker on 2 vCPUs: 0.3 ms of CPU in its first
- * mq_getattr, all of it loading MqAttr, on the way to its first result. Loaded here,
+ * verified (a warm pool worker's first mq_getattr spent its time loading MqAttr, on
+ * the way to its first result). Loaded here,
  * they are in the archive (spawned children map them from it when they need them) and
  * loaded in every warm child. Nothing is initialized, so no static initializer runs
  * early.

@@ -174,8 +174,7 @@ public final class WarmStarter {
     /**
      * Waits until every warm slot holds a child that said it is ready and none is
      * booting, or the deadline passes. For benchmarks: a warm start measured while a
-     * replacement JVM boots on the same CPUs measures that boot too (on 2 vCPUs, a
-     * first line in 2-8 ms instead of ~1.2).
+     * replacement JVM boots on the same CPUs measures that boot too.
      */
     public static boolean awaitSettled(Deadline deadline) throws InterruptedException {
         synchronized (LOCK) {
