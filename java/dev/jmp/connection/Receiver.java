@@ -5,6 +5,8 @@ import dev.jmp.EOFError;
 import dev.jmp.InterruptedError;
 import dev.jmp.TimeoutError;
 import dev.jmp.blocking.Deadline;
+import dev.jmp.posix.Linux;
+import dev.jmp.posix.Posix;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -39,6 +41,15 @@ import java.util.Arrays;
  */
 public final class Receiver {
     private static final int FIRST_BODY_ARRAY = 1 << 20;
+
+    /**
+     * How long a receive that finds nothing keeps looking before it sleeps in poll
+     * ({@code jmp.connection.spinNanos}; 0: never). In a ping-pong between two CPUs the
+     * reply is usually closer than the two wake-ups a sleep costs (the reader's, and the
+     * scheduler's for it). Yielding between looks lets the other side run when both
+     * share a CPU. The price is at most this long of CPU per receive that waits longer.
+     */
+    private static final long SPIN_NANOS = Long.getLong("jmp.connection.spinNanos", 20_000);
     /** The most bytes one read-ahead recv fetches: a frame sent in one write (see Sender) fits. */
     static final int AHEAD = Sender.SMALL;
 
@@ -60,6 +71,10 @@ public final class Receiver {
     private boolean waited;
     /** Reading ahead: whether the last read got less than it asked for (the socket is empty). */
     private boolean drained;
+    /** For {@link #spinForData}: one pollfd, allocated once. */
+    private final int[] pollFd = new int[1];
+    private final short[] pollEvents = {Linux.POLLIN};
+    private final short[] pollRevents = new short[1];
     /** A message whose decoding was interrupted: the next receive returns it first. */
     private byte[] undecoded;
 
@@ -246,7 +261,7 @@ public final class Receiver {
         // stream it is always there, and a poll first would be the wasted call. Reading
         // ahead, "the last read emptied the socket" says it better than "the last message
         // waited" (which, after a poll that found the reply, guessed wrong every other time).
-        if ((readAhead ? drained : waited) && head.position() == 0 && buffered == 0) {
+        if ((readAhead ? drained : waited) && head.position() == 0 && buffered == 0 && !spinForData()) {
             FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
         }
         waited = false;
@@ -279,7 +294,9 @@ public final class Receiver {
             int r = read(buf);
             if (r < 0) {
                 waited = true;
-                FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
+                if (!spinForData()) {
+                    FdIo.awaitOrTimeout(holder, false, deadline, "receiving a message");
+                }
             } else if (r == 0) {
                 boolean clean = buf == head && head.position() == 0;
                 forget();
@@ -383,6 +400,26 @@ public final class Receiver {
             ahead.flip();       // empty unless the read returned bytes
             buffered = ahead.remaining();
         }
+    }
+
+    /**
+     * Looks for something to read for up to {@link #SPIN_NANOS}, yielding the CPU between
+     * looks (a {@code poll} that does not wait): true as soon as the fd is readable.
+     */
+    private boolean spinForData() {
+        if (SPIN_NANOS <= 0) {
+            return false;
+        }
+        Posix posix = Posix.libc();
+        pollFd[0] = holder.fd();
+        long end = System.nanoTime() + SPIN_NANOS;
+        do {
+            Thread.yield();
+            if (posix.poll(pollFd, pollEvents, pollRevents, 0) > 0) {
+                return true;
+            }
+        } while (System.nanoTime() - end < 0);
+        return false;
     }
 
     private ByteBuffer chunk(int n) {
