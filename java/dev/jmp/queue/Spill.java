@@ -132,7 +132,7 @@ final class Spill {
     }
 
     static Path directory(String queueName) {
-        return Path.of(SHM + queueName.substring(1));
+        return Path.of(directoryPath(queueName));
     }
 
     private static String directoryPath(String queueName) {
