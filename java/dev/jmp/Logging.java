@@ -1,5 +1,6 @@
 package dev.jmp;
 
+import dev.jmp.resource.Log;
 import java.io.PrintStream;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -12,7 +13,8 @@ import java.util.logging.Logger;
  * {@code dev.jmp.queue}, ...). By default the JDK backs System.Logger with
  * java.util.logging, whose loggers form a tree by name: a handler on {@code dev.jmp}
  * sees every jmp record. With another backend (an SLF4J bridge, say) the program
- * configures that backend instead and log_to_stderr refuses.
+ * configures that backend instead and log_to_stderr refuses. In a child, asking for
+ * the logger is also what turns jmp's DEBUG records on, as in CPython ({@link Log}).
  */
 final class Logging {
     static final String NAMESPACE = "dev.jmp";
@@ -27,6 +29,7 @@ final class Logging {
     }
 
     static System.Logger logger() {
+        Log.listen();
         return System.getLogger(NAMESPACE);
     }
 

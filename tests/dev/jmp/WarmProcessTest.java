@@ -39,6 +39,9 @@ class WarmProcessTest extends ProcessTest {
         String cmdline = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline"));
         read.set();
         assertTrue(cmdline.endsWith("dev.jmp.ChildMain\0warm\0"), cmdline.replace('\0', ' '));
+        // Its archives mapped where they were made to be (JavaCommand): on every JDK it is known on.
+        assertEquals(Runtime.version().feature() <= 25, cmdline.contains("\0-XX:ArchiveRelocationMode=0\0"),
+                cmdline.replace('\0', ' '));
         p.join();
         assertEquals(0, p.exitcode());
         p.close();

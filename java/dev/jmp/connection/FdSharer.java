@@ -6,6 +6,7 @@ import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.FdWait;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.Log;
 import java.io.Serializable;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -47,7 +48,7 @@ public final class FdSharer {
     private FdSharer() {
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.jmp.connection.FdSharer");
+    private static final Log LOG = new Log("dev.jmp.connection.FdSharer");
     private static final int TICKET_BYTES = 16;
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(10);
     private static final SecureRandom RANDOM = new SecureRandom();

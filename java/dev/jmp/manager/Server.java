@@ -6,6 +6,7 @@ import dev.jmp.EOFError;
 import dev.jmp.Listener;
 import dev.jmp.PosixException;
 import dev.jmp.ProcessError;
+import dev.jmp.resource.Log;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Objects live until the server ends (no reference counting).
  */
 public final class Server {
-    private static final System.Logger LOG = System.getLogger("dev.jmp.manager");
+    private static final Log LOG = new Log("dev.jmp.manager");
     private static volatile Server running;
 
     private final long instance;

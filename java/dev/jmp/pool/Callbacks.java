@@ -1,5 +1,6 @@
 package dev.jmp.pool;
 
+import dev.jmp.resource.Log;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * what escapes anyway is logged, and the thread goes on.
  */
 final class Callbacks {
-    private static final System.Logger LOG = System.getLogger("dev.jmp.pool");
+    private static final Log LOG = new Log("dev.jmp.pool");
 
     /** How long shutdown waits for queued callbacks before leaving them to finish alone. */
     private static final long DRAIN_SECONDS = 60;

@@ -11,6 +11,7 @@ import dev.jmp.blocking.Deadline;
 import dev.jmp.blocking.Interrupts;
 import dev.jmp.queue.Codec;
 import dev.jmp.resource.AtExit;
+import dev.jmp.resource.Log;
 import dev.jmp.spawn.Rehearsal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ import java.util.function.Consumer;
  * only ever taken inside it, never the other way round.
  */
 public final class Engine {
-    private static final System.Logger LOG = System.getLogger("dev.jmp.pool");
+    private static final Log LOG = new Log("dev.jmp.pool");
     private static final AtomicInteger POOLS = new AtomicInteger(1);
 
     /** Tasks sent to one worker and not yet answered. */
@@ -355,7 +356,7 @@ public final class Engine {
 
     /** The function of a job; under the warm start method its shape is noted for later warm workers. */
     private static byte[] encodeFunction(Object func) {
-        byte[] f = Codec.encode(func, "the function");
+        byte[] f = Functions.encode(func, "the function");
         Rehearsal.learnOnce(func);     // noted only while warm children are booted ahead
         return f;
     }

@@ -2,7 +2,6 @@ package dev.jmp.pool;
 
 import dev.jmp.InterruptedError;
 import dev.jmp.ProcessError;
-import dev.jmp.queue.Codec;
 import java.util.function.Function;
 
 /**
@@ -155,7 +154,7 @@ final class Outcome {
         bytes = null;
         Object o;
         try {
-            o = Codec.decode(b, offset, b.length - offset);
+            o = Values.decode(b, offset, b.length - offset);
         } catch (InterruptedError e) {
             // Not the value's fault: the next look decodes it again.
             decoded = false;

@@ -4,6 +4,7 @@ import dev.jmp.AsyncResult;
 import dev.jmp.InterruptedError;
 import dev.jmp.TimeoutError;
 import dev.jmp.blocking.Deadline;
+import dev.jmp.resource.Log;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +40,7 @@ import java.util.function.Consumer;
  * InterruptedException.
  */
 public abstract class Result<R> implements AsyncResult<R> {
-    private static final System.Logger LOG = System.getLogger("dev.jmp.pool");
+    private static final Log LOG = new Log("dev.jmp.pool");
 
     /** What a result needs of its pool. */
     public interface Host {

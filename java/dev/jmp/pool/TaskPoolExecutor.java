@@ -3,6 +3,7 @@ package dev.jmp.pool;
 import dev.jmp.AsyncResult;
 import dev.jmp.Call;
 import dev.jmp.TaskPool;
+import dev.jmp.resource.Log;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -52,7 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * this executor does not know it has terminated.
  */
 public final class TaskPoolExecutor implements ExecutorService {
-    private static final System.Logger LOG = System.getLogger("dev.jmp.pool");
+    private static final Log LOG = new Log("dev.jmp.pool");
 
     private final TaskPool pool;
     private final AtomicBoolean stopping = new AtomicBoolean();

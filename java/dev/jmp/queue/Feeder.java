@@ -5,6 +5,7 @@ import dev.jmp.blocking.Deadline;
 import dev.jmp.resource.AtExit;
 import dev.jmp.resource.Cleanup;
 import dev.jmp.resource.Lifetime;
+import dev.jmp.resource.Log;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -46,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * its parent is gone (a daemon whose parent was killed must still exit).
  */
 public final class Feeder {
-    private static final System.Logger LOG = System.getLogger("dev.jmp.queue");
+    private static final Log LOG = new Log("dev.jmp.queue");
 
     /** Feeders whose thread runs, for the exit step. */
     private static final Set<Feeder> RUNNING = ConcurrentHashMap.newKeySet();

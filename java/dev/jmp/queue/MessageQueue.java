@@ -12,6 +12,7 @@ import dev.jmp.resource.HandleTable;
 import dev.jmp.resource.KernelHandle;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
+import dev.jmp.resource.Log;
 import dev.jmp.resource.OwnedName;
 import java.lang.ref.Reference;
 
@@ -48,7 +49,7 @@ import java.lang.ref.Reference;
  * ({@link KernelHandle} states the rule for every kind of handle).
  */
 public final class MessageQueue {
-    private static final System.Logger LOG = System.getLogger("dev.jmp.queue");
+    private static final Log LOG = new Log("dev.jmp.queue");
 
     /** One handle per name in this process. */
     private static final HandleTable<MessageQueue> HANDLES = new HandleTable<>();

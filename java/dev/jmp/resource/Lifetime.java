@@ -81,7 +81,7 @@ public final class Lifetime {
     private Lifetime() {
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.jmp.resource");
+    private static final Log LOG = new Log("dev.jmp.resource");
 
 
     /** Names this process created and has not unlinked yet. */

@@ -44,10 +44,8 @@ public final class Tracker {
     /** The tracker's pid, for children and tests. */
     public static final String PID_PROPERTY = "jmp.tracker.pid";
 
-    /** A holder: System.getLogger starts the platform's logging, which a child's first Lock must not wait for. */
-    private static final class Log {
-        static final System.Logger LOG = System.getLogger("dev.jmp.resource.Tracker");
-    }
+    private static final Log LOG = new Log("dev.jmp.resource.Tracker");
+
     private static final int UNSET = -2;
     private static final int NONE = -1;
 
@@ -158,7 +156,7 @@ public final class Tracker {
         } catch (RuntimeException e) {
             // The tracker is gone (EPIPE) or the fd is no longer ours: stop talking to it.
             fd = NONE;
-            Log.LOG.log(System.Logger.Level.WARNING, "the resource tracker is gone: names are no longer tracked", e);
+            LOG.log(System.Logger.Level.WARNING, "the resource tracker is gone: names are no longer tracked", e);
             return false;
         }
     }
@@ -228,17 +226,17 @@ public final class Tracker {
                 if (java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/fd/" + n)).toString().startsWith("pipe:")) {
                     return n;
                 }
-                Log.LOG.log(System.Logger.Level.WARNING, FD_PROPERTY + "=" + given + " is not a pipe here: no tracker");
+                LOG.log(System.Logger.Level.WARNING, FD_PROPERTY + "=" + given + " is not a pipe here: no tracker");
                 return NONE;
             } catch (NumberFormatException | java.io.IOException e) {
-                Log.LOG.log(System.Logger.Level.WARNING, "ignoring " + FD_PROPERTY + "=" + given + ": " + e);
+                LOG.log(System.Logger.Level.WARNING, "ignoring " + FD_PROPERTY + "=" + given + ": " + e);
                 return NONE;
             }
         }
         try {
             return start();
         } catch (Exception e) {
-            Log.LOG.log(System.Logger.Level.WARNING, "no resource tracker (names a killed program leaves stay): " + e);
+            LOG.log(System.Logger.Level.WARNING, "no resource tracker (names a killed program leaves stay): " + e);
             return NONE;
         }
     }

@@ -1,5 +1,6 @@
 package dev.jmp.spawn;
 
+import dev.jmp.resource.Log;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -59,6 +60,7 @@ public final class Bootstrap {
     public static void run(String[] args, ChildEntry entry) {
         child = true;
         StartTrace.mark("main");
+        Log.quietInChild();
         String mode = args.length > 0 ? args[0] : "";
         int code;
         try {

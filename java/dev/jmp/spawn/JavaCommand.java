@@ -22,6 +22,18 @@ import java.util.Map;
  * shorter (README, configuration). The price: jps and jstat do
  * not list the child (jcmd PID and a debugger still attach).
  * {@code -Djmp.childPerfData=true} keeps it.
+ *
+ * <p>Why -XX:ArchiveRelocationMode=0: a current JVM (JDK 17's updates, JDK 25) maps
+ * its class-data-sharing archives (the JDK's own, jmp's start-up archive) at a random
+ * address by default, and must then rewrite every pointer in them before it runs
+ * anything: each child pays that relocation in CPU, and its archive pages become
+ * private copies it has to free again at exit. At the address the archive was made
+ * for, the pages stay shared with every other JVM and nothing is rewritten (the
+ * README's start-up section has the times). What a child gives up is the
+ * randomization of where that class metadata lies, a hardening against exploits of
+ * memory-corruption bugs; the child runs the parent's own code.
+ * {@code -Djmp.cds.fixedAddress=false} keeps the JDK's default. Added only for the JDK
+ * versions it is known on (a JVM refuses to start on an option it does not know).
  */
 public final class JavaCommand {
     private JavaCommand() {
@@ -43,6 +55,11 @@ public final class JavaCommand {
     static final List<String> LATE_C2 = List.of("-XX:Tier4InvocationThreshold=50000",
             "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=60000",
             "-XX:Tier4BackEdgeThreshold=400000");
+
+    /** {@code jmp.cds.fixedAddress}: map the archives where they were made to be mapped (see above). */
+    private static final boolean FIXED_ADDRESS = !"false".equals(System.getProperty("jmp.cds.fixedAddress", "true"));
+    /** The newest JDK on which -XX:ArchiveRelocationMode is known to exist (17 has it too). */
+    private static final int LAST_KNOWN_RELOCATION_MODE = 25;
 
     private static volatile String mainClass;
     private static volatile ChildEntry entry;
@@ -96,6 +113,10 @@ public final class JavaCommand {
         }
         if (!Boolean.getBoolean("jmp.childPerfData")) {
             argv.add("-XX:-UsePerfData");
+        }
+        if (FIXED_ADDRESS && ChildJdk.feature(java) <= LAST_KNOWN_RELOCATION_MODE) {
+            argv.add("-XX:+UnlockDiagnosticVMOptions");
+            argv.add("-XX:ArchiveRelocationMode=0");
         }
         if (!warm && Boolean.getBoolean("jmp.childLateC2")) {
             argv.addAll(LATE_C2);

@@ -89,6 +89,23 @@ public final class LambdaRef {
     }
 
     /**
+     * As {@link #of}, but null also when {@code fn} captured a shared object that
+     * travels by name ({@link Handles}): for a carrier that does not count such objects
+     * in flight as a Process payload does (a pool's function).
+     */
+    public static SerializedLambda withoutHandles(Object fn) {
+        SerializedLambda lambda = of(fn);
+        if (lambda != null) {
+            for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+                if (PlainValue.isHandle(lambda.getCapturedArg(i))) {
+                    return null;
+                }
+            }
+        }
+        return lambda;
+    }
+
+    /**
      * The child calls the capturing class's private {@code $deserializeLambda$}; that
      * needs its package open to us, which every class path package is. (The hidden
      * lambda class is in the capturing class's package and module.)

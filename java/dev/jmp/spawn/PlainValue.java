@@ -14,7 +14,7 @@ import java.io.StreamCorruptedException;
  * surrogate arrives as it left; one longer than 65535 encoded bytes makes
  * {@code write} fail, and the caller falls back to Java serialization.
  */
-final class PlainValue {
+public final class PlainValue {
     private PlainValue() {
     }
 
@@ -24,18 +24,23 @@ final class PlainValue {
         handles = h;
     }
 
-    static boolean isPlain(Object v) {
+    /** Null, a String or a boxed primitive: what {@link #write} takes without a {@link LambdaRef.Handles}. */
+    public static boolean isValue(Object v) {
         return v == null || v instanceof String || v instanceof Integer || v instanceof Long
                 || v instanceof Boolean || v instanceof Double || v instanceof Float
-                || v instanceof Character || v instanceof Byte || v instanceof Short || isHandle(v);
+                || v instanceof Character || v instanceof Byte || v instanceof Short;
     }
 
-    private static boolean isHandle(Object v) {
+    static boolean isPlain(Object v) {
+        return isValue(v) || isHandle(v);
+    }
+
+    static boolean isHandle(Object v) {
         LambdaRef.Handles h = handles;
         return h != null && h.travels(v);
     }
 
-    static void write(Object v, DataOutputStream out) throws IOException {
+    public static void write(Object v, DataOutputStream out) throws IOException {
         if (isHandle(v)) {
             out.writeByte('H');
             handles.write(v, out);
@@ -74,7 +79,7 @@ final class PlainValue {
     }
 
     /** Boxed by {@code valueOf}; Java serialization would make new boxes, equal to these. */
-    static Object read(DataInputStream in) throws IOException {
+    public static Object read(DataInputStream in) throws IOException {
         int tag = in.readUnsignedByte();
         switch (tag) {
             case 'N': return null;

@@ -1,25 +1,19 @@
 package dev.jmp.spawn;
 
+import dev.jmp.resource.Log;
+
 /**
  * DEBUG events of process lifecycles (spawned, exited with code, terminated), as
- * CPython's {@code util.debug}, on the System.Logger {@code dev.jmp.process}.
- *
- * <p>Why a holder: System.getLogger initializes the platform logging (java.util.logging
- * when present) and costs a child JVM milliseconds at start. Every child runs
- * Process; only children that log should pay.
+ * CPython's {@code util.debug}, on the System.Logger {@code dev.jmp.process}; free in a
+ * child nobody listens to ({@link Log}).
  */
 public final class ProcessLog {
     private ProcessLog() {
     }
 
-    private static final class Holder {
-        static final System.Logger LOG = System.getLogger("dev.jmp.process");
-    }
+    private static final Log LOG = new Log("dev.jmp.process");
 
     public static void debug(String format, Object... args) {
-        System.Logger log = Holder.LOG;
-        if (log.isLoggable(System.Logger.Level.DEBUG)) {
-            log.log(System.Logger.Level.DEBUG, format, args);
-        }
+        LOG.log(System.Logger.Level.DEBUG, format, args);
     }
 }

@@ -11,6 +11,7 @@ import dev.jmp.resource.HandleTable;
 import dev.jmp.resource.KernelHandle;
 import dev.jmp.resource.KernelNames;
 import dev.jmp.resource.Lifetime;
+import dev.jmp.resource.Log;
 import dev.jmp.resource.OwnedName;
 import java.lang.ref.Reference;
 import java.util.function.Consumer;
@@ -61,13 +62,7 @@ public final class NamedSemaphore {
     /** Linux's SEM_VALUE_MAX. */
     public static final int SEM_VALUE_MAX = Integer.MAX_VALUE;
 
-    /**
-     * A holder: System.getLogger starts the platform's logging (java.util.logging),
-     * milliseconds a child would pay before its first acquire; only a takeover logs.
-     */
-    private static final class Log {
-        static final System.Logger LOG = System.getLogger("dev.jmp.sync");
-    }
+    private static final Log LOG = new Log("dev.jmp.sync");
 
     /** One handle per name in this process. */
     private static final HandleTable<NamedSemaphore> HANDLES = new HandleTable<>();
@@ -352,7 +347,7 @@ public final class NamedSemaphore {
         }
         int dead = rec.takeOverFromDead();
         if (dead != 0) {
-            Log.LOG.log(System.Logger.Level.WARNING, "process {0} died holding {1}; taken over", String.valueOf(dead), name);
+            LOG.log(System.Logger.Level.WARNING, "process {0} died holding {1}; taken over", String.valueOf(dead), name);
             throw new OwnerDiedError(dead);
         }
     }

@@ -35,9 +35,9 @@ class WorkerLoopTest {
             assertEquals(Frames.READY, Frames.kind(ready));
             assertEquals(3, Frames.id(ready));
             Call<Integer> answer = () -> 7;
-            tasks.send(Frames.task(1, 1, Frames.APPLY, Codec.encode(answer, "test"), null), soon, "test");
+            tasks.send(Frames.task(1, 1, Frames.APPLY, Functions.encode(answer, "test"), null), soon, "test");
             byte[] result = results.receive(soon, "test");
-            assertEquals(7, Codec.decode(Frames.payload(result)));
+            assertEquals(7, decode(Frames.payload(result)));
             worker.join(30_000);    // maxtasks 1: it ends after one task
             assertTrue(!worker.isAlive(), "the worker did not stop after maxtasks");
         } finally {
@@ -72,7 +72,7 @@ class WorkerLoopTest {
             byte[] result = results.receive(soon, "test");
             assertEquals(Frames.RESULT, Frames.kind(result));
             assertTrue(Frames.resultOk(result));
-            assertEquals(42, Codec.decode(Frames.payload(result)));
+            assertEquals(42, decode(Frames.payload(result)));
 
             tasks.send(new byte[] {Frames.STOP}, soon, "test");
             worker.join(30_000);
@@ -81,5 +81,9 @@ class WorkerLoopTest {
             tasks.unlink();
             results.unlink();
         }
+    }
+
+    private static Object decode(byte[] value) {
+        return Values.decode(value, 0, value.length);
     }
 }
