@@ -289,16 +289,22 @@ class PoolTest {
     }
 
     @Test
-    void tryWithResourcesLeavesNothing() {
+    void tryWithResourcesLeavesNothing() throws InterruptedException {
         List<Integer> pids;
         List<String> names;
         try (Pool p = new Pool()) {
-            pids = p.workerPids();
-            names = p.kernelNames();
-            assertEquals(Multiprocessing.cpuCount(), pids.size());
             // An abandoned endless imap does not keep close() waiting.
             Iterator<Integer> it = p.imap(x -> x, () -> IntStream.iterate(0, i -> i + 1).iterator());
             assertEquals(0, it.next());
+            // Spawned workers boot in turn (Engine.BOOTS_AT_ONCE): all of them, soon.
+            long end = System.nanoTime() + 60_000_000_000L;
+            while (p.workerPids().size() < Multiprocessing.cpuCount()) {
+                assertTrue(System.nanoTime() < end, "not every worker started: " + p.workerPids());
+                Thread.sleep(10);   // polling a count that only grows, with a deadline
+            }
+            pids = p.workerPids();
+            names = p.kernelNames();
+            assertEquals(Multiprocessing.cpuCount(), pids.size());
         }
         assertGone(pids, names);
     }
@@ -346,5 +352,23 @@ class PoolTest {
     @Test
     void toStringAsPythonsRepr() {
         assertEquals("<Pool state=RUN pool_size=2>", pool.toString());
+    }
+
+    /**
+     * Workers boot in turn where the CPUs are few (Engine.BOOTS_AT_ONCE), but never wait
+     * for one another for good: workers whose initializer waits for its peers all start,
+     * and tasks that wait for each other each get a worker.
+     */
+    @Test
+    void workersThatWaitForEachOtherAllStart() throws Exception {
+        Barrier initialized = new Barrier(2);
+        try (Pool p = new Pool(2, () -> initialized.await(Duration.ofSeconds(60)))) {
+            Barrier together = new Barrier(2);
+            AsyncResult<Integer> a = p.applyAsync(() -> together.await(Duration.ofSeconds(60)));
+            AsyncResult<Integer> b = p.applyAsync(() -> together.await(Duration.ofSeconds(60)));
+            // One task got index 0 of the barrier and the other 1: they ran at the same time.
+            assertEquals(1, a.get(Duration.ofSeconds(90)) + b.get(Duration.ofSeconds(90)));
+            assertEquals(2, p.workerPids().size());
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.jmp.AsyncResult;
 import dev.jmp.Call;
 import dev.jmp.Func;
 import dev.jmp.InterruptedError;
+import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
 import dev.jmp.ProcessError;
 import dev.jmp.Task;
@@ -13,6 +14,7 @@ import dev.jmp.queue.Codec;
 import dev.jmp.resource.AtExit;
 import dev.jmp.resource.Log;
 import dev.jmp.spawn.Rehearsal;
+import dev.jmp.spawn.StartMethod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -101,6 +103,28 @@ public final class Engine {
     /** How long close/terminate wait for a killed worker's exit to be seen before killing harder. */
     private static final Duration TERMINATE_GRACE = Duration.ofSeconds(5);
 
+    /**
+     * Workers a pool lets boot at once when its children are not booted ahead (spawn):
+     * {@code jmp.pool.bootsAtOnce}, by default half the CPUs, at least one.
+     *
+     * <p>Why: a JVM's start keeps about two CPUs busy (its main thread and its JIT), so
+     * workers started together on fewer CPUs all become ready late, each at the pace of
+     * its share, and the first result waits for the first of them. Started in turn (the
+     * next when one before it is ready), the first is ready about as soon as a lone
+     * child, and the last about as late as before: the same CPU work in another order.
+     * CPython starts its workers together; its children cost a fraction of a JVM's CPU.
+     * Under warm, workers are JVMs booted ahead: all start at once.
+     */
+    static final int BOOTS_AT_ONCE = Math.max(1, Integer.getInteger("jmp.pool.bootsAtOnce",
+            Runtime.getRuntime().availableProcessors() / 2));
+
+    /**
+     * How long the next worker waits for one before it to be ready before it starts
+     * anyway ({@code jmp.pool.bootWaitMillis}): an initializer may wait for its peers (a
+     * Barrier of all the workers), and then none is ready before all have started.
+     */
+    static final long BOOT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("jmp.pool.bootWaitMillis", 200));
+
     private enum State { RUN, CLOSE, TERMINATE }
 
     private final int number;
@@ -109,6 +133,7 @@ public final class Engine {
     private final int maxtasks;
     private final Channel results;
     private final Slot[] slots;
+    private final int bootsAtOnce;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -121,6 +146,7 @@ public final class Engine {
     private final Set<IMapJob<?>> feeding = new HashSet<>();       // guarded by lock
     private long nextWorker;                                       // guarded by lock
     private int failedStarts;                                      // guarded by lock
+    private long lastStart;                                        // guarded by lock; System.nanoTime()
     private final AtomicLong nextJob = new AtomicLong();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final Callbacks callbacks;
@@ -260,10 +286,14 @@ public final class Engine {
             throw e;
         }
         this.slots = s;
+        this.bootsAtOnce = StartMethod.named(Multiprocessing.getStartMethod()).bootsAhead() ? s.length : BOOTS_AT_ONCE;
         AtExit.register(AtExit.Phase.POOLS, exitStep);
         lock.lock();
         try {
             for (Slot slot : slots) {
+                if (!dueToStart()) {
+                    break;  // the watcher thread starts the others (maintain)
+                }
                 startWorker(slot);
             }
         } catch (RuntimeException | Error e) {
@@ -273,7 +303,7 @@ public final class Engine {
         } finally {
             lock.unlock();
         }
-        watcher = new Watcher(this::unreported, this::exited);
+        watcher = new Watcher(this::unreported, this::exited, this::maintain);
         resultThread = daemon(this::resultLoop, "jmp-pool-results-" + number);
         watcherThread = daemon(watcher, "jmp-pool-workers-" + number);
         resultThread.start();
@@ -322,7 +352,40 @@ public final class Engine {
         p.start();
         Worker w = new Worker(id, slot, p);
         workers.put(id, w);
+        lastStart = System.nanoTime();
         LOG.log(System.Logger.Level.DEBUG, "pool {0}: started {1} in slot {2}", number, w.label, slot.index);
+    }
+
+    /** Lock held. True if another worker may start now ({@link #BOOTS_AT_ONCE}, {@link #BOOT_WAIT_NANOS}). */
+    private boolean dueToStart() {
+        int booting = 0;
+        for (Worker w : workers.values()) {
+            if (!w.ready && !w.account.exitSeen) {
+                booting++;
+            }
+        }
+        return booting < bootsAtOnce || System.nanoTime() - lastStart >= BOOT_WAIT_NANOS;
+    }
+
+    /**
+     * The watcher thread, every slice: starts the workers that waited for a turn to boot
+     * (CPython's {@code _maintain_pool}, which the same thread runs).
+     */
+    private void maintain() {
+        lock.lock();
+        try {
+            startDue();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Lock held. Starts what {@link #dueToStart} allows in empty slots, and gives them tasks. */
+    private void startDue() {
+        if (workers.size() < slots.length) {
+            refill();
+            dispatch();
+        }
     }
 
     /** Lock held. Work may still need workers: the pool runs, or is closing with tasks queued. */
@@ -338,6 +401,9 @@ public final class Engine {
         RuntimeException failure = null;
         for (Slot slot : slots) {
             if (ledger.vacant(slot.index)) {
+                if (!dueToStart()) {
+                    break;
+                }
                 try {
                     startWorker(slot);
                 } catch (RuntimeException e) {
@@ -356,7 +422,7 @@ public final class Engine {
 
     /** The function of a job; under the warm start method its shape is noted for later warm workers. */
     private static byte[] encodeFunction(Object func) {
-        byte[] f = Functions.encode(func, "the function");
+        byte[] f = Wire.function(func, "the function");
         Rehearsal.learnOnce(func);     // noted only while warm children are booted ahead
         return f;
     }
@@ -585,6 +651,7 @@ public final class Engine {
             if (w != null) {
                 w.ready = true;
                 failedStarts = 0;
+                startDue();     // the next worker's turn to boot
             }
         } finally {
             lock.unlock();

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * The pool's {@code jmp-pool-workers-N} thread: polls the sentinels of the live
  * workers and reports each one that becomes readable (the worker has exited) exactly
- * once, CPython's {@code _handle_workers} without its polling of exit codes.
+ * once, and lets the pool start waiting workers every slice: CPython's
+ * {@code _handle_workers} without its polling of exit codes.
  *
  * <p>The set is read again every slice ({@link Interrupts#SLICE_MILLIS}), so a new
  * worker is watched within one slice; one that died in the meantime still has a
@@ -25,15 +26,18 @@ final class Watcher implements Runnable {
 
     private final Supplier<List<Watched>> live;
     private final Consumer<Watched> exited;
+    private final Runnable maintain;
     private volatile boolean stop;
 
     /**
      * {@code live}: the workers whose exit has not been reported; {@code exited}: must
-     * remove the worker from that set before it returns.
+     * remove the worker from that set before it returns; {@code maintain}: run every
+     * slice, before the set is read (the pool starts workers that waited for their turn).
      */
-    Watcher(Supplier<List<Watched>> live, Consumer<Watched> exited) {
+    Watcher(Supplier<List<Watched>> live, Consumer<Watched> exited, Runnable maintain) {
         this.live = live;
         this.exited = exited;
+        this.maintain = maintain;
     }
 
     void stop() {
@@ -44,6 +48,7 @@ final class Watcher implements Runnable {
     public void run() {
         Posix posix = Posix.libc();
         while (!stop) {
+            maintain.run();
             List<Watched> watched = live.get();
             int n = watched.size();
             if (n == 0) {

@@ -70,6 +70,11 @@ final class JniPosix implements Posix {
     }
 
     @Override
+    public int malloc_trim(long pad) {
+        return LibJmp.malloc_trim(pad);
+    }
+
+    @Override
     public void kill(int pid, int sig) {
         check("kill", LibJmp.kill(pid, sig));
     }

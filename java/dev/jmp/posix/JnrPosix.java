@@ -143,6 +143,11 @@ final class JnrPosix implements Posix {
     }
 
     @Override
+    public int malloc_trim(long pad) {
+        return Calls.LIB.malloc_trim(pad);
+    }
+
+    @Override
     public void kill(int pid, int sig) {
         checkErrno("kill", Calls.LIB.kill(pid, sig));
     }

@@ -21,6 +21,8 @@ public interface LibC {
 
     void _exit(int status);
 
+    int malloc_trim(@size_t long pad);
+
     int kill(@pid_t int pid, int sig);
 
     @pid_t int waitpid(@pid_t int pid, @Out int[] status, int options);

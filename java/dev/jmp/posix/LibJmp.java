@@ -28,6 +28,8 @@ final class LibJmp {
 
     static native void _exit(int status);
 
+    static native int malloc_trim(long pad);
+
     static native int kill(int pid, int sig);
 
     static native int waitpid(int pid, int[] status, int options);

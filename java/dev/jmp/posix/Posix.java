@@ -140,6 +140,12 @@ public interface Posix {
     void _exit(int status);
 
     /**
+     * {@code malloc_trim(pad)} (glibc): the C heap's free memory, beyond {@code pad}
+     * bytes, goes back to the kernel. 1 if some was given back, else 0.
+     */
+    int malloc_trim(long pad);
+
+    /**
      * True once {@link #libc()} has bound the native layer in this JVM: a caller that
      * merely could use it asks here first rather than pay for loading it.
      */

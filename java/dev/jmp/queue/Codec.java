@@ -43,6 +43,7 @@ import java.util.List;
  * ARRAY       0x0c type:1 length:4 elements            (native byte order)
  * ARRAY_LIST  0x0d type:1 count:4 count x length:4, then each array's elements
  *   type: 'B' byte[], 'I' int[], 'J' long[], 'D' double[]; length in elements
+ * (0x0e and 0x0f are the pool's: a function by reference, a plain result; pool/Wire)
  * </pre>
  */
 public final class Codec {
