@@ -529,7 +529,12 @@ public abstract class TaskPoolContract {
                 assertInstanceOf(ProcessError.class, assertThrows(ExecutionException.class, f::get).getCause());
             }
         } finally {
-            gate.set();
+            // Only if a task may still wait on the gate. A worker killed while asleep in
+            // gate.await() never acknowledges a signal, and Condition.signal waits for that
+            // acknowledgement (as CPython's notify does): a known hang, not this test's subject.
+            if (running.stream().anyMatch(f -> !f.isDone())) {
+                gate.set();
+            }
         }
     }
 }

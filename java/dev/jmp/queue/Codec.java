@@ -59,8 +59,19 @@ public final class Codec {
     /** A writer that grew past this for a huge object gives its buffer back afterwards. */
     private static final int KEEP = 1 << 20;
 
-    private static final ThreadLocal<Writer> WRITER = ThreadLocal.withInitial(Writer::new);
-    private static final ThreadLocal<MessageReader> READER = ThreadLocal.withInitial(MessageReader::new);
+    // Anonymous classes, not withInitial's lambdas: see Items.
+    private static final ThreadLocal<Writer> WRITER = new ThreadLocal<>() {
+        @Override
+        protected Writer initialValue() {
+            return new Writer();
+        }
+    };
+    private static final ThreadLocal<MessageReader> READER = new ThreadLocal<>() {
+        @Override
+        protected MessageReader initialValue() {
+            return new MessageReader();
+        }
+    };
 
     /**
      * A queue item's message, in this thread's buffer: valid until the thread's next

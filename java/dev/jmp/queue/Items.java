@@ -62,7 +62,14 @@ public final class Items {
      */
     private static final int LARGE = 8192;
 
-    private static final ThreadLocal<Raw> RAW = ThreadLocal.withInitial(Raw::new);
+    // Anonymous classes, not withInitial's lambdas: a spawned child's first Queue (and a
+    // pool worker's first task) would link its JVM's first lambda here.
+    private static final ThreadLocal<Raw> RAW = new ThreadLocal<>() {
+        @Override
+        protected Raw initialValue() {
+            return new Raw();
+        }
+    };
 
     /** An encoded item: {@code array()[0..length())}, valid until this thread's next encode. */
     public interface Encoded {
@@ -117,7 +124,12 @@ public final class Items {
     }
 
     /** Per thread: the buffer messages are received into (at least a queue's msgsize). */
-    private static final ThreadLocal<byte[]> RECEIVE = ThreadLocal.withInitial(() -> new byte[1024]);
+    private static final ThreadLocal<byte[]> RECEIVE = new ThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[1024];
+        }
+    };
 
     /**
      * Serializes {@code obj} now, in the calling thread. IllegalArgumentException with

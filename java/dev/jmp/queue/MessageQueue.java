@@ -15,6 +15,8 @@ import dev.jmp.resource.Lifetime;
 import dev.jmp.resource.Log;
 import dev.jmp.resource.OwnedName;
 import java.lang.ref.Reference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * This process's handle on one POSIX message queue, the carrier under every jmp
@@ -106,10 +108,39 @@ public final class MessageQueue {
         }
     }
 
+    /**
+     * Opening at first use, closing, and making a receiver's handle: named classes, not
+     * lambdas, because a spawned child's first Queue and a pool worker's channels come
+     * through here, and a young JVM's first lambda costs it the bootstrap of
+     * java.lang.invoke (as {@code NamedSemaphore}'s).
+     */
+    private static final class OpenClose implements Function<String, Mqd>, Consumer<Mqd> {
+        static final OpenClose INSTANCE = new OpenClose();
+
+        @Override
+        public Mqd apply(String name) {
+            return Mqd.open(name);
+        }
+
+        @Override
+        public void accept(Mqd m) {
+            Mqd.close(m);
+        }
+    }
+
+    private static final class Receiver implements Function<String, MessageQueue> {
+        static final Receiver INSTANCE = new Receiver();
+
+        @Override
+        public MessageQueue apply(String name) {
+            return new MessageQueue(name, null);
+        }
+    }
+
     /** {@code created}: the creator's open descriptor; null in a receiver, which opens at first use. */
     private MessageQueue(String name, Mqd created) {
         this.name = name;
-        this.handle = new KernelHandle<>("message queue", name, created, Mqd::open, Mqd::close);
+        this.handle = new KernelHandle<>("message queue", name, created, OpenClose.INSTANCE, OpenClose.INSTANCE);
         this.owned = created != null ? Lifetime.hold(this, name, MessageQueue::unlinkWithSpills) : null;
         HANDLES.add(this, name, handle);
     }
@@ -182,12 +213,12 @@ public final class MessageQueue {
      * one, or a new one opened at first use (a hold on the name: {@link dev.jmp.resource.Holds}).
      */
     public static MessageQueue attach(String name) {
-        return HANDLES.attach(name, n -> new MessageQueue(n, null));
+        return HANDLES.attach(name, Receiver.INSTANCE);
     }
 
     /** As {@link #attach}, for a name this process was given otherwise (a pool worker's command line). */
     public static MessageQueue open(String name) {
-        return HANDLES.open(name, n -> new MessageQueue(n, null));
+        return HANDLES.open(name, Receiver.INSTANCE);
     }
 
     /** The creator's unlink: the name, then whatever is left in the spill directory. */
