@@ -90,7 +90,8 @@ public class Pool implements TaskPool {
             throw new IllegalArgumentException("maxtasksperchild must be a positive int or null, not "
                     + maxtasksperchild);
         }
-        this.engine = new Engine(processes, initializer, maxtasksperchild == null ? 0 : maxtasksperchild);
+        this.engine = new Engine(processes, initializer, maxtasksperchild == null ? 0 : maxtasksperchild,
+                Multiprocessing.startMethod());
         // Terminates a running pool that became unreachable (CPython only warns, and leaves its workers).
         Cleanup.onUnreachable(this, engine::abandoned);
     }

@@ -4,7 +4,6 @@ import dev.jmp.AsyncResult;
 import dev.jmp.Call;
 import dev.jmp.Func;
 import dev.jmp.InterruptedError;
-import dev.jmp.Multiprocessing;
 import dev.jmp.Process;
 import dev.jmp.ProcessError;
 import dev.jmp.Task;
@@ -244,10 +243,11 @@ public final class Engine {
     }
 
     /**
-     * Starts {@code processes} workers. {@code maxtasks} 0: workers live as long as the
-     * pool. Throws what starting a worker throws, after undoing everything.
+     * Starts {@code processes} workers, with {@code method} (the program's start method,
+     * which decides how many may boot at once). {@code maxtasks} 0: workers live as long
+     * as the pool. Throws what starting a worker throws, after undoing everything.
      */
-    public Engine(int processes, Task initializer, int maxtasks) {
+    public Engine(int processes, Task initializer, int maxtasks, StartMethod method) {
         if (processes < 1) {
             throw new IllegalArgumentException("Number of processes must be at least 1");
         }
@@ -286,7 +286,7 @@ public final class Engine {
             throw e;
         }
         this.slots = s;
-        this.bootsAtOnce = StartMethod.named(Multiprocessing.getStartMethod()).bootsAhead() ? s.length : BOOTS_AT_ONCE;
+        this.bootsAtOnce = method.bootsAhead() ? s.length : BOOTS_AT_ONCE;
         AtExit.register(AtExit.Phase.POOLS, exitStep);
         lock.lock();
         try {
@@ -422,7 +422,7 @@ public final class Engine {
 
     /** The function of a job; under the warm start method its shape is noted for later warm workers. */
     private static byte[] encodeFunction(Object func) {
-        byte[] f = Wire.function(func, "the function");
+        byte[] f = Wire.encodeFunction(func, "the function");
         Rehearsal.learnOnce(func);     // noted only while warm children are booted ahead
         return f;
     }

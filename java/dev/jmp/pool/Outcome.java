@@ -154,7 +154,7 @@ final class Outcome {
         bytes = null;
         Object o;
         try {
-            o = Wire.value(b, offset, b.length - offset);
+            o = Wire.decodeValue(b, offset, b.length - offset);
         } catch (InterruptedError e) {
             // Not the value's fault: the next look decodes it again.
             decoded = false;

@@ -42,8 +42,8 @@ public final class WarmUp {
         WorkerLoop loop = new WorkerLoop(0, unused, unused, null, 0);
         Call<Integer> call = () -> 1;
         Func<Integer, Integer> func = x -> x;
-        byte[] callBytes = Wire.function(call, "warm-up");
-        byte[] funcBytes = Wire.function(func, "warm-up");
+        byte[] callBytes = Wire.encodeFunction(call, "warm-up");
+        byte[] funcBytes = Wire.encodeFunction(func, "warm-up");
         byte[] args = Codec.encode(new Batch(List.of(1, 2, 3)), "warm-up");
         linkWorkerTarget(unused);
         for (int i = 0; i < rounds; i++) {

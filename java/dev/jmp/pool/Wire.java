@@ -40,20 +40,20 @@ final class Wire {
     static final byte PLAIN = 0x0f;
 
     /** {@code func} as bytes; IllegalArgumentException as Codec.encode when it cannot be serialized. */
-    static byte[] function(Object func, String what) {
+    static byte[] encodeFunction(Object func, String what) {
         SerializedLambda ref = LambdaRef.withoutHandles(func);
         byte[] bytes = ref == null ? null : tagged(BY_REFERENCE, ref);
         return bytes != null ? bytes : Codec.encode(func, what);
     }
 
     /** {@code v} (a result) as bytes; IllegalArgumentException as Codec.encode when it cannot be serialized. */
-    static byte[] value(Object v, String what) {
+    static byte[] encodeValue(Object v, String what) {
         byte[] bytes = PlainValue.isValue(v) ? tagged(PLAIN, v) : null;
         return bytes != null ? bytes : Codec.encode(v, what);
     }
 
-    /** What {@link #function} wrote; ProcessError (or what Codec.decode throws) if it cannot be rebuilt here. */
-    static Object function(byte[] bytes) {
+    /** What {@link #encodeFunction} wrote; ProcessError (or what Codec.decode throws) if it cannot be rebuilt here. */
+    static Object decodeFunction(byte[] bytes) {
         if (bytes.length == 0 || bytes[0] != BY_REFERENCE) {
             return Codec.decode(bytes);
         }
@@ -64,8 +64,8 @@ final class Wire {
         }
     }
 
-    /** The value {@code buf[off, off + len)} holds, as {@link #value} wrote it. */
-    static Object value(byte[] buf, int off, int len) {
+    /** The value {@code buf[off, off + len)} holds, as {@link #encodeValue} wrote it. */
+    static Object decodeValue(byte[] buf, int off, int len) {
         if (len == 0 || buf[off] != PLAIN) {
             return Codec.decode(buf, off, len);
         }

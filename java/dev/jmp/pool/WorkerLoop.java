@@ -114,7 +114,7 @@ final class WorkerLoop implements Task {
             if (framed != null) {
                 return Frames.resultAround(task.seq(), framed);
             }
-            bytes = value instanceof Batch b ? Batch.encode(b.items(), "the result") : Wire.value(value, "the result");
+            bytes = value instanceof Batch b ? Batch.encode(b.items(), "the result") : Wire.encodeValue(value, "the result");
         } catch (IllegalArgumentException e) {
             ProcessError unsendable = new ProcessError("Error sending result: '" + repr(value) + "'. Reason: '"
                     + e.getMessage() + "'", e.getCause());
@@ -149,7 +149,7 @@ final class WorkerLoop implements Task {
             func = null;
             funcError = null;
             try {
-                func = Wire.function(task.func());
+                func = Wire.decodeFunction(task.func());
             } catch (RuntimeException e) {
                 funcError = e instanceof ProcessError pe ? pe : new ProcessError(e.toString(), e);
             }

@@ -1,5 +1,6 @@
 package dev.jmp.spawn;
 
+import dev.jmp.posix.Posix;
 import dev.jmp.resource.Log;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -210,7 +211,7 @@ public final class Bootstrap {
      */
     private static void trimMalloc() {
         try {
-            dev.jmp.posix.Posix.libc().malloc_trim(0);
+            Posix.libc().malloc_trim(0);
         } catch (RuntimeException | LinkageError e) {
             // No native layer, or a C library without malloc_trim: the child just stays larger.
         }

@@ -25,9 +25,10 @@ import java.util.WeakHashMap;
  * target is new to it. Reading it loads the classes it names, builds their stream
  * descriptors (and a generated constructor accessor per class), and links the lambda
  * through its class's {@code $deserializeLambda$}: an invokedynamic call site that
- * spins a LambdaForm and a hidden class: most of a warm start. A parent usually starts the same few targets again and again
- * (Pool workers, a loop of Processes), so it notes each shape it sends and gives it
- * to every warm child it boots, before that child says it is ready.
+ * spins a LambdaForm and a hidden class: most of a warm start. A parent usually starts
+ * the same few targets again and again (Pool workers, a loop of Processes), so it notes
+ * each shape it sends and gives it to every warm child it boots, before that child
+ * says it is ready.
  *
  * <p>A shape is what the payload's stream names, never its values: the class names
  * written ({@link Recorder#annotateClass}) and each lambda's {@link SerializedLambda}

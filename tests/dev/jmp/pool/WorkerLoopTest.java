@@ -35,7 +35,7 @@ class WorkerLoopTest {
             assertEquals(Frames.READY, Frames.kind(ready));
             assertEquals(3, Frames.id(ready));
             Call<Integer> answer = () -> 7;
-            tasks.send(Frames.task(1, 1, Frames.APPLY, Wire.function(answer, "test"), null), soon, "test");
+            tasks.send(Frames.task(1, 1, Frames.APPLY, Wire.encodeFunction(answer, "test"), null), soon, "test");
             byte[] result = results.receive(soon, "test");
             assertEquals(7, decode(Frames.payload(result)));
             worker.join(30_000);    // maxtasks 1: it ends after one task
@@ -84,6 +84,6 @@ class WorkerLoopTest {
     }
 
     private static Object decode(byte[] value) {
-        return Wire.value(value, 0, value.length);
+        return Wire.decodeValue(value, 0, value.length);
     }
 }
