@@ -77,6 +77,7 @@ final class ChildMain implements ChildEntry {
 
         static void run() {
             directPayload();
+            ChildSide.prepare();
             ParentWatch.prestart();
             // 50 times: loads the classes, caches the descriptors, links the lambda
             // machinery, warms the code.

@@ -170,27 +170,8 @@ final class ChildSide {
 
     /** As Python's threading._shutdown() in a child: the process ends when its threads do. */
     private static void joinNonDaemonThreads() {
-        Thread me = Thread.currentThread();
-        ThreadGroup root = me.getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        while (true) {
-            // Not Thread.getAllStackTraces(): that stops every thread at a safepoint to
-            // take stacks nobody reads. No lambda: a first lambda costs a child time.
-            Thread[] all = new Thread[root.activeCount() + 8];
-            int n = root.enumerate(all, true);
-            Thread other = null;
-            for (int i = 0; i < n; i++) {
-                Thread t = all[i];
-                if (t != me && !t.isDaemon() && t.isAlive()) {
-                    other = t;
-                    break;
-                }
-            }
-            if (other == null) {
-                return;
-            }
+        Thread other;
+        while ((other = otherNonDaemonThread()) != null) {
             try {
                 other.join();
             } catch (InterruptedException e) {
@@ -198,5 +179,42 @@ final class ChildSide {
                 return;
             }
         }
+    }
+
+    /** A live thread other than this one that is not a daemon, or null. */
+    private static Thread otherNonDaemonThread() {
+        Thread me = Thread.currentThread();
+        ThreadGroup root = me.getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        // Not Thread.getAllStackTraces(): that stops every thread at a safepoint to
+        // take stacks nobody reads. No lambda: a first lambda costs a child time.
+        Thread[] all = new Thread[root.activeCount() + 8];
+        int n = root.enumerate(all, true);
+        for (int i = 0; i < n; i++) {
+            Thread t = all[i];
+            if (t != me && !t.isDaemon() && t.isAlive()) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * For an idle warm child: walks, once, what {@link #run} and {@link #exit} do around
+     * the target that no target's code does (the parent's view, the exit sequence's
+     * hook and first step, the standard streams' flush, the look for other threads, the
+     * shutdown probe), so that a warm child's first line and its exit do not wait for
+     * those classes to be loaded and initialized. It registers no step and starts no
+     * thread: the hook it installs is the one {@link #run} would install, and runs
+     * only at System.exit.
+     */
+    static void prepare() {
+        AtExit.installHook();
+        new ParentGone(new ParentProcess("warm-up", 0));
+        new FlushStd().run();
+        otherNonDaemonThread();
+        shuttingDown();
     }
 }

@@ -80,6 +80,16 @@ public final class AtExit {
     public static void register(Phase phase, Runnable step) {
         Objects.requireNonNull(step, "step");
         STEPS.get(Objects.requireNonNull(phase, "phase").ordinal()).add(step);
+        installHook();
+    }
+
+    /**
+     * Installs the shutdown hook if nothing has yet. {@link #register} does it; an idle
+     * warm child does it while it waits, so that registering its first step (between
+     * its payload's arrival and its target's first line) finds the JDK's hook
+     * machinery initialized.
+     */
+    public static void installHook() {
         synchronized (HOOK_LOCK) {
             if (!hooked) {
                 hooked = true;
