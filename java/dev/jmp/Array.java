@@ -108,6 +108,13 @@ public final class Array implements Serializable {
      * @return the element
      */
     public Number get(int i) {
+        if (lock.isMine()) {
+            return cells.get(i);        // held already: see Value.value()
+        }
+        return lockedGet(i);
+    }
+
+    private Number lockedGet(int i) {
         lock.acquireTakingOver();
         try {
             return cells.get(i);
@@ -123,6 +130,14 @@ public final class Array implements Serializable {
      * @param v the value, converted as ctypes converts it
      */
     public void set(int i, Number v) {
+        if (lock.isMine()) {
+            cells.set(i, v);
+            return;
+        }
+        lockedSet(i, v);
+    }
+
+    private void lockedSet(int i, Number v) {
         lock.acquireTakingOver();
         try {
             cells.set(i, v);

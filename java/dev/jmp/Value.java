@@ -112,9 +112,17 @@ public final class Value implements Serializable {
      */
     public Number value() {
         RLock l = lock;
-        if (l == null) {
+        if (l == null || l.isMine()) {
+            // No lock, or this thread holds it already (CPython's `with v.get_lock():
+            // v.value += 1`): taking the RLock once more and giving it back would change
+            // nothing. Kept apart from the acquiring path so that this method stays
+            // small enough for the JIT to inline, and the boxed value to vanish.
             return CArray.first(type, memory());
         }
+        return lockedValue(l);
+    }
+
+    private Number lockedValue(RLock l) {
         l.acquireTakingOver();
         try {
             return CArray.first(type, memory());
@@ -143,6 +151,14 @@ public final class Value implements Serializable {
             cell.set(0, v);
             return;
         }
+        if (l.isMine()) {
+            CArray.storeFirstLocked(type, memory(), v);      // held already: see value()
+            return;
+        }
+        lockedSetValue(l, v);
+    }
+
+    private void lockedSetValue(RLock l, Number v) {
         l.acquireTakingOver();
         try {
             CArray.storeFirstLocked(type, memory(), v);
