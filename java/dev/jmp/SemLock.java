@@ -136,7 +136,7 @@ public abstract class SemLock implements Serializable {
             h.depth = 0;
             h.owner = null;
             h.clearOwner();
-            h.release();
+            h.releaseLock(NamedSemaphore.SEM_VALUE_MAX);
             return;
         }
         // A Lock may be released by any thread of any process, so only the kernel knows
@@ -152,7 +152,7 @@ public abstract class SemLock implements Serializable {
         if (watched) {
             h.clearOwner();
         }
-        if (!h.release(maxvalue)) {
+        if (!(watched ? h.releaseLock(maxvalue) : h.release(maxvalue))) {
             if (owner != me || maxvalue != 1) {
                 h.owner = owner;
                 h.depth = depth;

@@ -243,7 +243,7 @@ public final class NamedSemaphore {
      */
     public boolean acquire(Deadline deadline, String what, boolean watchOwner) {
         try {
-            int r = firstTry(deadline);
+            int r = firstTry(deadline, watchOwner);
             if (r != Posix.SLICE_ENDED) {
                 return r > 0;
             }
@@ -269,14 +269,15 @@ public final class NamedSemaphore {
 
     /**
      * Slice 0 of an acquire, no waiting: 1 if decremented; {@link Posix#TIMED_OUT} if
-     * not and the deadline has passed; else {@link Posix#SLICE_ENDED}.
+     * not and the deadline has passed; else {@link Posix#SLICE_ENDED}. A {@code lock}'s
+     * value is 0 or 1 ({@link SemMemory#tryWaitFree}).
      */
-    private int firstTry(Deadline deadline) {
+    private int firstTry(Deadline deadline, boolean lock) {
         SemMemory m = memory();
         if (m == null) {
             return Posix.libc().sem_acquire(sem(), deadline.atNanos(), 0);
         }
-        if (m.tryWait()) {
+        if (lock ? m.tryWaitFree() : m.tryWait()) {
             return 1;
         }
         return deadline.expired() ? Posix.TIMED_OUT : Posix.SLICE_ENDED;
@@ -290,7 +291,7 @@ public final class NamedSemaphore {
     public void acquireUninterruptibly(boolean watchOwner) {
         try {
             Deadline never = Deadline.never();
-            int r = firstTry(never);
+            int r = firstTry(never, watchOwner);
             if (r != Posix.SLICE_ENDED) {
                 return;
             }
@@ -365,10 +366,22 @@ public final class NamedSemaphore {
      * native path (as in CPython) they can.
      */
     public boolean release(int maxvalue) {
+        return release(maxvalue, false);
+    }
+
+    /**
+     * {@link #release(int)} by the holder of a Lock or RLock, whose value is 0 or 1
+     * ({@link SemMemory#postHeld}).
+     */
+    public boolean releaseLock(int maxvalue) {
+        return release(maxvalue, true);
+    }
+
+    private boolean release(int maxvalue, boolean lock) {
         try {
             SemMemory m = memory();
             if (m != null) {
-                int r = m.post(maxvalue);
+                int r = lock ? m.postHeld(maxvalue) : m.post(maxvalue);
                 if (r != SemMemory.NATIVE) {
                     return r == SemMemory.POSTED;
                 }

@@ -49,7 +49,21 @@ final class SemMemory {
 
     /** glibc's {@code __new_sem_wait_fast}: true if it took one, false if the value is 0. */
     boolean tryWait() {
-        long d = (long) LONG.getOpaque(memory, DATA_OFFSET);
+        return tryWait((long) LONG.getOpaque(memory, DATA_OFFSET));
+    }
+
+    /**
+     * {@link #tryWait()} for a lock, whose word is usually 1 with nobody waiting when it
+     * is taken: the swap from that word comes first, without a read before it; any other
+     * word it finds goes the general way.
+     */
+    boolean tryWaitFree() {
+        long seen = (long) LONG.compareAndExchangeAcquire(memory, DATA_OFFSET, 1L, 0L);
+        return seen == 1L || tryWait(seen);
+    }
+
+    private boolean tryWait(long first) {
+        long d = first;
         while (SemDescriptor.value(d) > 0) {
             long seen = (long) LONG.compareAndExchangeAcquire(memory, DATA_OFFSET, d, d - 1);
             if (seen == d) {
@@ -67,7 +81,23 @@ final class SemMemory {
      * {@link #NATIVE} if a waiter must be woken, else {@link #POSTED}.
      */
     int post(int maxvalue) {
-        long d = (long) LONG.getOpaque(memory, DATA_OFFSET);
+        return post(maxvalue, (long) LONG.getOpaque(memory, DATA_OFFSET));
+    }
+
+    /**
+     * {@link #post} for a lock its holder releases, whose word is usually 0 with nobody
+     * waiting: the swap from that word comes first, without a read before it.
+     */
+    int postHeld(int maxvalue) {
+        if (maxvalue > 0) {
+            long seen = (long) LONG.compareAndExchangeRelease(memory, DATA_OFFSET, 0L, 1L);
+            return seen == 0L ? POSTED : post(maxvalue, seen);
+        }
+        return post(maxvalue);
+    }
+
+    private int post(int maxvalue, long first) {
+        long d = first;
         while (true) {
             if (SemDescriptor.value(d) >= maxvalue) {
                 return maxvalue == NamedSemaphore.SEM_VALUE_MAX ? NATIVE : FULL;

@@ -91,6 +91,44 @@ class SemMemoryTest {
         }
     }
 
+    /**
+     * A lock's first swap (from 1 when taken, from 0 when released) assumes the word a
+     * lock usually has; every other word must get exactly what the general path gives:
+     * a counting value, a sleeper in the high half, a value already at the maximum.
+     */
+    @Test
+    void aLocksFirstSwapFallsBackOnEveryOtherWord() {
+        long sleeper = 1L << 32;
+        SemMemory free = new SemMemory(fake(32, 1, SemDescriptor.FUTEX_SHARED));
+        assertTrue(free.tryWaitFree());
+        assertEquals(0, free.value());
+        assertFalse(free.tryWaitFree(), "held: no second take");
+        assertEquals(SemMemory.POSTED, free.postHeld(1));
+        assertEquals(1, free.value());
+        assertEquals(SemMemory.FULL, free.postHeld(1), "released twice");
+        assertEquals(1, free.value());
+
+        SemMemory counting = new SemMemory(fake(32, 3, SemDescriptor.FUTEX_SHARED));
+        assertTrue(counting.tryWaitFree());
+        assertEquals(2, counting.value());
+        assertEquals(SemMemory.POSTED, counting.postHeld(5));
+        assertEquals(3, counting.value());
+
+        SemMemory slept = new SemMemory(fake(32, sleeper, SemDescriptor.FUTEX_SHARED));
+        assertFalse(slept.tryWaitFree());
+        assertEquals(SemMemory.NATIVE, slept.postHeld(1), "a sleeper: only libc's post wakes it");
+        assertEquals(1, slept.sleepers());
+
+        SemMemory freeWithSleeper = new SemMemory(fake(32, sleeper | 1, SemDescriptor.FUTEX_SHARED));
+        assertTrue(freeWithSleeper.tryWaitFree(), "a value of 1 beside a sleeper is still taken");
+        assertEquals(0, freeWithSleeper.value());
+        assertEquals(1, freeWithSleeper.sleepers());
+
+        SemMemory bound0 = new SemMemory(fake(32, 0, SemDescriptor.FUTEX_SHARED));
+        assertEquals(SemMemory.FULL, bound0.postHeld(0), "a maximum of 0 is full at 0");
+        assertEquals(0, bound0.value());
+    }
+
     private static ByteBuffer fake(int size, long data, int futexFlag) {
         ByteBuffer b = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
         b.putLong(0, data);
