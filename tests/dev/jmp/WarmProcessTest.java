@@ -42,6 +42,10 @@ class WarmProcessTest extends ProcessTest {
         // Its archives mapped where they were made to be (JavaCommand): on every JDK it is known on.
         assertEquals(Runtime.version().feature() <= 25, cmdline.contains("\0-XX:ArchiveRelocationMode=0\0"),
                 cmdline.replace('\0', ' '));
+        // A module option only where a JDK warns without it: elsewhere it would cost the
+        // child the JDK's archived module graph.
+        assertEquals(Runtime.version().feature() >= 24, cmdline.contains("\0--enable-native-access=ALL-UNNAMED\0"),
+                cmdline.replace('\0', ' '));
         p.join();
         assertEquals(0, p.exitcode());
         p.close();

@@ -58,6 +58,8 @@ public final class JavaCommand {
 
     /** {@code jmp.cds.fixedAddress}: map the archives where they were made to be mapped (see above). */
     private static final boolean FIXED_ADDRESS = !"false".equals(System.getProperty("jmp.cds.fixedAddress", "true"));
+    /** The first JDK that warns when a class-path class loads a native library (JEP 472). */
+    private static final int FIRST_NATIVE_ACCESS_WARNING = 24;
     /** The newest JDK on which -XX:ArchiveRelocationMode is known to exist (17 has it too). */
     private static final int LAST_KNOWN_RELOCATION_MODE = 25;
 
@@ -102,11 +104,18 @@ public final class JavaCommand {
         List<String> argv = new ArrayList<>();
         argv.add(java);
         argv.add("-Xrs");
-        // libjmp (or jffi, on the jnr backend) is loaded with System.load: from JDK 24 on,
-        // every child that uses a native primitive would print three WARNING lines on its
-        // stderr without this. Accepted (and harmless) from JDK 17 on.
-        argv.add("--enable-native-access=ALL-UNNAMED");
-        if (ChildJdk.feature(java) >= 23) {
+        int feature = ChildJdk.feature(java);
+        if (feature >= FIRST_NATIVE_ACCESS_WARNING) {
+            // libjmp (or jffi, on the jnr backend) is loaded with System.load: from JDK 24
+            // on, every child that uses a native primitive would print three WARNING lines
+            // on its stderr without this. Not on older JDKs, where nothing needs it: any
+            // module option turns off the archived module graph of the JDK's own
+            // class-data archive, and a child without it boots measurably slower (the
+            // README's start-up section). A child of JDK 24 or later gets it back from
+            // jmp's start-up archive, which is made with the same option.
+            argv.add("--enable-native-access=ALL-UNNAMED");
+        }
+        if (feature >= 23) {
             // jffi reads and writes memory with sun.misc.Unsafe, which JDK 24 warns about
             // (4 lines on stderr); JDK 23 knows this option, JDK 17 would refuse to start.
             argv.add("--sun-misc-unsafe-memory-access=allow");
@@ -114,7 +123,7 @@ public final class JavaCommand {
         if (!Boolean.getBoolean("jmp.childPerfData")) {
             argv.add("-XX:-UsePerfData");
         }
-        if (FIXED_ADDRESS && ChildJdk.feature(java) <= LAST_KNOWN_RELOCATION_MODE) {
+        if (FIXED_ADDRESS && feature <= LAST_KNOWN_RELOCATION_MODE) {
             argv.add("-XX:+UnlockDiagnosticVMOptions");
             argv.add("-XX:ArchiveRelocationMode=0");
         }
