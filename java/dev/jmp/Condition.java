@@ -246,8 +246,9 @@ public class Condition implements Serializable {
                         postForDeadSleepers();
                     }
                 }
-            } catch (InterruptedError e) {
-                // The sleepers not yet counted will still post wokenCount when they wake;
+            } catch (RuntimeException e) {
+                // Interrupted (or the table could not be mapped in this process): the
+                // sleepers not yet counted will still post wokenCount when they wake;
                 // give each of them back a sleeping count, so that the next signaller pairs
                 // those late posts off instead of taking them for its own sleepers.
                 for (int i = woken; i < sleepers; i++) {

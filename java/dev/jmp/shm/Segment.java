@@ -278,6 +278,25 @@ public final class Segment implements Serializable {
         return failure(Linux.EIO, "Input/output error: " + name + ": " + e, e);
     }
 
+    /**
+     * Links what a receiver's first {@link #buffer()} runs in a young JVM (FileChannel's
+     * classes, its native library, the lambda its first map links) on a read-only
+     * mapping of a file of the JDK's own, no kernel object: for a warm child and a
+     * start-up archive's training child, since a child's first wait on a Condition or
+     * Event it received maps that Condition's sleeper table.
+     */
+    public static void warmUp() {
+        Path release = Path.of(System.getProperty("java.home"), "release");
+        try (FileChannel ch = FileChannel.open(release, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long size = Math.min(ch.size(), 8);
+            if (size > 0) {
+                ch.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.nativeOrder());
+            }
+        } catch (IOException | RuntimeException e) {
+            // Nothing to warm here: the first real mapping pays for it.
+        }
+    }
+
     private static ByteBuffer map(FileChannel ch, int size, String name) throws IOException {
         return ch.map(FileChannel.MapMode.READ_WRITE, 0, size).order(ByteOrder.nativeOrder());
     }

@@ -6,10 +6,8 @@ import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * Which processes sleep in a Condition's wait, in memory every process of the
@@ -61,7 +59,8 @@ public final class SleeperTable implements Serializable {
     static final int SLOTS = 512;
     private static final int BYTES = 8 * SLOTS;
 
-    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    /** The semaphores' own view (native-order longs): its access modes are linked already, by the first Lock. */
+    private static final VarHandle LONG = SemDescriptor.LONG;
     private static final Log LOG = new Log("dev.jmp.sync");
 
     private final Segment segment;
@@ -94,7 +93,7 @@ public final class SleeperTable implements Serializable {
         int start = startSlot(self);
         for (int i = 0; i < SLOTS; i++) {
             int slot = (start + i) & (SLOTS - 1);
-            if ((long) LONG.getOpaque(b, 8 * slot) == 0 && LONG.compareAndSet(b, 8 * slot, 0L, self)) {
+            if ((long) LONG.getAcquire(b, 8 * slot) == 0 && LONG.compareAndSet(b, 8 * slot, 0L, self)) {
                 return slot;
             }
         }
