@@ -12,11 +12,11 @@ import java.util.function.BooleanSupplier;
  * {@code multiprocessing.Condition}, composed as CPython composes it: a lock (a new
  * {@link RLock} by default) and three semaphores. {@code sleepingCount} counts the
  * threads that went to sleep, {@code wokenCount} the ones that woke (by signal or
- * timeout), and {@code waitSemaphore} is what sleepers sleep on. The counting
- * needs no shared memory: a signaller pairs each woken with a sleeper to forget the ones that
- * timed out, then posts one wake-up per remaining sleeper (up to n) and waits until
- * that many have woken, so a wake-up never goes to a thread that starts waiting
- * later.
+ * timeout), and {@code waitSemaphore} is what sleepers sleep on. The counting needs
+ * no shared memory: a signaller pairs each woken with a sleeper to forget the ones
+ * that timed out, then posts one wake-up per remaining sleeper (up to n) and waits
+ * until that many have woken, so a wake-up never goes to a thread that starts
+ * waiting later.
  *
  * <p><b>A sleeper that dies</b> (beyond Python). A sleeper's process killed inside
  * {@link #await} never says it woke, and CPython's signaller then waits for it
