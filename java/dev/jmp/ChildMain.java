@@ -111,7 +111,6 @@ final class ChildMain implements ChildEntry {
             }
             dev.jmp.posix.Posix.bindAll();
             dev.jmp.sync.OwnerRecord.warmUp();
-            dev.jmp.shm.Segment.warmUp();
             dev.jmp.queue.Items.warmUp(dev.jmp.queue.MessageQueue.attach("/jmp.0.warmup"));
             // Pool workers are the commonest warm children: rehearse their code path too.
             // No kernel object.
