@@ -270,12 +270,16 @@ public final class Segment implements Serializable {
     }
 
     private ByteBuffer mapNatively() {
+        devShmPath(name);       // EINVAL, worded as the FileChannel path words it
         Posix posix = Posix.libc();
         int fd;
         try {
             fd = posix.shm_open(name, Linux.O_RDWR | Linux.O_CLOEXEC, 0);
         } catch (PosixException e) {
-            throw e.errno() == Linux.ENOENT ? missing(e) : e;
+            if (e.errno() == Linux.ENOENT) {
+                throw missing(e);
+            }
+            throw e.errno() == Linux.EACCES ? failure(Linux.EACCES, "Permission denied: " + name, e) : e;
         }
         try {
             // fstat through the fd: the size of the object opened, not of whatever the name is now.
