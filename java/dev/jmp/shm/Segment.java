@@ -40,8 +40,8 @@ import java.util.function.Function;
  * would show; mapping the fd rather than the name means the mapping is of the object
  * just created, even if the name were unlinked and taken again in between. Not
  * {@link FileChannel#map}: a young JVM's first one loads and links far more than the
- * mmap (on JDK 25, tens of milliseconds of method handles spun at run time), and a
- * program's first Condition or Event makes a Segment.
+ * mmap (on JDK 25, method handles spun at run time), and a program's first Condition
+ * or Event makes a Segment.
  *
  * <h2>Attaching: mmap, or plain Java</h2>
  * A process whose native layer is loaded already ({@link Posix#loaded()}: it used a
