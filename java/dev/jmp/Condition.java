@@ -1,6 +1,8 @@
 package dev.jmp;
 
 import dev.jmp.blocking.Deadline;
+import dev.jmp.blocking.Interrupts;
+import dev.jmp.sync.SleeperTable;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -10,11 +12,27 @@ import java.util.function.BooleanSupplier;
  * {@code multiprocessing.Condition}, composed as CPython composes it: a lock (a new
  * {@link RLock} by default) and three semaphores. {@code sleepingCount} counts the
  * threads that went to sleep, {@code wokenCount} the ones that woke (by signal or
- * timeout), and {@code waitSemaphore} is what sleepers sleep on. No shared memory
- * is needed: a signaller pairs each woken with a sleeper to forget the ones that
- * timed out, then posts one wake-up per remaining sleeper (up to n) and waits until
- * that many have woken, so a wake-up never goes to a thread that starts waiting
- * later.
+ * timeout), and {@code waitSemaphore} is what sleepers sleep on. The counting needs
+ * no shared memory: a signaller pairs each woken with a sleeper to forget the ones
+ * that timed out, then posts one wake-up per remaining sleeper (up to n) and waits
+ * until that many have woken, so a wake-up never goes to a thread that starts
+ * waiting later.
+ *
+ * <p><b>A sleeper that dies</b> (beyond Python). A sleeper's process killed inside
+ * {@link #await} never says it woke, and CPython's signaller then waits for it
+ * forever. Here each sleeper also records its process, for as long as it sleeps, in
+ * a table in shared memory ({@link SleeperTable}, one page per Condition), and a
+ * signaller whose wait for the woken brought nothing for a slice
+ * ({@link Interrupts#SLICE_MILLIS}) looks there: each sleeper whose process died is
+ * counted as woken on its behalf, as if it had timed out (a WARNING is logged by
+ * {@code dev.jmp.sync}). So {@link #signal()} and {@link #signalAll()} return, and
+ * with them Event's {@code set()}, Barrier's release and JoinableQueue's
+ * {@code taskDone()}. As a sleeper that times out during a {@code signal(n)} may take
+ * one of its n wake-ups, a dead sleeper found during one may take one too. Not
+ * covered: a sleeper killed in the instants between counting itself asleep and
+ * recording itself, or between erasing its record and counting itself woken; and a
+ * thread that finds the table full ({@link SleeperTable} has the details), which
+ * sleeps with CPython's semantics.
  *
  * <p>Java names: {@code wait} is {@link #await()}, {@code wait_for} is
  * {@link #awaitFor}, {@code notify} is {@link #signal()}, {@code notify_all} is
@@ -32,6 +50,8 @@ public class Condition implements Serializable {
     private final Semaphore wokenCount;
     /** What sleepers sleep on. */
     private final Semaphore waitSemaphore;
+    /** Which processes sleep now: what lets a signaller count a dead one as woken. */
+    private final SleeperTable sleeperTable;
     /** Whether a dead holder's lock is taken over without OwnerDiedError (see the constructor). */
     private final boolean takeOverQuietly;
 
@@ -62,6 +82,7 @@ public class Condition implements Serializable {
         this.sleepingCount = new Semaphore(0);
         this.wokenCount = new Semaphore(0);
         this.waitSemaphore = new Semaphore(0);
+        this.sleeperTable = SleeperTable.create();
     }
 
     /** Acquires the lock, waiting: Python's {@code acquire()}. */
@@ -118,9 +139,12 @@ public class Condition implements Serializable {
             throw new IllegalMonitorStateException("must acquire() condition before using await()");
         }
         Deadline deadline = Deadline.after(timeout);
-        // Tell signallers a thread is about to sleep, then let go of the lock however
-        // deep this thread holds it (an RLock may be held several times).
+        sleeperTable.map();     // a receiver's first wait: may fail, before anything is counted
+        // Tell signallers a thread is about to sleep, and which process it is in, then
+        // let go of the lock however deep this thread holds it (an RLock may be held
+        // several times).
         sleepingCount.release();
+        int slot = sleeperTable.claim();
         int count = lock.count();
         for (int i = 0; i < count; i++) {
             lock.release();
@@ -129,7 +153,9 @@ public class Condition implements Serializable {
             return waitSemaphore.acquire(deadline);
         } finally {
             // Counted as woken whether signalled, timed out or interrupted, so that the
-            // next signaller can tell sleepers from leavers.
+            // next signaller can tell sleepers from leavers; the record goes first, or a
+            // signaller could count this thread twice if it died in between.
+            sleeperTable.free(slot);
             wokenCount.release();
             // Uninterruptibly: the caller's finally-release must find the lock held,
             // also when an InterruptedError is on its way out.
@@ -213,11 +239,16 @@ public class Condition implements Serializable {
         if (sleepers > 0) {
             int woken = 0;
             try {
-                for (; woken < sleepers; woken++) {
-                    wokenCount.acquire(Deadline.never());
+                while (woken < sleepers) {
+                    if (wokenCount.acquire(Deadline.after(SLICE))) {
+                        woken++;
+                    } else {
+                        postForDeadSleepers();
+                    }
                 }
-            } catch (InterruptedError e) {
-                // The sleepers not yet counted will still post wokenCount when they wake;
+            } catch (RuntimeException e) {
+                // Interrupted (or the table could not be mapped in this process): the
+                // sleepers not yet counted will still post wokenCount when they wake;
                 // give each of them back a sleeping count, so that the next signaller pairs
                 // those late posts off instead of taking them for its own sleepers.
                 for (int i = woken; i < sleepers; i++) {
@@ -232,9 +263,28 @@ public class Condition implements Serializable {
         }
     }
 
+    private static final Duration SLICE = Duration.ofMillis(Interrupts.SLICE_MILLIS);
+
+    /**
+     * Counts as woken each sleeper whose process died in its wait, as its own way out
+     * would have: if this signaller took its sleeping count, the post ends the wait for
+     * it (its unused wake-up is taken back after the wait); if not, the next signal
+     * pairs the post off as it does a timed-out sleeper's.
+     */
+    private void postForDeadSleepers() {
+        for (int dead = sleeperTable.reapDead(); dead > 0; dead--) {
+            wokenCount.release();
+        }
+    }
+
     /** Wakes every waiter: Python's {@code notify_all()}. */
     public void signalAll() {
         signal(Integer.MAX_VALUE);
+    }
+
+    /** Threads whose process is recorded asleep now (tests: a child sleeps once it is). */
+    int recordedSleepers() {
+        return sleeperTable.recorded();
     }
 
     /** Threads sleeping now (an estimate, as Python's repr shows it). */

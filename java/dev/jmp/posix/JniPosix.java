@@ -338,6 +338,21 @@ final class JniPosix implements Posix {
         check("ftruncate", LibJmp.ftruncate(fd, length));
     }
 
+    @Override
+    public long mmap(int fd, int length) {
+        return checkLong("mmap", LibJmp.mmap(fd, length));
+    }
+
+    @Override
+    public void munmap(long address, int length) {
+        check("munmap", LibJmp.munmap(address, length));
+    }
+
+    @Override
+    public ByteBuffer memory(long address, int length) {
+        return LibJmp.memory(address, length).order(ByteOrder.nativeOrder());
+    }
+
     // ---- sockets, fd passing, non-blocking I/O on shared fds -------------------
     //
     // The socket functions of Posix (contract: the listener issue); no @Override here

@@ -613,6 +613,25 @@ final class JnrPosix implements Posix {
         checkErrno("ftruncate", Shms.LIB.ftruncate(fd, length));
     }
 
+    @Override
+    public long mmap(int fd, int length) {
+        Pointer m = Shms.LIB.mmap(null, length, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_SHARED, fd, 0);
+        long address = m == null ? -1 : m.address();
+        checkErrno("mmap", address);      // MAP_FAILED is (void *) -1
+        return address;
+    }
+
+    @Override
+    public void munmap(long address, int length) {
+        checkErrno("munmap", Shms.LIB.munmap(Pointer.wrap(runtime, address), length));
+    }
+
+    /** Over jffi's direct buffer of an address, as {@link #sem_memory}. */
+    @Override
+    public ByteBuffer memory(long address, int length) {
+        return com.kenai.jffi.MemoryIO.getInstance().newDirectByteBuffer(address, length).order(ByteOrder.nativeOrder());
+    }
+
     // ---- sockets, fd passing, non-blocking I/O on shared fds -------------------
 
     private static final int SOCKADDR_STORAGE = 128;

@@ -114,6 +114,14 @@ final class LibJmp {
 
     static native int ftruncate(int fd, long length);
 
+    /** The mapping's address, or -errno. */
+    static native long mmap(int fd, long length);
+
+    static native int munmap(long address, long length);
+
+    /** A direct ByteBuffer over {@code length} bytes at {@code address}. */
+    static native ByteBuffer memory(long address, long length);
+
     // socket.c
     static native int socket(int domain, int type, int protocol);
 

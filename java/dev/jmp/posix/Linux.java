@@ -24,6 +24,11 @@ public final class Linux {
     public static final int FD_CLOEXEC = 1;
     public static final int AT_FDCWD = -100;
 
+    // sys/mman.h
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x1;
+
     // stdio.h (renameat2)
     public static final int RENAME_NOREPLACE = 1;
 

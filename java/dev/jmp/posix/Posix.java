@@ -347,6 +347,23 @@ public interface Posix {
 
     void ftruncate(int fd, long length);
 
+    /**
+     * {@code mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)}: the
+     * mapping's address, for {@link #memory} and {@link #munmap}. The mapping outlives
+     * {@code fd}; nothing unmaps it but munmap.
+     */
+    long mmap(int fd, int length);
+
+    /** {@code munmap(address, length)} of a mapping {@link #mmap} made. */
+    void munmap(long address, int length);
+
+    /**
+     * The {@code length} bytes at {@code address} (a mapping {@link #mmap} made) as a
+     * direct ByteBuffer in native byte order: no copy, no system call, no cleaner (the
+     * caller unmaps once no buffer over the mapping can be used any more).
+     */
+    ByteBuffer memory(long address, int length);
+
     // ---- sockets, fd passing, non-blocking I/O on shared fds -------------------
     //
     // Socket addresses are the raw bytes of the C struct (sockaddr_un, sockaddr_in,

@@ -4,6 +4,7 @@ import dev.jmp.PosixException;
 import dev.jmp.posix.Errno;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
+import dev.jmp.resource.Cleanup;
 import dev.jmp.resource.Holds;
 import dev.jmp.resource.KernelHandle;
 import dev.jmp.resource.KernelNames;
@@ -18,41 +19,47 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * This process's view of one POSIX shared-memory object: its name, its size and its
  * mapping. The common part of {@code SharedMemory}, {@code Value}, {@code Array} and
  * the Barrier's {@link dev.jmp.sync.SharedInts}.
  *
- * <h2>Creating: shm_open, ftruncate, then FileChannel.map</h2>
- * The creator calls {@code shm_open(name, O_CREAT|O_EXCL|O_RDWR, 0600)} and
- * {@code ftruncate} through the posix layer, so that a taken name fails with EEXIST
- * and every error carries the errno CPython's {@code _posixshmem} would show. It then
- * maps the object with {@link FileChannel#map} of {@code /proc/self/fd/<fd>}: the
- * same memory {@code mmap(fd)} gives, with no native binding and no
- * {@code ByteBuffer} made by hand over a raw address; going through the fd rather
- * than the name means the mapping is of the object just created, even if the name
- * were unlinked and taken again in between.
+ * <h2>Creating: shm_open, ftruncate, mmap</h2>
+ * The creator calls {@code shm_open(name, O_CREAT|O_EXCL|O_RDWR, 0600)},
+ * {@code ftruncate} and {@code mmap(fd)} through the posix layer, so that a taken name
+ * fails with EEXIST and every error carries the errno CPython's {@code _posixshmem}
+ * would show; mapping the fd rather than the name means the mapping is of the object
+ * just created, even if the name were unlinked and taken again in between. Not
+ * {@link FileChannel#map}: a young JVM's first one loads and links far more than the
+ * mmap (on JDK 25, method handles spun at run time), and a program's first Condition
+ * or Event makes a Segment.
  *
- * <h2>Attaching: plain Java</h2>
- * A process that only attaches (the usual child) maps {@code /dev/shm/<name>} with a
- * FileChannel and binds nothing native: binding jnr-ffi costs a cold child JVM far
- * more than the mapping. The name follows glibc's {@code shm_open}: leading slashes
+ * <h2>Attaching: mmap, or plain Java</h2>
+ * A process whose native layer is loaded already ({@link Posix#loaded()}: it used a
+ * lock, as a Condition's or Value's receiver has before it maps) attaches the same
+ * way, {@code shm_open(name, O_RDWR)} and mmap. One that has not (a child that only
+ * reads a SharedMemory) maps {@code /dev/shm/<name>} with a FileChannel and loads
+ * nothing native for it. The name follows glibc's {@code shm_open}: leading slashes
  * dropped, then non-empty and without {@code /} (else EINVAL); symbolic links are not
  * followed (glibc opens with O_NOFOLLOW). A missing object is ENOENT and a foreign one
- * EACCES, as {@code shm_open} says; for any rarer failure the object is asked once
- * more through {@code shm_open}, so the exception names the real errno.
+ * EACCES, as {@code shm_open} says; for any rarer failure of the FileChannel the object
+ * is asked once more through {@code shm_open}, so the exception names the real errno.
  *
  * <h2>Lazy, and never unmapped by hand</h2>
  * A Segment that arrives by serialization (a handle: name and size) maps at its first
  * {@link #buffer()}, as semaphores are opened at first use ({@link KernelHandle}). The
- * mapping is released when the last {@code ByteBuffer} over it is collected, never by
- * {@link #close()}:
+ * mapping is released when the last {@code ByteBuffer} over it is collected (an mmap's
+ * by {@link Cleanup}, once its buffer is unreachable: every duplicate or slice of a
+ * direct buffer keeps the original reachable), never by {@link #close()}:
  * unmapping memory that a thread may still read through a buffer would crash the JVM
  * (a SIGSEGV, not an exception), and a buffer someone kept cannot be recalled. So
  * close() only makes this Segment refuse to hand out the buffer again.
@@ -76,11 +83,60 @@ public final class Segment implements Serializable {
     private Segment(String name, int size, ByteBuffer mapped) {
         this.name = name;
         this.size = size;
-        this.mapping = new KernelHandle<>("shared memory", name, mapped, n -> mapExisting(), Segment::leaveMapped);
+        this.mapping = new KernelHandle<>("shared memory", name, mapped, new MapExisting(this), LeaveMapped.INSTANCE);
+    }
+
+    /*
+     * Named classes, not lambdas: every child that receives a Condition or an Event
+     * makes a Segment, and a young JVM's first lambdas cost it the bootstrap of
+     * java.lang.invoke (as NamedSemaphore's say).
+     */
+
+    /** A receiver's first {@link #buffer()}. */
+    private static final class MapExisting implements Function<String, ByteBuffer> {
+        private final Segment segment;
+
+        MapExisting(Segment segment) {
+            this.segment = segment;
+        }
+
+        @Override
+        public ByteBuffer apply(String name) {
+            return segment.mapExisting();
+        }
     }
 
     /** Closing never unmaps: the buffer may still be in use (see the class comment). */
-    private static void leaveMapped(ByteBuffer b) {
+    private static final class LeaveMapped implements Consumer<ByteBuffer> {
+        static final LeaveMapped INSTANCE = new LeaveMapped();
+
+        @Override
+        public void accept(ByteBuffer b) {
+        }
+    }
+
+    private static final class ShmUnlink implements Consumer<String> {
+        static final ShmUnlink INSTANCE = new ShmUnlink();
+
+        @Override
+        public void accept(String name) {
+            shmUnlink(name);
+        }
+    }
+
+    private static final class Create implements Function<String, Segment> {
+        private final int size;
+        private final Unlink unlink;
+
+        Create(int size, Unlink unlink) {
+            this.size = size;
+            this.unlink = unlink;
+        }
+
+        @Override
+        public Segment apply(String name) {
+            return create(name, size, unlink);
+        }
     }
 
     /** Who unlinks what this process creates; see {@link Lifetime}. */
@@ -101,8 +157,8 @@ public final class Segment implements Serializable {
     /** A new object of {@code size} zero bytes under a fresh {@code /jmp.<pid>.<random>} name. */
     public static Segment createFresh(int size, Unlink unlink) {
         return unlink == Unlink.WHEN_UNREACHABLE
-                ? KernelNames.createCounted(name -> create(name, size, unlink))
-                : KernelNames.createFresh(name -> create(name, size, unlink));
+                ? KernelNames.createCounted(new Create(size, unlink))
+                : KernelNames.createFresh(new Create(size, unlink));
     }
 
     /**
@@ -119,17 +175,10 @@ public final class Segment implements Serializable {
         Segment s;
         try {
             posix.ftruncate(fd, size);      // zero-filled
-            ByteBuffer buf;
-            try (FileChannel ch = FileChannel.open(Path.of("/proc/self/fd/" + fd),
-                    StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                buf = map(ch, size, name);
-            } catch (IOException e) {
-                throw ioFailure("mmap", e);
-            }
-            s = new Segment(name, size, buf);
+            s = new Segment(name, size, map(posix, fd, size));
             s.owned = unlink == Unlink.WHEN_UNREACHABLE
-                    ? Lifetime.hold(s, name, Segment::shmUnlink)
-                    : Lifetime.ownUntilExit(name, Segment::shmUnlink);
+                    ? Lifetime.hold(s, name, ShmUnlink.INSTANCE)
+                    : Lifetime.ownUntilExit(name, ShmUnlink.INSTANCE);
         } catch (RuntimeException | Error e) {
             try {
                 posix.shm_unlink(name);
@@ -217,29 +266,100 @@ public final class Segment implements Serializable {
     // ---- mapping an existing object in plain Java ------------------------------------
 
     private ByteBuffer mapExisting() {
+        return Posix.loaded() ? mapNatively() : mapInJava();
+    }
+
+    private ByteBuffer mapNatively() {
+        devShmPath(name);       // EINVAL, worded as the FileChannel path words it
+        Posix posix = Posix.libc();
+        int fd;
+        try {
+            fd = posix.shm_open(name, Linux.O_RDWR | Linux.O_CLOEXEC, 0);
+        } catch (PosixException e) {
+            if (e.errno() == Linux.ENOENT) {
+                throw missing(e);
+            }
+            throw e.errno() == Linux.EACCES ? failure(Linux.EACCES, "Permission denied: " + name, e) : e;
+        }
+        try {
+            // fstat through the fd: the size of the object opened, not of whatever the name is now.
+            int actual = checkedSize(Files.size(Path.of("/proc/self/fd/" + fd)));
+            ByteBuffer b = map(posix, fd, actual);
+            size = actual;
+            return b;
+        } catch (IOException e) {
+            throw failure(Linux.EIO, "Input/output error: " + name + ": " + e, e);
+        } finally {
+            posix.close(fd);
+        }
+    }
+
+    /**
+     * mmap of the whole object: the buffer, whose collection unmaps it. The unmapping
+     * action keeps the address, not the buffer, or the buffer would never be unreachable.
+     */
+    private static ByteBuffer map(Posix posix, int fd, int size) {
+        long address = posix.mmap(fd, size);
+        ByteBuffer b;
+        try {
+            b = posix.memory(address, size);
+        } catch (RuntimeException | Error e) {
+            posix.munmap(address, size);
+            throw e;
+        }
+        Cleanup.onUnreachable(b, new Unmap(address, size));
+        return b;
+    }
+
+    /** A named class, not a lambda: a child's first wait on a Condition it received comes through here. */
+    private static final class Unmap implements Runnable {
+        private final long address;
+        private final int size;
+
+        Unmap(long address, int size) {
+            this.address = address;
+            this.size = size;
+        }
+
+        @Override
+        public void run() {
+            Posix.libc().munmap(address, size);
+        }
+    }
+
+    /** The size of an object found to be {@code actual} bytes, if it can be mapped whole as this Segment. */
+    private int checkedSize(long actual) {
+        if (actual > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("shared memory " + name + " is " + actual
+                    + " bytes; a ByteBuffer spans at most " + Integer.MAX_VALUE);
+        }
+        if (actual == 0) {
+            throw new IllegalArgumentException("cannot map an empty shared memory object: " + name);
+        }
+        if (actual < size) {
+            // Only a foreign truncate does this; touching the missing part would be SIGBUS.
+            throw new IllegalStateException("shared memory " + name + " is " + actual
+                    + " bytes, expected " + size);
+        }
+        return (int) actual;
+    }
+
+    private PosixException missing(Exception cause) {
+        return failure(Linux.ENOENT, "No such file or directory: " + name
+                + (name.startsWith("/jmp.") ? " no longer exists (the process that created it has"
+                + " unlinked it or exited)" : ""), cause);
+    }
+
+    private ByteBuffer mapInJava() {
         Path path = devShmPath(name);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS)) {
-            long actual = ch.size();
-            if (actual > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("shared memory " + name + " is " + actual
-                        + " bytes; a ByteBuffer spans at most " + Integer.MAX_VALUE);
-            }
-            if (actual == 0) {
-                throw new IllegalArgumentException("cannot map an empty shared memory object: " + name);
-            }
-            if (actual < size) {
-                // Only a foreign truncate does this; touching the missing part would be SIGBUS.
-                throw new IllegalStateException("shared memory " + name + " is " + actual
-                        + " bytes, expected " + size);
-            }
-            ByteBuffer b = map(ch, (int) actual, name);
-            size = (int) actual;
+            int actual = checkedSize(ch.size());
+            ByteBuffer b = map(ch, actual);
+            size = actual;
             return b;
         } catch (NoSuchFileException e) {
-            throw failure(Linux.ENOENT, "No such file or directory: " + name
-                    + (name.startsWith("/jmp.") ? " no longer exists (the process that created it has"
-                    + " unlinked it or exited)" : ""), e);
+            throw missing(e);
         } catch (AccessDeniedException e) {
             throw failure(Linux.EACCES, "Permission denied: " + name, e);
         } catch (IOException e) {
@@ -278,20 +398,12 @@ public final class Segment implements Serializable {
         return failure(Linux.EIO, "Input/output error: " + name + ": " + e, e);
     }
 
-    private static ByteBuffer map(FileChannel ch, int size, String name) throws IOException {
+    private static ByteBuffer map(FileChannel ch, int size) throws IOException {
         return ch.map(FileChannel.MapMode.READ_WRITE, 0, size).order(ByteOrder.nativeOrder());
     }
 
     private static PosixException failure(int errno, String text, Exception cause) {
         return Errno.exception("shm_open", errno, text, cause);
-    }
-
-    /** FileChannel.map says "Map failed" with an OutOfMemoryError cause when mmap gives ENOMEM. */
-    private static PosixException ioFailure(String function, IOException e) {
-        PosixException p = Errno.exception(function,
-                e.getCause() instanceof OutOfMemoryError ? Linux.ENOMEM : Linux.EIO);
-        p.initCause(e);
-        return p;
     }
 
     private static void checkNoNul(String name) {

@@ -146,7 +146,7 @@ public final class OwnerRecord {
         m.value();
     }
 
-    /** This process's record (tests). */
+    /** This process's record (SleeperTable, tests). */
     static long selfRecord() {
         return self();
     }

@@ -209,6 +209,19 @@ abstract class PosixContract {
         try {
             posix.ftruncate(fd, 4096);
             assertEquals(4096, Files.size(Path.of("/dev/shm" + name)));
+            long one = posix.mmap(fd, 4096);
+            long two = posix.mmap(fd, 4096);
+            ByteBuffer a = posix.memory(one, 4096);
+            ByteBuffer b = posix.memory(two, 4096);
+            assertEquals(4096, a.capacity());
+            assertEquals(java.nio.ByteOrder.nativeOrder(), a.order());
+            assertEquals(0, b.getLong(4088), "zero-filled");
+            a.putLong(4088, 0x0123456789abcdefL);
+            assertEquals(0x0123456789abcdefL, b.getLong(4088), "two mappings of one object share its bytes");
+            posix.munmap(one, 4096);
+            posix.munmap(two, 4096);
+            PosixException bad = assertThrows(PosixException.class, () -> posix.mmap(-1, 4096));
+            assertEquals(Linux.EBADF, bad.errno());
         } finally {
             posix.close(fd);
             posix.shm_unlink(name);
