@@ -59,7 +59,11 @@ final class ChildMain implements ChildEntry {
     @Override
     public byte[] trainingPayload() {
         Task train = ChildMain::train;
-        return ProcessPayload.of(new Process(train));
+        // Made as start() makes a child's, with a parent (a Process that was never
+        // started has none, and would go by Java serialization): the archive must hold
+        // the direct payload's classes, which most children load first.
+        return ProcessPayload.of(new Process(train, "Process-training", false, new int[] {1}, Process.OWN_PID,
+                "MainProcess"));
     }
 
     private static void train() {

@@ -29,6 +29,19 @@ class ClassDataSharingTest {
     @TempDir
     Path dir;
 
+    /**
+     * The archive's training child is sent what most children are sent, a direct
+     * payload: one sent by Java serialization left the direct payload's classes out of
+     * the AOT cache, to be loaded from the jar by every child.
+     */
+    @Test
+    void theTrainingChildGetsADirectPayload() throws Exception {
+        byte[] payload = new ChildMain().trainingPayload();
+        assertTrue(dev.jmp.spawn.PayloadPipe.isDirect(payload));
+        Process p = DirectPayload.decode(payload, ClassDataSharingTest.class.getClassLoader());
+        assertEquals("Process-training", p.name());
+    }
+
     @Test
     void archiveIsMadeOnFirstUseUsedThenRebuiltWhenDamaged() throws Exception {
         List<String> classpath = new ArrayList<>();
