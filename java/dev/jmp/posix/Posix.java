@@ -153,6 +153,16 @@ public interface Posix {
         return Bound.yes;
     }
 
+    /**
+     * True if binding the native layer is cheap here: it is bound already, or it would
+     * be libjmp (a small JNI library) rather than jnr-ffi (the fallback, whose binding
+     * costs a young JVM a few hundred milliseconds). For a caller that has a plain-Java
+     * way too, slower than the native call but cheaper than binding jnr-ffi.
+     */
+    static boolean cheap() {
+        return Bound.yes || !"jnr".equals(System.getProperty("jmp.posix"));
+    }
+
     /** Apart from {@link Holder}: reading it must not bind anything. */
     final class Bound {
         private Bound() {

@@ -44,11 +44,11 @@ import java.util.function.Function;
  * or Event makes a Segment.
  *
  * <h2>Attaching: mmap, or plain Java</h2>
- * A process whose native layer is loaded already ({@link Posix#loaded()}: it used a
- * lock, as a Condition's or Value's receiver has before it maps) attaches the same
- * way, {@code shm_open(name, O_RDWR)} and mmap. One that has not (a child that only
- * reads a SharedMemory) maps {@code /dev/shm/<name>} with a FileChannel and loads
- * nothing native for it. The name follows glibc's {@code shm_open}: leading slashes
+ * A process attaches the same way, {@code shm_open(name, O_RDWR)} and mmap, when its
+ * native layer is bound or would be libjmp ({@link Posix#cheap()}): loading that small
+ * library costs a young JVM less than its first FileChannel.map (on JDK 25 by far). One
+ * whose native layer is jnr-ffi's, not yet bound (the fallback, expensive to bind)
+ * maps {@code /dev/shm/<name>} with a FileChannel instead. The name follows glibc's {@code shm_open}: leading slashes
  * dropped, then non-empty and without {@code /} (else EINVAL); symbolic links are not
  * followed (glibc opens with O_NOFOLLOW). A missing object is ENOENT and a foreign one
  * EACCES, as {@code shm_open} says; for any rarer failure of the FileChannel the object
@@ -266,7 +266,7 @@ public final class Segment implements Serializable {
     // ---- mapping an existing object in plain Java ------------------------------------
 
     private ByteBuffer mapExisting() {
-        return Posix.loaded() ? mapNatively() : mapInJava();
+        return Posix.cheap() ? mapNatively() : mapInJava();
     }
 
     private ByteBuffer mapNatively() {
