@@ -115,7 +115,14 @@ final class ChildMain implements ChildEntry {
                 }
             }
             dev.jmp.posix.Posix.bindAll();
-            dev.jmp.sync.OwnerRecord.warmUp();
+            // What a target that captured a Lock and takes it first runs: the Lock's
+            // arrival, its semaphore's open, its owner record.
+            try {
+                Class.forName(SemLock.Arrived.class.getName(), true, loader);
+            } catch (ClassNotFoundException cannotBe) {
+                throw new IllegalStateException(cannotBe);
+            }
+            dev.jmp.sync.NamedSemaphore.warmUp();
             dev.jmp.queue.Items.warmUp(dev.jmp.queue.MessageQueue.attach("/jmp.0.warmup"));
             // Pool workers are the commonest warm children: rehearse their code path too.
             // No kernel object.

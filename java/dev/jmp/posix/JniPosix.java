@@ -18,6 +18,11 @@ import java.util.Objects;
  */
 final class JniPosix implements Posix {
 
+    /** Links a semaphore's handle, which no failing call makes (see {@link Posix#bindAll}). */
+    static void warmUp() {
+        new Handle(0).address();
+    }
+
     private record Handle(long address) implements Sem {
     }
 

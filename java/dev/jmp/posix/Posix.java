@@ -43,6 +43,8 @@ public interface Posix {
         Posix posix = libc();
         if (posix instanceof JnrPosix) {
             JnrPosix.bindAll();
+        } else if (posix instanceof JniPosix) {
+            JniPosix.warmUp();
         }
         warmUpCalls(posix);
     }

@@ -146,6 +146,24 @@ public final class NamedSemaphore {
         }
     }
 
+    /**
+     * Links what a received Lock's first operation runs beyond {@link OwnerRecord#warmUp}
+     * (its handle's open and close, the layout check), with no kernel object: for a
+     * start-up archive's training child, so that the archive holds those classes and a
+     * child whose target takes a Lock first does not read them from the jar.
+     */
+    public static void warmUp() {
+        OwnerRecord.warmUp();
+        Class<?>[] receiverPath = {Receiver.class, OpenClose.class, SemDescriptor.Verdict.class};
+        for (Class<?> c : receiverPath) {
+            try {
+                Class.forName(c.getName(), true, c.getClassLoader());
+            } catch (ClassNotFoundException cannotBe) {
+                throw new IllegalStateException(cannotBe);
+            }
+        }
+    }
+
     /** Creates a semaphore with {@code value} under a fresh name, mode 0600. */
     public static NamedSemaphore create(int value) {
         Posix posix = Posix.libc();
