@@ -106,27 +106,28 @@ final class ChildMain implements ChildEntry {
                 }
             }
             Multiprocessing.resetCounter();    // its children are still Process-N:1, :2, ...
+            initialize(API);
+            dev.jmp.posix.Posix.bindAll();
+            // What a target that captured a Lock and takes it first runs: the Lock's
+            // arrival, its semaphore's open, its owner record.
+            initialize(SemLock.Arrived.class);
+            dev.jmp.sync.NamedSemaphore.warmUp();
+            dev.jmp.queue.Items.warmUp(dev.jmp.queue.MessageQueue.attach("/jmp.0.warmup"));
+            // Pool workers are the commonest warm children: rehearse their code path too.
+            // No kernel object.
+            dev.jmp.pool.WarmUp.run(poolRounds);
+        }
+
+        /** Loads, links and initializes each class. */
+        private static void initialize(Class<?>... classes) {
             ClassLoader loader = ChildMain.class.getClassLoader();
-            for (Class<?> c : API) {
+            for (Class<?> c : classes) {
                 try {
                     Class.forName(c.getName(), true, loader);
                 } catch (ClassNotFoundException cannotBe) {
                     throw new IllegalStateException(cannotBe);
                 }
             }
-            dev.jmp.posix.Posix.bindAll();
-            // What a target that captured a Lock and takes it first runs: the Lock's
-            // arrival, its semaphore's open, its owner record.
-            try {
-                Class.forName(SemLock.Arrived.class.getName(), true, loader);
-            } catch (ClassNotFoundException cannotBe) {
-                throw new IllegalStateException(cannotBe);
-            }
-            dev.jmp.sync.NamedSemaphore.warmUp();
-            dev.jmp.queue.Items.warmUp(dev.jmp.queue.MessageQueue.attach("/jmp.0.warmup"));
-            // Pool workers are the commonest warm children: rehearse their code path too.
-            // No kernel object.
-            dev.jmp.pool.WarmUp.run(poolRounds);
         }
 
         /**

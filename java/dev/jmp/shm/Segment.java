@@ -263,7 +263,7 @@ public final class Segment implements Serializable {
         }
     }
 
-    // ---- mapping an existing object in plain Java ------------------------------------
+    // ---- mapping an existing object ---------------------------------------------------
 
     private ByteBuffer mapExisting() {
         return Posix.cheap() ? mapNatively() : mapInJava();

@@ -154,14 +154,8 @@ public final class NamedSemaphore {
      */
     public static void warmUp() {
         OwnerRecord.warmUp();
-        Class<?>[] receiverPath = {Receiver.class, OpenClose.class, SemDescriptor.Verdict.class};
-        for (Class<?> c : receiverPath) {
-            try {
-                Class.forName(c.getName(), true, c.getClassLoader());
-            } catch (ClassNotFoundException cannotBe) {
-                throw new IllegalStateException(cannotBe);
-            }
-        }
+        // Reading a class's static field loads, links and initializes it.
+        Object[] receiverPath = {Receiver.INSTANCE, OpenClose.INSTANCE, SemDescriptor.Verdict.GLIBC};
     }
 
     /** Creates a semaphore with {@code value} under a fresh name, mode 0600. */

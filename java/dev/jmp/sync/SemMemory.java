@@ -62,8 +62,7 @@ final class SemMemory {
         return seen == 1L || tryWait(seen);
     }
 
-    private boolean tryWait(long first) {
-        long d = first;
+    private boolean tryWait(long d) {
         while (SemDescriptor.value(d) > 0) {
             long seen = (long) LONG.compareAndExchangeAcquire(memory, DATA_OFFSET, d, d - 1);
             if (seen == d) {
@@ -96,8 +95,7 @@ final class SemMemory {
         return post(maxvalue);
     }
 
-    private int post(int maxvalue, long first) {
-        long d = first;
+    private int post(int maxvalue, long d) {
         while (true) {
             if (SemDescriptor.value(d) >= maxvalue) {
                 return maxvalue == NamedSemaphore.SEM_VALUE_MAX ? NATIVE : FULL;
