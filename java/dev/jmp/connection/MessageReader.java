@@ -70,9 +70,11 @@ public final class MessageReader {
             return obj;
         } catch (InterruptedIOException e) {
             throw interrupted(e);
-        } catch (ClassNotFoundException | IOException | RuntimeException | StackOverflowError e) {
+        } catch (ClassNotFoundException | IOException | RuntimeException | StackOverflowError | InternalError e) {
             // A RuntimeException or StackOverflowError comes from a class's readObject
             // or hashCode on bytes it did not expect: the message is bad, not the receiver.
+            // So does an InternalError: the JDK's own List.of/Map.of serial form throws
+            // one from readResolve when a forged tag makes a Map of an odd length.
             if (filter.interrupted()) {
                 throw interrupted(e);
             }

@@ -120,6 +120,29 @@ class MessageStreamTest {
     }
 
     @Test
+    void aForgedImmutableCollectionTagIsABadMessage() throws Exception {
+        // List.of(1, 2, 3)'s serial form is java.util.CollSer {int tag; Object[] array}.
+        // Tag 3 says Map.of, whose readResolve throws InternalError on three elements.
+        byte[] m = plain(List.of(1, 2, 3));
+        int at = indexOf(m, new byte[] {0x78, 0x70}) + 2;   // TC_ENDBLOCKDATA, TC_NULL: then the fields
+        assertEquals(1, FrameHeader.getInt(m, at), "the tag of a List");
+        m[at + 3] = 3;
+        MessageReader r = new MessageReader();
+        ProcessError e = assertThrows(ProcessError.class, () -> r.decode(m));
+        assertTrue(e.getMessage().contains("could not be deserialized"), e.getMessage());
+        assertEquals(new Point(5, 5, "ok"), r.decode(plain(new Point(5, 5, "ok"))), "the reader is still usable");
+    }
+
+    private static int indexOf(byte[] in, byte[] what) {
+        for (int i = 0; i + what.length <= in.length; i++) {
+            if (Arrays.equals(in, i, i + what.length, what, 0, what.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void aForgedArrayLengthIsRefusedBeforeAllocation() throws Exception {
         byte[] m = plain(new int[4]);
         int at = m.length - 16 - 4;     // the length precedes the 4 ints
