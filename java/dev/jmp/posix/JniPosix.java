@@ -243,6 +243,11 @@ final class JniPosix implements Posix {
     }
 
     @Override
+    public boolean firstCallsCheap() {
+        return true;
+    }
+
+    @Override
     public ByteBuffer sem_memory(Sem sem) {
         ByteBuffer b = LibJmp.sem_memory(address(sem));
         return b == null ? null : b.order(ByteOrder.nativeOrder());

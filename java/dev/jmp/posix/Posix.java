@@ -297,6 +297,17 @@ public interface Posix {
     boolean sem_release(Sem sem, int maxvalue);
 
     /**
+     * True if a call that has not been made before in this process costs about what any
+     * native call costs (libjmp registers all its functions when it loads), so that a
+     * caller with a Java path whose first use costs more (linking VarHandles) may take
+     * the native one while the process is young. False for jnr-ffi, which generates each
+     * function's stub at its first call.
+     */
+    default boolean firstCallsCheap() {
+        return false;
+    }
+
+    /**
      * The {@code sem_t} that {@code sem} points at, as a direct ByteBuffer of
      * {@code sizeof(sem_t)} bytes in native order: a view of the C library's own
      * mapping of {@code /dev/shm/sem.NAME}, made without a system call. What the bytes

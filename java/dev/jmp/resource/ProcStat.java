@@ -40,19 +40,54 @@ public final class ProcStat {
         return Self.LINE;
     }
 
+    /**
+     * Field {@code index} after the command name ({@code 0} is field 3, as in
+     * {@link #fieldsAfterName}) read as a non-negative number, or -1 if there is no such
+     * field or it is not one. No array of fields: a process's first Lock reads its own
+     * line through here, and splitting it costs a young JVM more than reading it.
+     */
+    public static long numberAfterName(String stat, int index) {
+        int i = stat.lastIndexOf(')');
+        if (i < 0) {
+            return -1;
+        }
+        for (int f = 0; f <= index; f++) {     // one space before each field
+            i = stat.indexOf(' ', i + 1);
+            if (i < 0) {
+                return -1;
+            }
+        }
+        return digits(stat, i + 1);
+    }
+
+    /** The decimal number at {@code from} (up to the next non-digit); -1 if none there. */
+    private static long digits(String s, int from) {
+        long v = 0;
+        int i = from;
+        for (; i < s.length() && i - from < 18; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                break;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return i == from ? -1 : v;
+    }
+
     /** This process's pid, from {@link #self}. */
     public static long selfPid() {
-        String stat = self();
-        return Long.parseLong(stat.substring(0, stat.indexOf(' ')));
+        return Self.PID;
     }
 
     /** This process's start time, from {@link #self}. */
     public static long selfStartTime() {
-        return Long.parseLong(fieldsAfterName(self())[START_TIME]);
+        return Self.STARTED;
     }
 
     private static final class Self {
         static final String LINE = read();
+        static final long PID = digits(LINE, 0);
+        static final long STARTED = numberAfterName(LINE, START_TIME);
 
         private static String read() {
             String stat;
@@ -61,7 +96,7 @@ public final class ProcStat {
             } catch (IOException e) {
                 throw new IllegalStateException("cannot read /proc/self/stat", e);
             }
-            if (fieldsAfterName(stat) == null) {
+            if (digits(stat, 0) < 0 || numberAfterName(stat, START_TIME) < 0) {
                 throw new IllegalStateException("cannot parse /proc/self/stat: " + stat);
             }
             return stat;

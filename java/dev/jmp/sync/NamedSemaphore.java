@@ -41,7 +41,13 @@ import java.util.function.Function;
  * release that finds no sleeping waiter are one compare-and-swap each on the
  * semaphore's own memory, no native call ({@link SemMemory}; the layout, and how it
  * is checked before it is relied on, in {@link SemDescriptor}). The memory is looked
- * at once per handle, at its first operation.
+ * at once per handle, at its first operation. <b>Except in a young process:</b> its
+ * first {@link Young#NATIVE_OPS} operations (on any semaphore) go the native way
+ * on libjmp, where each is one call, because linking the Java path (making its
+ * VarHandle, resolving each compare-and-swap) costs a young JVM more than many
+ * native calls: a child whose target takes a Lock once before its first line never
+ * pays for it. The two paths agree on every word (both are glibc's protocol), so a
+ * semaphore may switch between operations.
  *
  * <p><b>Blocking: in libc.</b> An acquire that finds 0 sleeps in
  * {@link Posix#sem_acquire}, one native call per slice: {@code sem_clockwait} on
@@ -93,8 +99,43 @@ public final class NamedSemaphore {
      * memory has no room for one. {@code looked} is set once the answer is final.
      */
     private volatile SemMemory fast;
+    private volatile java.nio.ByteBuffer unchecked;     // looked at; layout not checked, Java path not linked yet
     private volatile OwnerRecord ownerRecord;
     private volatile boolean looked;
+
+    /** The young process's native phase (see the class comment). */
+    static final class Young {
+        private Young() {
+        }
+
+        static final int NATIVE_OPS = 32;
+
+        /** Operations taken the native way so far; a count, not a guard, so not atomic. */
+        private static int ops;
+
+        /** True once the process may link the Java path; counts one native operation if not. */
+        static boolean over() {
+            if (ops >= NATIVE_OPS) {
+                return true;
+            }
+            if (!Posix.libc().firstCallsCheap()) {
+                ops = NATIVE_OPS;
+                return true;
+            }
+            ops++;
+            return false;
+        }
+
+        /** The Java path is linked already (a warm-up ran it): no native phase. */
+        static void end() {
+            ops = NATIVE_OPS;
+        }
+
+        /** The process young again (tests). */
+        static void restart() {
+            ops = 0;
+        }
+    }
 
     /** {@code creator}: this process has just made the semaphore (and will unlink it); either way opened at first use. */
     private NamedSemaphore(String name, boolean creator) {
@@ -154,6 +195,7 @@ public final class NamedSemaphore {
      */
     public static void warmUp() {
         OwnerRecord.warmUp();
+        Young.end();
         // Reading a class's static field loads, links and initializes it.
         Object[] receiverPath = {Receiver.INSTANCE, OpenClose.INSTANCE, SemDescriptor.Verdict.GLIBC};
     }
@@ -195,37 +237,70 @@ public final class NamedSemaphore {
         return handle.get();
     }
 
-    /** The Java path on this semaphore's memory, or null if it takes the native one (tests). */
+    /**
+     * The Java path on this semaphore's memory, linked now if the process is still
+     * {@link Young}; null if the memory cannot be used (tests).
+     */
     SemMemory fastPath() {
         try {
-            return memory();
+            memory();
+            return unchecked != null ? link() : fast;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    /** The fast path, or null for the native one; looks at the memory at the first call. */
+    /**
+     * The fast path, or null for the native one: looks at the memory at the first call,
+     * and checks and links the Java path once the process is no longer {@link Young}.
+     */
     private SemMemory memory() {
         SemMemory m = fast;
-        return m != null || looked ? m : look();
+        if (m != null) {
+            return m;
+        }
+        if (!looked) {
+            look();
+        }
+        return unchecked != null && Young.over() ? link() : null;
     }
 
-    private synchronized SemMemory look() {
+    /** The memory and its owner record: once per handle. */
+    private synchronized void look() {
         if (looked) {
-            return fast;
+            return;
         }
-        Posix posix = Posix.libc();
-        Sem s = sem();
-        java.nio.ByteBuffer b = posix.sem_memory(s);
+        java.nio.ByteBuffer b = Posix.libc().sem_memory(sem());
         if (ownerRecord == null) {
             ownerRecord = OwnerRecord.of(b);
         }
-        SemDescriptor.Verdict v = SemDescriptor.check(b, posix, s);
+        unchecked = b;
+        looked = true;
+    }
+
+    /**
+     * Checks the memory's layout ({@link SemDescriptor#check}) and, if it is glibc's,
+     * takes the Java path from now on. Undecided: the next operation checks again.
+     */
+    private synchronized SemMemory link() {
+        java.nio.ByteBuffer b = unchecked;
+        if (fast != null || b == null) {
+            return fast;
+        }
+        Posix posix = Posix.libc();
+        SemDescriptor.Verdict v = SemDescriptor.check(b, posix, sem());
         if (v == SemDescriptor.Verdict.GLIBC) {
             fast = new SemMemory(b);
         }
-        looked = v != SemDescriptor.Verdict.UNDECIDED;   // undecided: look again at the next operation
+        if (v != SemDescriptor.Verdict.UNDECIDED) {
+            unchecked = null;
+        }
         return fast;
+    }
+
+    /** True once this handle's operations take the Java path (tests). */
+    boolean linked() {
+        return fast != null;
     }
 
     /** sem_trywait: true if decremented. */

@@ -36,7 +36,6 @@ import java.nio.file.Path;
  * and posting, leaves no record: that lock stays stuck as in CPython.
  */
 public final class OwnerRecord {
-    private static final VarHandle LONG = SemDescriptor.LONG;
     private static final int OFFSET = SemDescriptor.OWNER_OFFSET;
     private static final int PID_BITS = 22;
 
@@ -53,14 +52,21 @@ public final class OwnerRecord {
         this.buffer = buffer;
     }
 
-    /** Records this process as the holder: after the semaphore was decremented. */
+    /**
+     * Records this process as the holder: after the semaphore was decremented. A
+     * release store (a release fence, then an aligned 8-byte store, single-copy atomic
+     * on 64-bit targets): no VarHandle to link on a process's first Lock.
+     */
     void set() {
-        LONG.setRelease(buffer, OFFSET, self());
+        long s = self();
+        VarHandle.releaseFence();
+        buffer.putLong(OFFSET, s);
     }
 
-    /** Clears the record: before the semaphore is posted. */
+    /** Clears the record: before the semaphore is posted. A release store, as {@link #set}. */
     void clear() {
-        LONG.setRelease(buffer, OFFSET, 0L);
+        VarHandle.releaseFence();
+        buffer.putLong(OFFSET, 0L);
     }
 
     /**
@@ -68,11 +74,12 @@ public final class OwnerRecord {
      * dead pid (the caller now holds the lock); else 0.
      */
     int takeOverFromDead() {
-        long r = (long) LONG.getAcquire(buffer, OFFSET);
+        VarHandle word = SemDescriptor.Words.LONG;
+        long r = (long) word.getAcquire(buffer, OFFSET);
         if (r == 0 || r == self() || !dead(r)) {
             return 0;
         }
-        return LONG.compareAndSet(buffer, OFFSET, r, self()) ? pid(r) : 0;
+        return word.compareAndSet(buffer, OFFSET, r, self()) ? pid(r) : 0;
     }
 
     static long pack(long pid, long startTime) {
@@ -138,10 +145,15 @@ public final class OwnerRecord {
         b.putInt(SemDescriptor.PRIVATE_OFFSET, SemDescriptor.FUTEX_SHARED);
         SemMemory m = new SemMemory(b);
         OwnerRecord r = new OwnerRecord(b);
-        m.tryWait();
+        if (!SemDescriptor.shaped(b) || SemDescriptor.data(b) != 1) {
+            throw new IllegalStateException("the warm-up's sem_t is not as it was written");
+        }
+        m.tryWaitFree();
         r.set();
         r.takeOverFromDead();
         r.clear();
+        m.postHeld(1);
+        m.tryWait();
         m.post(1);
         m.value();
     }

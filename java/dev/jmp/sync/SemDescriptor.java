@@ -56,9 +56,19 @@ final class SemDescriptor {
     /** glibc's FUTEX_SHARED (the kernel's FUTEX_PRIVATE_FLAG), which sem_open stores in {@code private}. */
     static final int FUTEX_SHARED = 128;
 
-    /** Native-order 64-bit view of a direct buffer (8-byte aligned offsets: CAS allowed). */
-    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    /**
+     * The native-order 64-bit view of a direct buffer (8-byte aligned offsets: CAS
+     * allowed), for the words' atomic operations. In a holder class: making a VarHandle
+     * and linking its first uses is most of what a young JVM's first Lock costs, so
+     * only the compare-and-swap paths ({@link SemMemory}, a take-over) make it, and a
+     * process that takes its locks only a few times never does ({@link NamedSemaphore}).
+     */
+    static final class Words {
+        private Words() {
+        }
+
+        static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    }
 
     static int value(long data) {
         return (int) (data & VALUE_MASK);
@@ -97,9 +107,7 @@ final class SemDescriptor {
      * round.
      */
     static Verdict check(ByteBuffer memory, Posix posix, Sem sem) {
-        if (memory == null || !memory.isDirect() || memory.capacity() != SIZE || memory.order() != ByteOrder.nativeOrder()
-                || (int) INT.getAcquire(memory, PRIVATE_OFFSET) != FUTEX_SHARED
-                || (int) INT.getAcquire(memory, PAD_OFFSET) != 0) {
+        if (!shaped(memory)) {
             return Verdict.OTHER;
         }
         int known = layout;
@@ -107,6 +115,29 @@ final class SemDescriptor {
             known = decide(memory, posix, sem);
         }
         return known == GLIBC ? Verdict.GLIBC : known == OTHER ? Verdict.OTHER : Verdict.UNDECIDED;
+    }
+
+    /**
+     * The first half of {@link #check}: the buffer's size and order, {@code private} and
+     * {@code pad}. Plain reads: sem_open writes both before it links the file in, and
+     * nothing writes them after.
+     */
+    static boolean shaped(ByteBuffer memory) {
+        return memory != null && memory.isDirect() && memory.capacity() == SIZE && memory.order() == ByteOrder.nativeOrder()
+                && memory.getInt(PRIVATE_OFFSET) == FUTEX_SHARED
+                && memory.getInt(PAD_OFFSET) == 0;
+    }
+
+    /**
+     * {@code data}, read between two full fences (as a volatile read orders it): an
+     * aligned 8-byte load, single-copy atomic on the 64-bit targets glibc's layout is
+     * for, which no VarHandle needs to link.
+     */
+    static long data(ByteBuffer memory) {
+        VarHandle.fullFence();
+        long d = memory.getLong(DATA_OFFSET);
+        VarHandle.fullFence();
+        return d;
     }
 
     /**
@@ -119,9 +150,9 @@ final class SemDescriptor {
     private static int decide(ByteBuffer memory, Posix posix, Sem sem) {
         int disagreed = 0;
         for (int i = 0; i < ROUNDS && disagreed < 3; i++) {
-            long before = (long) LONG.getVolatile(memory, DATA_OFFSET);
+            long before = data(memory);
             int libc = posix.sem_getvalue(sem);
-            long after = (long) LONG.getVolatile(memory, DATA_OFFSET);
+            long after = data(memory);
             if (before != after) {
                 continue;
             }

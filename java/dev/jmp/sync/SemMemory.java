@@ -1,7 +1,7 @@
 package dev.jmp.sync;
 
 import static dev.jmp.sync.SemDescriptor.DATA_OFFSET;
-import static dev.jmp.sync.SemDescriptor.LONG;
+import static dev.jmp.sync.SemDescriptor.Words.LONG;
 
 import java.nio.ByteBuffer;
 

@@ -60,7 +60,7 @@ public final class SleeperTable implements Serializable {
     private static final int BYTES = 8 * SLOTS;
 
     /** The semaphores' own view (native-order longs): its access modes are linked already, by the first Lock. */
-    private static final VarHandle LONG = SemDescriptor.LONG;
+    private static final VarHandle LONG = SemDescriptor.Words.LONG;
     private static final Log LOG = new Log("dev.jmp.sync");
 
     private final Segment segment;

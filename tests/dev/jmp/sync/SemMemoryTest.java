@@ -225,6 +225,42 @@ class SemMemoryTest {
     }
 
     @Test
+    void aYoungProcessTakesTheNativePathThenLinksTheJavaOneMidLock() {
+        NamedSemaphore s = NamedSemaphore.create(1);
+        Sem sem = s.sem();
+        try {
+            NamedSemaphore.Young.restart();
+            assertTrue(s.acquire(Deadline.never(), "test", true));
+            s.recordOwner();
+            assertEquals(POSIX.firstCallsCheap(), !s.linked(), "young on libjmp: the first acquire went native");
+            assertEquals(0, POSIX.sem_getvalue(sem));
+            int ops = 1;
+            while (!s.linked()) {
+                s.clearOwner();
+                assertTrue(s.releaseLock(1));
+                assertEquals(1, POSIX.sem_getvalue(sem), "released, whichever path did it");
+                assertTrue(s.acquire(Deadline.never(), "test", true));
+                s.recordOwner();
+                ops += 2;
+                assertTrue(ops <= NamedSemaphore.Young.NATIVE_OPS + 2, "still native after " + ops + " operations");
+            }
+            // Taken natively or in Java, released in Java: libc sees the same word.
+            s.clearOwner();
+            assertTrue(s.releaseLock(1));
+            assertEquals(1, POSIX.sem_getvalue(sem));
+            assertFalse(s.releaseLock(1), "a Lock released twice: refused");
+            assertTrue(POSIX.sem_trywait(sem), "libc takes what the Java path gave back");
+            assertFalse(s.tryAcquire());
+            POSIX.sem_post(sem);
+            assertTrue(s.tryAcquire());
+            s.release();
+        } finally {
+            NamedSemaphore.Young.end();
+            s.unlink();
+        }
+    }
+
+    @Test
     void warmUpRunsTheFastPathOnOrdinaryMemory() {
         long before = OwnerRecord.selfRecord();
         OwnerRecord.warmUp();
