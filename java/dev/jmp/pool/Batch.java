@@ -40,8 +40,13 @@ final class Batch implements Serializable {
 
     /** The items of a chunk (or its results) as one message. IllegalArgumentException as Codec.encode. */
     static byte[] encode(List<?> items, String what) {
-        byte[] raw = Codec.encodeArrays(items);
-        return raw != null ? raw : Codec.encode(new Batch(items), what);
+        return encode(items, what, 0);
+    }
+
+    /** As {@link #encode(List, String)}, the message starting {@code headroom} bytes into the array. */
+    static byte[] encode(List<?> items, String what, int headroom) {
+        byte[] raw = Codec.encodeArrays(items, headroom);
+        return raw != null ? raw : Codec.encode(new Batch(items), what, headroom);
     }
 
     /** A decoded chunk message as a Batch; null if it is none. */

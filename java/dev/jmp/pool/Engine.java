@@ -458,9 +458,10 @@ public final class Engine {
         MapJob<R> job = new MapJob<>(nextJob.getAndIncrement(), count, n, host, owner, callback, errorCallback);
         // Every chunk is serialized before the first is queued: a bad item fails the call, nothing runs.
         List<Ledger.Chunk> chunks = new ArrayList<>(count);
+        int room = Frames.room(f);
         for (int i = 0; i < count; i++) {
             List<T> part = items.subList(i * size, Math.min(n, (i + 1) * size));
-            chunks.add(new Ledger.Chunk(job, i, Frames.MAP, f, Batch.encode(part, "an item of the iterable")));
+            chunks.add(new Ledger.Chunk(job, i, Frames.MAP, f, Batch.encode(part, "an item of the iterable", room), room));
         }
         if (!chunks.isEmpty()) {
             enqueue(chunks);
@@ -489,7 +490,7 @@ public final class Engine {
     }
 
     /** From an imap's feeder: queues its next chunk; false if the job takes no more input. */
-    boolean submitChunk(IMapJob<?> job, byte[] func, byte[] args, int items) {
+    boolean submitChunk(IMapJob<?> job, byte[] func, byte[] args, int argsAt, int items) {
         lock.lock();
         try {
             if (state != State.RUN || broken != null) {
@@ -499,7 +500,7 @@ public final class Engine {
             if (index < 0) {
                 return false;
             }
-            ledger.queue(new Ledger.Chunk(job, index, Frames.MAP, func, args));
+            ledger.queue(new Ledger.Chunk(job, index, Frames.MAP, func, args, argsAt));
             refill();
             dispatch();
             return true;

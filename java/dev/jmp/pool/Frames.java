@@ -54,17 +54,53 @@ final class Frames {
     }
 
     static byte[] task(long seq, long job, byte mode, byte[] func, byte[] args) {
+        return task(seq, job, mode, func, args, 0);
+    }
+
+    /** A TASK frame with a copy of {@code args} from {@code argsAt} on (a chunk's arguments behind its headroom). */
+    static byte[] task(long seq, long job, byte mode, byte[] func, byte[] args, int argsAt) {
         int funcLength = func == null ? 0 : func.length;
-        int argsLength = args == null ? 0 : args.length;
+        int argsLength = args == null ? 0 : args.length - argsAt;
         ByteBuffer b = ByteBuffer.allocate(TASK_HEADER + funcLength + argsLength);
         b.put(TASK).putLong(seq).putLong(job).put(mode).putInt(func == null ? -1 : funcLength);
         if (func != null) {
             b.put(func);
         }
         if (args != null) {
-            b.put(args);
+            b.put(args, argsAt, argsLength);
         }
         return b.array();
+    }
+
+    /**
+     * The headroom a map chunk's arguments are encoded with
+     * ({@link Batch#encode(java.util.List, String, int)}): room for a TASK header and the
+     * function, so that the chunk's first frame can be written around them in place
+     * ({@link #taskInPlace}) rather than copied behind a header.
+     */
+    static int room(byte[] func) {
+        return TASK_HEADER + func.length;
+    }
+
+    /** Below this many bytes of arguments, a frame is copied: the function then goes only to a worker that lacks it. */
+    static final int IN_PLACE_MIN = 64 * 1024;
+
+    /**
+     * Whether a chunk's first frame is written in place: its arguments are big (a copy
+     * worth saving) and its function small beside them (such a frame always carries the
+     * function, whether or not the worker has it).
+     */
+    static boolean inPlace(byte[] func, int argsLength) {
+        return argsLength >= IN_PLACE_MIN && func.length <= argsLength / 16;
+    }
+
+    /**
+     * The TASK frame around arguments encoded {@link #room} bytes into {@code framed}:
+     * the header and the function go into the headroom, and {@code framed} is the frame.
+     */
+    static byte[] taskInPlace(long seq, long job, byte mode, byte[] func, byte[] framed) {
+        ByteBuffer.wrap(framed).put(TASK).putLong(seq).putLong(job).put(mode).putInt(func.length).put(func);
+        return framed;
     }
 
     static byte[] marker(byte kind) {

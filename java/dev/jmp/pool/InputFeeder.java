@@ -66,12 +66,13 @@ final class InputFeeder implements Runnable {
     /** Queues one chunk, or fails its position if it cannot be serialized; false once the job is stopped. */
     private boolean submit(List<Object> items) {
         byte[] args;
+        int room = Frames.room(func);
         try {
-            args = Batch.encode(items, "an item of the iterable");
+            args = Batch.encode(items, "an item of the iterable", room);
         } catch (IllegalArgumentException e) {
             Throwable cause = e.getCause();
             return job.failNext(Outcome.failed(m -> new IllegalArgumentException(m, cause), e.getMessage()), items.size());
         }
-        return engine.submitChunk(job, func, args, items.size());
+        return engine.submitChunk(job, func, args, room, items.size());
     }
 }

@@ -58,15 +58,22 @@ final class Ledger {
         final byte mode;
         final byte[] func;
         final byte[] args;
+        final int argsAt;       // where the arguments start in args: after room for a frame's header
+        boolean framed;         // args has been a frame already: later frames copy the arguments out
         long seq;
         Account holder;
 
         Chunk(Job job, int index, byte mode, byte[] func, byte[] args) {
+            this(job, index, mode, func, args, 0);
+        }
+
+        Chunk(Job job, int index, byte mode, byte[] func, byte[] args, int argsAt) {
             this.job = job;
             this.index = index;
             this.mode = mode;
             this.func = func;
             this.args = args;
+            this.argsAt = argsAt;
         }
     }
 
@@ -332,10 +339,21 @@ final class Ledger {
         return back.size();
     }
 
-    /** The frame carries the function only when the worker does not have it yet. */
+    /**
+     * A copied frame carries the function only when the worker does not have it yet; a
+     * chunk's first frame may be its own arguments' array, written around them in place
+     * (with the function: {@link Frames#inPlace}).
+     */
     private void send(Account a, Chunk c) {
         long seq = nextSeq++;
-        byte[] frame = Frames.task(seq, c.job.id(), c.mode, a.lastJob == c.job.id() ? null : c.func, c.args);
+        byte[] frame;
+        if (!c.framed && c.func != null && c.argsAt == Frames.room(c.func)
+                && Frames.inPlace(c.func, c.args.length - c.argsAt)) {
+            frame = Frames.taskInPlace(seq, c.job.id(), c.mode, c.func, c.args);
+            c.framed = true;
+        } else {
+            frame = Frames.task(seq, c.job.id(), c.mode, a.lastJob == c.job.id() ? null : c.func, c.args, c.argsAt);
+        }
         RuntimeException failure = null;
         boolean sent = false;
         try {

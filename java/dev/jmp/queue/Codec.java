@@ -94,9 +94,17 @@ public final class Codec {
      * NotSerializableException as its cause) naming {@code what} if it cannot be.
      */
     public static byte[] encode(Object obj, String what) {
+        return encode(obj, what, 0);
+    }
+
+    /**
+     * As {@link #encode(Object, String)}, the message starting {@code headroom} bytes
+     * into the array (as {@link #encodeArrays(List, int)}).
+     */
+    public static byte[] encode(Object obj, String what, int headroom) {
         byte type = typeOf(obj);
         if (type != 0) {
-            ByteBuffer b = raw(ARRAY, 1 + 4 + bytes(obj), 0);
+            ByteBuffer b = raw(ARRAY, 1 + 4 + bytes(obj), headroom);
             b.put(type).putInt(java.lang.reflect.Array.getLength(obj));
             putElements(b, obj);
             return b.array();
@@ -104,7 +112,9 @@ public final class Codec {
         Writer w = writer();
         try {
             w.encode(obj);
-            return Arrays.copyOf(w.array(), w.length());
+            byte[] out = new byte[Math.addExact(headroom, w.length())];
+            System.arraycopy(w.array(), 0, out, headroom, w.length());
+            return out;
         } catch (IllegalArgumentException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException(what + " cannot be serialized: " + cause

@@ -163,6 +163,62 @@ class LedgerTest {
     }
 
     @Test
+    void aBigChunksFirstFrameIsItsOwnArrayAndALaterOneACopy() {
+        FakeLane a = new FakeLane(4);
+        FakeLane b = new FakeLane(4);
+        Recording job = new Recording(1);
+        int room = Frames.room(FUNC);
+        byte[] big = new byte[room + Frames.IN_PLACE_MIN];
+        for (int i = room; i < big.length; i++) {
+            big[i] = (byte) i;
+        }
+        byte[] arguments = java.util.Arrays.copyOfRange(big, room, big.length);
+        byte[] big2 = big.clone();
+        Ledger ledger = new Ledger(2, 2, 0);
+        ledger.open(0, "A", a);
+        ledger.queue(new Ledger.Chunk(job, 0, Frames.MAP, FUNC, big2, room));
+        ledger.queue(new Ledger.Chunk(job, 1, Frames.MAP, FUNC, big, room));
+        ledger.dispatch();
+        assertTrue(a.receive().frame() == big2, "written around the arguments, not copied");
+        byte[] first = a.frames.peek();
+        assertTrue(first == big, "the next chunk too, with the function again");
+        Frames.Task t = Frames.readTask(first);
+        assertArrayEquals(FUNC, t.func());
+        assertArrayEquals(arguments, java.util.Arrays.copyOfRange(t.frame(), t.argsAt(), t.frame().length));
+        // B arrives idle and takes chunk 1 from A's lane: its second frame is a copy, the arguments intact.
+        ledger.open(1, "B", b);
+        ledger.dispatch();
+        byte[] second = b.frames.peek();
+        assertTrue(second != big, "a later frame is a copy");
+        Frames.Task u = b.receive();
+        assertArrayEquals(FUNC, u.func(), "B lacks the function");
+        assertArrayEquals(arguments, java.util.Arrays.copyOfRange(u.frame(), u.argsAt(), u.frame().length));
+        // A small chunk is copied behind its header even with room, and the function goes once.
+        Recording small = new Recording(2);
+        byte[] one = new byte[room + 1];
+        ledger.queue(new Ledger.Chunk(small, 0, Frames.MAP, FUNC, one, room));
+        ledger.queue(new Ledger.Chunk(small, 1, Frames.MAP, FUNC, one.clone(), room));
+        ledger.dispatch();
+        List<Frames.Task> got = new ArrayList<>();
+        for (FakeLane lane : List.of(a, b)) {
+            while (!lane.frames.isEmpty()) {
+                got.add(lane.receive());
+            }
+        }
+        assertEquals(2, got.size());
+        for (Frames.Task s : got) {
+            assertEquals(1, s.frame().length - s.argsAt(), "the argument, copied behind the header");
+            assertEquals(Frames.TASK_HEADER + (s.func() == null ? 0 : FUNC.length) + 1, s.frame().length);
+        }
+        ledger.complete(u.seq(), true, new byte[0]);
+        for (Frames.Task s : got) {
+            ledger.complete(s.seq(), true, new byte[0]);
+        }
+        assertEquals(1, job.got.size());    // chunk 0, which A runs, is not answered here
+        assertEquals(2, small.got.size());
+    }
+
+    @Test
     void aTaskThatArrivedWithoutItsFunctionIsResentWithIt() {
         FakeLane a = new FakeLane(4);
         FakeLane b = new FakeLane(4);
