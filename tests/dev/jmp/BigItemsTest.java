@@ -197,7 +197,9 @@ class BigItemsTest {
             }
             List<double[]> scaledChunks = pool.map(BigItemsTest::scaled, chunks);
             for (int c = 0; c < 16; c++) {
-                assertEquals(2.0 * c, scaledChunks.get(c)[MIB / 8 - 1]);
+                double[] expected = new double[MIB / 8];
+                Arrays.fill(expected, 2.0 * c);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected, scaledChunks.get(c), "chunk " + c);
             }
         }
     }

@@ -76,6 +76,38 @@ final class Channel implements Serializable {
         return n < 0 ? null : frame(Items.decode(q, buf, n));
     }
 
+    /**
+     * The result channel's next message, waiting until the deadline (null if it passed):
+     * a frame, or a {@link Frames.ArraysResult} read from its spill file straight into
+     * its arrays ({@link Frames#RESULT_READER}).
+     */
+    Object receiveResult(Deadline deadline, String what) {
+        MessageQueue q = mq;
+        byte[] buf = Items.receiveBuffer(q);
+        int n = q.receive(buf, deadline, what);
+        if (n < 0) {
+            return null;
+        }
+        Object got = Items.decode(q, buf, n, Frames.RESULT_READER);
+        return got instanceof Frames.ArraysResult ? got : frame(got);
+    }
+
+    /**
+     * A worker's next task, waiting as long as it takes: a frame (a STOP, or a TASK read
+     * whole), or a {@link Frames.Task} whose arguments were read from the spill file
+     * straight into their arrays ({@link Frames#TASK_READER}).
+     */
+    Object receiveTask(Deadline deadline, String what) {
+        MessageQueue q = mq;
+        byte[] buf = Items.receiveBuffer(q);
+        int n = q.receive(buf, deadline, what);
+        if (n < 0) {
+            return null;
+        }
+        Object got = Items.decode(q, buf, n, Frames.TASK_READER);
+        return got instanceof Frames.Task ? got : frame(got);
+    }
+
     /** The next frame if one is there now, else null. */
     byte[] tryReceive() {
         MessageQueue q = mq;

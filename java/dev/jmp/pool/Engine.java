@@ -562,7 +562,12 @@ public final class Engine {
         while (true) {
             byte[] frame;
             try {
-                frame = results.receive(Deadline.never(), "waiting for pool results");
+                Object got = results.receiveResult(Deadline.never(), "waiting for pool results");
+                if (got instanceof Frames.ArraysResult r) {
+                    onResult(r);
+                    continue;
+                }
+                frame = (byte[]) got;
             } catch (InterruptedError e) {
                 Thread.interrupted();
                 if (resultsDone()) {
@@ -623,10 +628,20 @@ public final class Engine {
         long seq = Frames.id(frame);
         boolean ok = Frames.resultOk(frame);
         TaskEvents.completed(number, seq, ok);
+        // The value stays in the frame: no copy of a big result.
+        complete(seq, ok, frame, Frames.RESULT_HEADER, null);
+    }
+
+    /** A successful result of arrays, read from its spill file straight into them. */
+    private void onResult(Frames.ArraysResult r) {
+        TaskEvents.completed(number, r.seq(), true);
+        complete(r.seq(), true, null, 0, r.arrays());
+    }
+
+    private void complete(long seq, boolean ok, byte[] frame, int offset, Object decoded) {
         lock.lock();
         try {
-            // The value stays in the frame: no copy of a big result.
-            if (ledger.complete(seq, ok, frame, Frames.RESULT_HEADER)) {
+            if (decoded != null ? ledger.completeDecoded(seq, decoded) : ledger.complete(seq, ok, frame, offset)) {
                 dispatch();
             }
         } finally {

@@ -1,7 +1,11 @@
 package dev.jmp.pool;
 
+import dev.jmp.ProcessError;
 import dev.jmp.queue.Codec;
+import dev.jmp.queue.Items;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The messages between a pool and its workers, as byte arrays with a fixed header.
@@ -139,6 +143,87 @@ final class Frames {
 
     // ---- reading --------------------------------------------------------------------
 
+    /** A successful RESULT whose value, a list of arrays, was read straight into the arrays. */
+    record ArraysResult(long seq, List<Object> arrays) {
+    }
+
+    /**
+     * How the pool reads a spilled frame from its result channel: a successful RESULT
+     * whose value is a list of arrays (a map chunk's results over {@code double[]} and the
+     * like) is read from the file straight into those arrays, and arrives as an
+     * {@link ArraysResult}: the value is neither read into a frame first nor copied out of
+     * it. Any other frame is read whole, as any spilled {@code byte[]}.
+     */
+    static final Items.BodyReader RESULT_READER = new FrameReader() {
+        @Override
+        Object ofArrays(Items.Body body, byte[] head, int headLength, long length) {
+            if (head[0] != RESULT || headLength <= RESULT_HEADER || head[1 + 8] == 0) {
+                return null;
+            }
+            List<Object> arrays = Codec.readArrayList(body, head, headLength, RESULT_HEADER, length);
+            return arrays == null ? null : new ArraysResult(ByteBuffer.wrap(head).getLong(1), arrays);
+        }
+    };
+
+    /**
+     * How a worker reads a spilled frame from its task channel: a TASK whose arguments
+     * are a list of arrays (a map chunk over {@code double[]}) is read straight into them,
+     * and arrives as a {@link Task} that holds them; any other frame is read whole.
+     */
+    static final Items.BodyReader TASK_READER = new FrameReader() {
+        @Override
+        Object ofArrays(Items.Body body, byte[] head, int headLength, long length) {
+            if (head[0] != TASK || headLength <= TASK_HEADER) {
+                return null;
+            }
+            ByteBuffer b = ByteBuffer.wrap(head, 1, TASK_HEADER - 1);
+            long seq = b.getLong();
+            long job = b.getLong();
+            byte mode = b.get();
+            int funcLength = b.getInt();
+            int argsAt = TASK_HEADER + Math.max(0, funcLength);
+            if (funcLength < -1 || argsAt >= headLength) {
+                return null;
+            }
+            List<Object> arrays = Codec.readArrayList(body, head, headLength, argsAt, length);
+            if (arrays == null) {
+                return null;
+            }
+            byte[] func = funcLength < 0 ? null : Arrays.copyOfRange(head, TASK_HEADER, argsAt);
+            return new Task(seq, job, mode, func, null, argsAt, arrays);
+        }
+    };
+
+    /** Reads a spilled frame's head, then its arrays in place if {@link #ofArrays} can, else the rest of it. */
+    private abstract static class FrameReader implements Items.BodyReader {
+        /** The first read: a header, a small function and the lengths of up to ~1000 arrays. */
+        private static final int HEAD = 4096;
+
+        /** What the frame becomes if its value is a list of arrays, read now into them; else null. */
+        abstract Object ofArrays(Items.Body body, byte[] head, int headLength, long length);
+
+        @Override
+        public Object read(Items.Body body, long length) {
+            if (length < 1 || length > Integer.MAX_VALUE - 8) {
+                throw new ProcessError("a pool frame of " + length + " bytes");
+            }
+            int headLength = (int) Math.min(length, HEAD);
+            byte[] head = new byte[headLength];
+            body.readFully(head, 0, headLength, 0);
+            Object read = ofArrays(body, head, headLength, length);
+            if (read != null) {
+                return read;
+            }
+            if (headLength == length) {
+                return head;
+            }
+            byte[] frame = new byte[(int) length];
+            System.arraycopy(head, 0, frame, 0, headLength);
+            body.readFully(frame, headLength, length - headLength, headLength);
+            return frame;
+        }
+    }
+
     /** seq of a TASK, RESULT or RESEND frame; worker id of READY, INIT_FAILED and EXITED. */
     static long id(byte[] frame) {
         atLeast(frame, 1 + 8);
@@ -157,10 +242,14 @@ final class Frames {
      * A decoded TASK frame; func is null when the previous task's function applies. The
      * arguments stay in the frame (from {@code argsAt} to its end), decoded from there.
      */
-    record Task(long seq, long job, byte mode, byte[] func, byte[] frame, int argsAt) {
-        /** The arguments' object. ProcessError if they cannot be deserialized here. */
+    record Task(long seq, long job, byte mode, byte[] func, byte[] frame, int argsAt, List<Object> arrays) {
+        Task(long seq, long job, byte mode, byte[] func, byte[] frame, int argsAt) {
+            this(seq, job, mode, func, frame, argsAt, null);
+        }
+
+        /** The arguments' object (the arrays, if they were read straight into them). ProcessError if they cannot be deserialized here. */
         Object decodeArgs() {
-            return Codec.decode(frame, argsAt, frame.length - argsAt);
+            return arrays != null ? arrays : Codec.decode(frame, argsAt, frame.length - argsAt);
         }
     }
 

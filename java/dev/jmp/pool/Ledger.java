@@ -196,6 +196,17 @@ final class Ledger {
         return true;
     }
 
+    /** As {@link #complete(long, boolean, byte[])} for a successful value already decoded. */
+    boolean completeDecoded(long seq, Object value) {
+        Chunk c = running.remove(seq);
+        if (c == null) {
+            return false;
+        }
+        c.holder.held.remove(c);
+        c.job.deliver(c.index, Outcome.decoded(value, c.holder.label));
+        return true;
+    }
+
     /**
      * A worker received a task whose function it does not have: a steal took back the
      * frame that carried it while the worker was receiving the next one. The task goes

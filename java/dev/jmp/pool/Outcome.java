@@ -72,6 +72,14 @@ final class Outcome {
         return o;
     }
 
+    /** A successful remote value that arrived decoded (a list of arrays read straight from its spill file). */
+    static Outcome decoded(Object value, String worker) {
+        Outcome o = new Outcome(true, null, worker, null, null, null);
+        o.decoded = true;
+        o.value = value;
+        return o;
+    }
+
     /** Failed here: each throw is {@code failure.apply(message)}, made in the caller's thread. */
     static Outcome failed(Function<String, RuntimeException> failure, String message) {
         return new Outcome(false, null, null, failure, message, null);

@@ -80,11 +80,15 @@ final class WorkerLoop implements Task {
         results.send(Frames.ready(id), Deadline.never(), "reporting for work");
         int completed = 0;
         while (maxtasks == 0 || completed < maxtasks) {
-            byte[] frame = tasks.receive(Deadline.never(), "waiting for a task");
-            if (Frames.kind(frame) != Frames.TASK) {
+            Object got = tasks.receiveTask(Deadline.never(), "waiting for a task");
+            Frames.Task task;
+            if (got instanceof Frames.Task read) {
+                task = read;
+            } else if (Frames.kind((byte[]) got) == Frames.TASK) {
+                task = Frames.readTask((byte[]) got);
+            } else {
                 break;      // STOP
             }
-            Frames.Task task = Frames.readTask(frame);
             if (task.func() == null && task.job() != job) {
                 // The pool took back the frame that carried this job's function (to give
                 // unreceived tasks to an idle worker) while this one was on its way here:

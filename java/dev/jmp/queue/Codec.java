@@ -178,6 +178,61 @@ public final class Codec {
         return READER.get().decode(off == 0 && len == buf.length ? buf : Arrays.copyOfRange(buf, off, off + len));
     }
 
+    /**
+     * The list of arrays an ARRAY_LIST message holds, read from a spilled body straight
+     * into the arrays (no copy of the message in between): the message starts {@code at}
+     * bytes into the body of {@code length} bytes and runs to its end; {@code head} holds
+     * the body's first {@code headLength} bytes. Null if what is there is not such a
+     * message with all its lengths inside {@code head} and adding up to the body: the
+     * caller then reads the body whole and decodes it (which says what is wrong).
+     */
+    public static List<Object> readArrayList(Items.Body body, byte[] head, int headLength, int at, long length) {
+        if (at < 0 || headLength - at < 2 + 4 || head[at] != ARRAY_LIST) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(head, at + 1, headLength - at - 1).order(ByteOrder.nativeOrder());
+        byte type = b.get();
+        int size = elementSize(type);
+        int count = b.getInt();
+        if (size == 0 || count < 0 || count > b.remaining() / 4) {
+            return null;
+        }
+        int[] lengths = new int[count];
+        long end = at + 2 + 4 + 4L * count;
+        long pos = end;
+        for (int i = 0; i < count; i++) {
+            lengths[i] = b.getInt();
+            if (lengths[i] < 0) {
+                return null;
+            }
+            end += (long) lengths[i] * size;
+        }
+        if (end != length) {
+            return null;
+        }
+        List<Object> out = new ArrayList<>(count);
+        for (int n : lengths) {
+            Object a = newArray(type, n);
+            body.readFully(a, 0, (long) n * size, pos);
+            pos += (long) n * size;
+            out.add(a);
+        }
+        return out;
+    }
+
+    private static Object newArray(byte type, int length) {
+        switch (type) {
+            case 'B':
+                return new byte[length];
+            case 'I':
+                return new int[length];
+            case 'J':
+                return new long[length];
+            default:
+                return new double[length];
+        }
+    }
+
     private static byte typeOf(Object o) {
         return o instanceof byte[] ? (byte) 'B' : o instanceof int[] ? (byte) 'I' : o instanceof long[] ? (byte) 'J'
                 : o instanceof double[] ? (byte) 'D' : 0;

@@ -87,6 +87,26 @@ public final class Items {
         }
     }
 
+    /**
+     * Reads the body of a spilled {@code byte[]} item otherwise than into one new array:
+     * for a carrier whose messages have a layout of their own (a pool frame of arrays,
+     * read straight into the arrays it carries). It returns the item, which is then not
+     * necessarily a {@code byte[]}.
+     */
+    public interface BodyReader {
+        /** Reads the body, {@code length} bytes, from {@code body}; ProcessError if it is not what it should be. */
+        Object read(Body body, long length);
+    }
+
+    /** A spilled item's body, open for a {@link BodyReader}. */
+    public interface Body {
+        /**
+         * Reads bytes {@code [pos, pos + len)} of the body into bytes
+         * {@code [off, off + len)} of a primitive array; ProcessError if the body is shorter.
+         */
+        void readFully(Object array, long off, long len, long pos);
+    }
+
     /** An array or a long String: the tag and the array, nothing copied yet. */
     private static final class Large implements Encoded {
         private final byte tag;
@@ -348,8 +368,20 @@ public final class Items {
      * from its spill (which is unlinked first). ProcessError if it cannot be decoded.
      */
     public static Object decode(MessageQueue mq, byte[] buf, int n) {
+        return decode(mq, buf, n, null);
+    }
+
+    /**
+     * As {@link #decode(MessageQueue, byte[], int)}, a spilled {@code byte[]} item's body
+     * read by {@code bytes} (null: into one new array, as for any item).
+     */
+    public static Object decode(MessageQueue mq, byte[] buf, int n, BodyReader bytes) {
         if (n >= 1 && buf[0] == Spill.REFERENCE) {
-            return decodeSpilled(mq, Spill.reference(mq, buf, n, Codec.MAX_ITEM_BYTES));
+            Spill.Reference r = Spill.reference(mq, buf, n, Codec.MAX_ITEM_BYTES);
+            if (bytes != null && r.kind() == BYTES) {
+                return Spill.read(r, bytes);
+            }
+            return decodeSpilled(mq, r);
         }
         return decodeItem(mq, buf, n, false);
     }

@@ -310,6 +310,32 @@ final class Spill {
      * taken); a larger one is unlinked before it is read.
      */
     static Object read(Reference r, Supplier<Object> allocate, long off) {
+        return read(r, new Whole(allocate, off));
+    }
+
+    /** {@link #read(Reference, Supplier, long)}'s reader: the whole body into one new array. */
+    private static final class Whole implements Items.BodyReader {
+        private final Supplier<Object> allocate;
+        private final long off;
+
+        Whole(Supplier<Object> allocate, long off) {
+            this.allocate = allocate;
+            this.off = off;
+        }
+
+        @Override
+        public Object read(Items.Body body, long length) {
+            Object array = allocate.get();
+            body.readFully(array, off, length, 0);
+            return array;
+        }
+    }
+
+    /**
+     * The consumer's side, as {@link #read(Reference, Supplier, long)}, the body read by
+     * {@code reader} (which may read it piece by piece into several arrays).
+     */
+    static Object read(Reference r, Items.BodyReader reader) {
         Posix posix = Posix.libc();
         int fd;
         try {
@@ -327,20 +353,41 @@ final class Spill {
             if (!recycle) {
                 unlinkQuietly(posix, r.path());
             }
-            Object body = allocate.get();
-            long got = posix.pread(fd, body, off, r.length(), 0);
-            if (got != r.length()) {
-                throw new ProcessError("get: spilled item " + r.path() + " is " + got + " bytes, its reference says "
-                        + r.length());
-            }
+            Object item = reader.read(new OpenFile(posix, fd, r), r.length());
             read = true;
-            return body;
+            return item;
         } catch (PosixException e) {
             throw new ProcessError("get: reading the spilled item " + r.path() + " failed: " + e.getMessage(), e);
         } finally {
             posix.close(fd);
             if (recycle && !(read && handBack(posix, r.cursors().handBack, r.path()))) {
                 unlinkQuietly(posix, r.path());
+            }
+        }
+    }
+
+    /** A spilled item's open file, for a {@link Items.BodyReader}. */
+    private static final class OpenFile implements Items.Body {
+        private final Posix posix;
+        private final int fd;
+        private final Reference r;
+
+        OpenFile(Posix posix, int fd, Reference r) {
+            this.posix = posix;
+            this.fd = fd;
+            this.r = r;
+        }
+
+        @Override
+        public void readFully(Object array, long off, long len, long pos) {
+            if (pos < 0 || len < 0 || pos + len > r.length()) {
+                throw new ProcessError("get: a read of bytes " + pos + ".." + (pos + len) + " of spilled item "
+                        + r.path() + ", which is " + r.length() + " bytes");
+            }
+            long got = posix.pread(fd, array, off, len, pos);
+            if (got != len) {
+                throw new ProcessError("get: spilled item " + r.path() + " ends at " + (pos + got)
+                        + " bytes, its reference says " + r.length());
             }
         }
     }
