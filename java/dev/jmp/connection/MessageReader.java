@@ -70,11 +70,14 @@ public final class MessageReader {
             return obj;
         } catch (InterruptedIOException e) {
             throw interrupted(e);
-        } catch (ClassNotFoundException | IOException | RuntimeException | StackOverflowError | InternalError e) {
+        } catch (ClassNotFoundException | IOException | RuntimeException | StackOverflowError | InternalError
+                | LinkageError e) {
             // A RuntimeException or StackOverflowError comes from a class's readObject
             // or hashCode on bytes it did not expect: the message is bad, not the receiver.
             // So does an InternalError: the JDK's own List.of/Map.of serial form throws
-            // one from readResolve when a forged tag makes a Map of an odd length.
+            // one from readResolve when a forged tag makes a Map of an odd length. A
+            // LinkageError says a class the message names cannot be used here (its
+            // static initializer threw, it changed incompatibly since the sender's copy).
             if (filter.interrupted()) {
                 throw interrupted(e);
             }

@@ -119,6 +119,39 @@ class MessageStreamTest {
         assertEquals(new Point(5, 5, "ok"), r.decode(good));
     }
 
+    /** A class this process cannot initialize. */
+    static final class Unloadable {
+        static {
+            if (Boolean.TRUE) {
+                throw new IllegalStateException("this class does not initialize here");
+            }
+        }
+
+        static void touch() {
+        }
+    }
+
+    /** Serializable; its readObject needs Unloadable. */
+    static final class NeedsUnloadable implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+            in.defaultReadObject();
+            Unloadable.touch();
+        }
+    }
+
+    @Test
+    void aClassThatCannotBeLinkedHereIsABadMessageNotAnError() throws Exception {
+        MessageReader r = new MessageReader();
+        byte[] m = plain(new NeedsUnloadable());
+        ProcessError first = assertThrows(ProcessError.class, () -> r.decode(m));
+        assertInstanceOf(ExceptionInInitializerError.class, first.getCause());
+        ProcessError again = assertThrows(ProcessError.class, () -> r.decode(m));
+        assertInstanceOf(NoClassDefFoundError.class, again.getCause());
+        assertEquals(new Point(5, 5, "ok"), r.decode(plain(new Point(5, 5, "ok"))), "the reader is still usable");
+    }
+
     @Test
     void aForgedImmutableCollectionTagIsABadMessage() throws Exception {
         // List.of(1, 2, 3)'s serial form is java.util.CollSer {int tag; Object[] array}.
