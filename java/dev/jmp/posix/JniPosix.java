@@ -248,6 +248,14 @@ final class JniPosix implements Posix {
     }
 
     @Override
+    public void callStaticVoid(Class<?> c, String name, String descriptor, long[] prims, Object[] refs) {
+        if (LibJmp.callStaticVoid(c, name, descriptor, prims, refs) < 0) {
+            throw new IllegalArgumentException("cannot call " + c.getName() + "." + name + descriptor + " with "
+                    + prims.length + " arguments");
+        }
+    }
+
+    @Override
     public ByteBuffer sem_memory(Sem sem) {
         ByteBuffer b = LibJmp.sem_memory(address(sem));
         return b == null ? null : b.order(ByteOrder.nativeOrder());

@@ -30,6 +30,9 @@ final class LibJmp {
 
     static native int malloc_trim(long pad);
 
+    // call.c
+    static native int callStaticVoid(Class<?> target, String name, String descriptor, long[] prims, Object[] refs);
+
     static native int kill(int pid, int sig);
 
     static native int waitpid(int pid, int[] status, int options);

@@ -308,6 +308,21 @@ public interface Posix {
     }
 
     /**
+     * Calls the static void method {@code name}, JVM descriptor {@code descriptor}, of
+     * {@code c} through JNI's {@code CallStaticVoidMethodA}: argument i is
+     * {@code prims[i]} for a primitive parameter (a float's or a double's raw bits) and
+     * {@code refs[i]} for a reference. Not a C library function: libjmp's one call into
+     * Java, for {@code dev.jmp.spawn.StaticCall}, because unlike core reflection (built
+     * on method handles from JDK 18 on) it generates no code in a fresh JVM. What the
+     * method throws propagates as itself; NoSuchMethodError if there is no such method,
+     * IllegalArgumentException if the descriptor does not take as many arguments.
+     * UnsupportedOperationException on a backend that cannot ({@link #firstCallsCheap} false).
+     */
+    default void callStaticVoid(Class<?> c, String name, String descriptor, long[] prims, Object[] refs) {
+        throw new UnsupportedOperationException("callStaticVoid needs libjmp");
+    }
+
+    /**
      * The {@code sem_t} that {@code sem} points at, as a direct ByteBuffer of
      * {@code sizeof(sem_t)} bytes in native order: a view of the C library's own
      * mapping of {@code /dev/shm/sem.NAME}, made without a system call. What the bytes

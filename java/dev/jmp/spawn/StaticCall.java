@@ -1,5 +1,6 @@
 package dev.jmp.spawn;
 
+import dev.jmp.posix.Posix;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.MethodType;
@@ -10,17 +11,17 @@ import java.lang.reflect.Method;
 /**
  * A lambda sent by reference ({@link LambdaRef}) whose body is a static method taking
  * its captured values and nothing else (a {@code Runnable}-shaped lambda, or a method
- * reference {@code Foo::bar}), called through core reflection instead of being linked
- * as a lambda.
+ * reference {@code Foo::bar}), called without being linked as a lambda.
  *
  * <p>Why: a fresh JVM's first lambda costs it the bootstrap of java.lang.invoke's
  * lambda machinery (a class generated with the JDK's bytecode library, method handles
  * linked), several milliseconds of a spawned child's start that a target returning at
  * once would spend on nothing else (the numbers are in the README's start-up section).
- * On JDK 17, a reflective call's first invocations go through the VM's native accessor
- * and generate nothing. From JDK 18 on, core reflection is itself built on method
- * handles (JEP 416), so there the saving is gone: {@link #available()} says whether
- * to use this.
+ * How it is called instead depends on the JDK: on JDK 17 through core reflection,
+ * whose first invocations go through the VM's native accessor and generate nothing;
+ * from JDK 18 on, core reflection is itself built on method handles (JEP 416), so
+ * there through JNI ({@link Posix#callStaticVoid}: libjmp's call into Java), where
+ * libjmp is the native layer. {@link #available()} says whether either applies.
  *
  * <p>Same behaviour as the lambda: the same method with the same captured values; an
  * exception it throws propagates unwrapped. Serialized again, it goes as the lambda's
@@ -29,19 +30,53 @@ import java.lang.reflect.Method;
 public final class StaticCall implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Core reflection generates nothing for its first calls before JDK 18 (JEP 416). */
+    private static final boolean REFLECTION = Runtime.version().feature() < 18;
+
     private final transient Method method;
     private final transient Object[] captured;
     private final SerializedLambda form;
+    private final transient String descriptor;
+    private final transient long[] prims;      // JNI's arguments: primitives' values, references below
+    private final transient Object[] refs;
 
     private StaticCall(Method method, Object[] captured, SerializedLambda form) {
         this.method = method;
         this.captured = captured;
         this.form = form;
+        this.descriptor = form.getImplMethodSignature();
+        Class<?>[] types = method.getParameterTypes();
+        this.prims = new long[types.length];
+        this.refs = new Object[types.length];
+        for (int i = 0; i < types.length; i++) {
+            if (types[i].isPrimitive()) {
+                prims[i] = bits(captured[i]);
+            } else {
+                refs[i] = captured[i];
+            }
+        }
     }
 
-    /** True where a reflective call is cheaper for a fresh JVM than linking a lambda (see the class comment). */
+    /** A primitive parameter's boxed value as JNI's jvalue takes it: floats and doubles as their raw bits. */
+    private static long bits(Object v) {
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        } else if (v instanceof Character c) {
+            return c;
+        } else if (v instanceof Float f) {
+            return Float.floatToRawIntBits(f);
+        } else if (v instanceof Double d) {
+            return Double.doubleToRawLongBits(d);
+        }
+        return ((Number) v).longValue();
+    }
+
+    /**
+     * True where a call this way is cheaper for a fresh JVM than linking a lambda (see
+     * the class comment): before JDK 18, or where the native layer is libjmp.
+     */
     static boolean available() {
-        return Runtime.version().feature() < 18;
+        return REFLECTION || Posix.cheap();
     }
 
     /**
@@ -78,6 +113,13 @@ public final class StaticCall implements Serializable {
 
     /** Calls the method, as the lambda's body would be called. */
     public void call() {
+        if (!REFLECTION) {
+            Posix posix = Posix.libc();
+            if (posix.firstCallsCheap()) {
+                posix.callStaticVoid(method.getDeclaringClass(), method.getName(), descriptor, prims, refs);
+                return;
+            }
+        }
         try {
             method.invoke(null, captured);
         } catch (InvocationTargetException e) {

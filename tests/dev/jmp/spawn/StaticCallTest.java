@@ -17,7 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A static lambda body called reflectively: same method, same values, same exceptions, and it serializes as the lambda. */
+/**
+ * A static lambda body called without linking the lambda (by reflection on JDK 17, by
+ * JNI from 18 on): same method, same values of every type, same exceptions, and it
+ * serializes as the lambda. CI runs it on both JDKs, so both ways.
+ */
 class StaticCallTest {
     static final List<String> CALLS = new ArrayList<>();
 
@@ -57,6 +61,37 @@ class StaticCallTest {
 
     static final IOException THROWN = new IOException("checked, sneaked");
 
+    private static void everyType(boolean z, byte b, char c, short s, int i, long j, float f, double d,
+            String text, int[] ints, Integer boxed) {
+        CALLS.add(z + " " + b + " " + c + " " + s + " " + i + " " + j + " " + f + " " + d + " " + text + " "
+                + ints.length + " " + boxed);
+    }
+
+    @Test
+    void everyPrimitiveTypeAndReferencesArriveAsCaptured() {
+        boolean z = true;
+        byte b = -7;
+        char c = '\u20ac';
+        short s = Short.MIN_VALUE;
+        int i = Integer.MAX_VALUE;
+        long j = Long.MIN_VALUE + 1;
+        float f = -0.0f;
+        double d = Double.longBitsToDouble(0x7ff8000000000123L);
+        String text = null;
+        Integer boxed = 42;
+        int[] ints = {1, 2};
+        StaticCall call = StaticCall.of(new SerializedLambda(StaticCallTest.class, "dev/jmp/Task", "run", "()V",
+                java.lang.invoke.MethodHandleInfo.REF_invokeStatic, "dev/jmp/spawn/StaticCallTest", "everyType",
+                "(ZBCSIJFDLjava/lang/String;[ILjava/lang/Integer;)V", "()V",
+                new Object[] {z, b, c, s, i, j, f, d, text, ints, boxed}), StaticCallTest.class.getClassLoader());
+        assertNotNull(call);
+        CALLS.clear();
+        call.call();
+        everyType(z, b, c, s, i, j, f, d, text, ints, boxed);
+        assertEquals(2, CALLS.size());
+        assertEquals(CALLS.get(1), CALLS.get(0));
+    }
+
     @Test
     void anExceptionPropagatesUnwrapped() {
         StaticCall call = of(() -> sneak(THROWN));
@@ -83,7 +118,10 @@ class StaticCallTest {
     }
 
     @Test
-    void onlyWhereReflectionGeneratesNothing() {
-        assertEquals(Runtime.version().feature() < 18, StaticCall.available());
+    void availableOnEveryJdkWhereTheNativeLayerIsLibjmp() {
+        assertEquals(Runtime.version().feature() < 18 || dev.jmp.posix.Posix.cheap(), StaticCall.available());
+        if (!"jnr".equals(System.getProperty("jmp.posix"))) {
+            assertEquals(true, StaticCall.available(), "built with libjmp, on JDK " + Runtime.version().feature());
+        }
     }
 }
