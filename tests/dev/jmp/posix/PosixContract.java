@@ -34,6 +34,38 @@ abstract class PosixContract {
         assertEquals(ProcessHandle.current().pid(), posix.getpid());
     }
 
+    static final java.util.List<String> CALLED = new java.util.ArrayList<>();
+
+    private static void called(int i, double d, String s) {
+        CALLED.add(i + " " + d + " " + s);
+    }
+
+    private static void throwing(String message) {
+        throw new IllegalStateException(message);
+    }
+
+    /** libjmp calls a static method with its arguments (and the exception it throws comes back); jnr-ffi says it cannot. */
+    @Test
+    void callStaticVoidWhereTheFirstCallsAreCheap() {
+        long[] prims = {-3, Double.doubleToRawLongBits(0.5), 0};
+        Object[] refs = {null, null, "s"};
+        if (!posix.firstCallsCheap()) {
+            assertThrows(UnsupportedOperationException.class,
+                    () -> posix.callStaticVoid(PosixContract.class, "called", "(IDLjava/lang/String;)V", prims, refs));
+            return;
+        }
+        CALLED.clear();
+        posix.callStaticVoid(PosixContract.class, "called", "(IDLjava/lang/String;)V", prims, refs);
+        assertEquals(java.util.List.of("-3 0.5 s"), CALLED);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> posix.callStaticVoid(
+                PosixContract.class, "throwing", "(Ljava/lang/String;)V", new long[1], new Object[] {"boom"}));
+        assertEquals("boom", e.getMessage());
+        assertThrows(NoSuchMethodError.class,
+                () -> posix.callStaticVoid(PosixContract.class, "absent", "()V", new long[0], new Object[0]));
+        assertThrows(IllegalArgumentException.class, () -> posix.callStaticVoid(
+                PosixContract.class, "called", "(IDLjava/lang/String;)V", new long[2], new Object[2]));
+    }
+
     @Test
     void mallocTrimGivesBackWhatMallocHoldsFree() {
         // glibc's answer: 1 if memory went back to the kernel, else 0; nothing else.
