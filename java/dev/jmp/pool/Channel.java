@@ -70,10 +70,7 @@ final class Channel implements Serializable {
 
     /** The next frame, waiting until the deadline; null if it passed. */
     byte[] receive(Deadline deadline, String what) {
-        MessageQueue q = mq;
-        byte[] buf = Items.receiveBuffer(q);
-        int n = q.receive(buf, deadline, what);
-        return n < 0 ? null : frame(Items.decode(q, buf, n));
+        return (byte[]) receive(deadline, what, null, byte[].class);
     }
 
     /**
@@ -82,30 +79,28 @@ final class Channel implements Serializable {
      * its arrays ({@link Frames#RESULT_READER}).
      */
     Object receiveResult(Deadline deadline, String what) {
-        MessageQueue q = mq;
-        byte[] buf = Items.receiveBuffer(q);
-        int n = q.receive(buf, deadline, what);
-        if (n < 0) {
-            return null;
-        }
-        Object got = Items.decode(q, buf, n, Frames.RESULT_READER);
-        return got instanceof Frames.ArraysResult ? got : frame(got);
+        return receive(deadline, what, Frames.RESULT_READER, Frames.ArraysResult.class);
     }
 
     /**
-     * A worker's next task, waiting as long as it takes: a frame (a STOP, or a TASK read
+     * A worker's next task, waiting until the deadline: a frame (a STOP, or a TASK read
      * whole), or a {@link Frames.Task} whose arguments were read from the spill file
      * straight into their arrays ({@link Frames#TASK_READER}).
      */
     Object receiveTask(Deadline deadline, String what) {
+        return receive(deadline, what, Frames.TASK_READER, Frames.Task.class);
+    }
+
+    /** A frame, or what {@code reader} made of a spilled one if it is a {@code read}. */
+    private Object receive(Deadline deadline, String what, Items.BodyReader reader, Class<?> read) {
         MessageQueue q = mq;
         byte[] buf = Items.receiveBuffer(q);
         int n = q.receive(buf, deadline, what);
         if (n < 0) {
             return null;
         }
-        Object got = Items.decode(q, buf, n, Frames.TASK_READER);
-        return got instanceof Frames.Task ? got : frame(got);
+        Object got = Items.decode(q, buf, n, reader);
+        return read.isInstance(got) ? got : frame(got);
     }
 
     /** The next frame if one is there now, else null. */
