@@ -5,11 +5,13 @@ import java.io.InterruptedIOException;
 import java.io.InvalidObjectException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The bound on the work of decoding one message: it ends in time roughly proportional
@@ -41,6 +43,20 @@ import java.util.Map;
  * 1 unless it is a collection, map or entry: the JDK's other serializable classes do
  * not hash through their fields.
  *
+ * <p><b>Objects not completed yet.</b> A back-reference can name an object that is still
+ * being read: an ancestor, such as a set whose readObject hashes each element as it
+ * adds it. Counted as one node, as before, it let a forged message through whose
+ * hashing walked the set's growing contents along exponentially many paths, or around a
+ * cycle without end (until the stack overflowed, seconds later: what {@code make
+ * stress}'s fuzzing found). So every completed object is recorded, one that reaches an
+ * object not completed yet is marked unfinished, and the size of a completed object
+ * that reaches one is what hashing it walks now: the unfinished objects counted with
+ * what they hold so far, walked again at each such completion (a memo would go stale
+ * as they grow). A cycle through a Set fails the message: the Set contract forbids a
+ * set to contain itself, and hashing one (as the set or map being read that holds it
+ * does) would not end. A cycle otherwise (a list holding itself, a map holding itself
+ * as a value, which their contracts allow) counts its back edge as one, as before.
+ *
  * <p>The rest is bounded by a CPU budget: {@code jmp.connection.maxDecodeMillis} of the
  * decoding thread's CPU time per started MiB of message. It covers what is costly
  * without being deep, chiefly many keys with one hash code, which make each insertion
@@ -68,6 +84,8 @@ final class DecodeWork {
     private final long unfoldedPerByte;
     private final long millisPerMiB;
     private final IdentityHashMap<Object, Long> unfolded = new IdentityHashMap<>();
+    /** Completed objects that reach one not completed yet (see "An unfinished set or map"). */
+    private final IdentityHashMap<Object, Boolean> unfinished = new IdentityHashMap<>();
     private long maxUnfolded;
     private long bytes;
     private long startNanos;
@@ -87,6 +105,7 @@ final class DecodeWork {
     void startMessage(int bytes) {
         this.bytes = bytes;
         unfolded.clear();
+        unfinished.clear();
         long perByte = unfoldedPerByte > Long.MAX_VALUE / Math.max(1, bytes) ? Long.MAX_VALUE : unfoldedPerByte * bytes;
         maxUnfolded = perByte > Long.MAX_VALUE - UNFOLDED_ALLOWANCE ? Long.MAX_VALUE : perByte + UNFOLDED_ALLOWANCE;
         long mib = (bytes + MIB - 1) / MIB;
@@ -100,6 +119,7 @@ final class DecodeWork {
     /** After the message: drop the references to its objects. */
     void endMessage() {
         unfolded.clear();
+        unfinished.clear();
     }
 
     /**
@@ -139,19 +159,100 @@ final class DecodeWork {
         for (Object child : shape.children(obj)) {
             if (child != null) {
                 Long c = unfolded.get(child);
-                u = c == null ? u + 1 : u + c;
-                if (u < 0 || u > maxUnfolded) {
-                    throw new Exceeded("an object of " + obj.getClass().getName() + " unfolds to more than "
-                            + maxUnfolded + " objects along its shared references, as hashCode and equals walk it "
-                            + "(jmp.connection.maxUnfoldedPerByte=" + unfoldedPerByte + " per byte of a "
-                            + bytes + "-byte message): a deserialization bomb?");
+                if (c == null ? SHAPES.get(child.getClass()) != Shape.LEAF : unfinished.containsKey(child)) {
+                    return completedReachingUnfinished(obj, shape);
                 }
+                u = c == null ? u + 1 : u + c;
+                checkUnfolded(obj, u);
             }
         }
-        if (u > 1) {
-            unfolded.put(obj, u);
-        }
+        unfolded.put(obj, u);
         return obj;
+    }
+
+    private void checkUnfolded(Object obj, long u) throws Exceeded {
+        if (u < 0 || u > maxUnfolded) {
+            throw new Exceeded("an object of " + obj.getClass().getName() + " unfolds to more than "
+                    + maxUnfolded + " objects along its shared references, as hashCode and equals walk it "
+                    + "(jmp.connection.maxUnfoldedPerByte=" + unfoldedPerByte + " per byte of a "
+                    + bytes + "-byte message): a deserialization bomb?");
+        }
+    }
+
+    /**
+     * {@link #completed} for an object that reaches one not completed yet: its size is
+     * what hashing it walks now, the unfinished objects counted with what they hold so
+     * far (a memo of one would be stale: a set being read keeps growing). A cycle through
+     * a set or map that is still being read fails the message: its readObject hashes each
+     * element it adds, and hashing one that reaches the set again would not end.
+     */
+    private Object completedReachingUnfinished(Object obj, Shape shape) throws IOException {
+        Walk w = new Walk();
+        long u = w.size(obj, shape);
+        unfolded.put(obj, u);
+        unfinished.put(obj, Boolean.TRUE);
+        return obj;
+    }
+
+    /** One walk of what hashing a completed object would visit now. */
+    private final class Walk {
+        private final IdentityHashMap<Object, Long> sizes = new IdentityHashMap<>();
+        private final IdentityHashMap<Object, Boolean> onPath = new IdentityHashMap<>();
+        private final ArrayDeque<Object> path = new ArrayDeque<>();
+        private long steps;
+
+        long size(Object o, Shape s) throws IOException {
+            if (++steps > maxUnfolded) {
+                checkUnfolded(o, steps);
+            }
+            if ((steps & 1023) == 0) {
+                tick();
+            }
+            onPath.put(o, Boolean.TRUE);
+            path.push(o);
+            long u = 1;
+            for (Object c : s.children(o)) {
+                if (c == null) {
+                    continue;
+                }
+                Long memo = unfolded.get(c);
+                Shape cs = memo != null && !unfinished.containsKey(c) ? null : SHAPES.get(c.getClass());
+                long cu;
+                if (cs == null) {
+                    cu = memo;
+                } else if (cs == Shape.LEAF) {
+                    cu = 1;
+                } else if (onPath.containsKey(c)) {
+                    if (cycleThroughASet(c)) {
+                        throw new Exceeded("a set that contains itself (through " + c.getClass().getName()
+                                + "): a Set may not, and hashing it would not end");
+                    }
+                    cu = 1;     // a list or map holding itself, which their contracts allow: as before
+                } else {
+                    Long known = sizes.get(c);
+                    cu = known != null ? known : size(c, cs);
+                }
+                u += cu;
+                checkUnfolded(o, u);
+            }
+            path.pop();
+            onPath.remove(o);
+            sizes.put(o, u);
+            return u;
+        }
+
+        /** Whether the cycle from {@code c} to the top of the path runs through a Set. */
+        private boolean cycleThroughASet(Object c) {
+            for (Object o : path) {         // from the top of the path down to c
+                if (o instanceof Set) {
+                    return true;
+                }
+                if (o == c) {
+                    break;
+                }
+            }
+            return false;
+        }
     }
 
     /** A decode refused for the work it would take. */
