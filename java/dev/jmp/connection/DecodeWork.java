@@ -182,9 +182,8 @@ final class DecodeWork {
     /**
      * {@link #completed} for an object that reaches one not completed yet: its size is
      * what hashing it walks now, the unfinished objects counted with what they hold so
-     * far (a memo of one would be stale: a set being read keeps growing). A cycle through
-     * a set or map that is still being read fails the message: its readObject hashes each
-     * element it adds, and hashing one that reaches the set again would not end.
+     * far (a memo of one would be stale: a set being read keeps growing); a cycle through
+     * a Set fails the message (see the class comment).
      */
     private Object completedReachingUnfinished(Object obj, Shape shape) throws IOException {
         Walk w = new Walk();
@@ -202,9 +201,7 @@ final class DecodeWork {
         private long steps;
 
         long size(Object o, Shape s) throws IOException {
-            if (++steps > maxUnfolded) {
-                checkUnfolded(o, steps);
-            }
+            checkUnfolded(o, ++steps);
             if ((steps & 1023) == 0) {
                 tick();
             }

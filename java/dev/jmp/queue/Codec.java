@@ -320,28 +320,17 @@ public final class Codec {
         }
         ByteBuffer body = b.slice().order(ByteOrder.nativeOrder());
         b.position(b.position() + length * size);
-        switch (type) {
-            case 'B': {
-                byte[] a = new byte[length];
-                body.get(a);
-                return a;
-            }
-            case 'I': {
-                int[] a = new int[length];
-                body.asIntBuffer().get(a);
-                return a;
-            }
-            case 'J': {
-                long[] a = new long[length];
-                body.asLongBuffer().get(a);
-                return a;
-            }
-            default: {
-                double[] a = new double[length];
-                body.asDoubleBuffer().get(a);
-                return a;
-            }
+        Object array = newArray(type, length);
+        if (array instanceof byte[] a) {
+            body.get(a);
+        } else if (array instanceof int[] a) {
+            body.asIntBuffer().get(a);
+        } else if (array instanceof long[] a) {
+            body.asLongBuffer().get(a);
+        } else {
+            body.asDoubleBuffer().get((double[]) array);
         }
+        return array;
     }
 
     private static void end(ByteBuffer b) {

@@ -169,14 +169,8 @@ public final class Tracker {
      * later one that gets the same pid.
      */
     private static final class Self {
-        // StringBuilder, not '+': a child's first Lock comes through here, and in a young
-        // JVM each new shape of '+' first links a method handle of its own.
-        static final byte[] PID = ascii(new StringBuilder().append(' ').append(pid()));
-        static final byte[] ID = ascii(new StringBuilder().append(' ').append(pid()).append(' ').append(startTime()));
-
-        private static byte[] ascii(CharSequence s) {
-            return s.toString().getBytes(StandardCharsets.US_ASCII);
-        }
+        static final byte[] PID = (" " + pid()).getBytes(StandardCharsets.US_ASCII);
+        static final byte[] ID = (" " + pid() + " " + startTime()).getBytes(StandardCharsets.US_ASCII);
 
         private static long pid() {
             try {

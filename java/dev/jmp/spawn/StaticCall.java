@@ -36,16 +36,14 @@ public final class StaticCall implements Serializable {
     private final transient Method method;
     private final transient Object[] captured;
     private final SerializedLambda form;
-    private final transient String descriptor;
-    private final transient long[] prims;      // JNI's arguments: primitives' values, references below
+    private final transient long[] prims;      // JNI's arguments (not on JDK 17): primitives' values, references below
     private final transient Object[] refs;
 
     private StaticCall(Method method, Object[] captured, SerializedLambda form) {
         this.method = method;
         this.captured = captured;
         this.form = form;
-        this.descriptor = form.getImplMethodSignature();
-        Class<?>[] types = method.getParameterTypes();
+        Class<?>[] types = REFLECTION ? new Class<?>[0] : method.getParameterTypes();
         this.prims = new long[types.length];
         this.refs = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
@@ -116,7 +114,8 @@ public final class StaticCall implements Serializable {
         if (!REFLECTION) {
             Posix posix = Posix.libc();
             if (posix.firstCallsCheap()) {
-                posix.callStaticVoid(method.getDeclaringClass(), method.getName(), descriptor, prims, refs);
+                posix.callStaticVoid(method.getDeclaringClass(), method.getName(), form.getImplMethodSignature(),
+                        prims, refs);
                 return;
             }
         }

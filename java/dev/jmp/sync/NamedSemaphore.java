@@ -93,13 +93,14 @@ public final class NamedSemaphore {
     public int depth;
 
     /**
-     * The semaphore's memory, looked at by {@link #memory()} at the first operation:
-     * {@code fast} is null until then, and stays null if the memory cannot be used;
-     * {@code ownerRecord} (Locks and RLocks: which process holds it) is null if the
-     * memory has no room for one. {@code looked} is set once the answer is final.
+     * The semaphore's memory, looked at by {@link #memory()} at the first operation
+     * ({@code looked}): {@code unchecked} holds it until the process is no longer
+     * {@link Young} and the layout has been checked, then {@code fast} is the Java path
+     * on it, or stays null if the memory cannot be used; {@code ownerRecord} (Locks and
+     * RLocks: which process holds it) is null if the memory has no room for one.
      */
     private volatile SemMemory fast;
-    private volatile java.nio.ByteBuffer unchecked;     // looked at; layout not checked, Java path not linked yet
+    private volatile java.nio.ByteBuffer unchecked;
     private volatile OwnerRecord ownerRecord;
     private volatile boolean looked;
 

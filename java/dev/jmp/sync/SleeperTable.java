@@ -59,7 +59,7 @@ public final class SleeperTable implements Serializable {
     static final int SLOTS = 512;
     private static final int BYTES = 8 * SLOTS;
 
-    /** The semaphores' own view (native-order longs): its access modes are linked already, by the first Lock. */
+    /** The semaphores' own view (native-order longs), shared with their compare-and-swap paths. */
     private static final VarHandle LONG = SemDescriptor.Words.LONG;
     private static final Log LOG = new Log("dev.jmp.sync");
 
