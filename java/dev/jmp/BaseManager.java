@@ -103,7 +103,9 @@ public class BaseManager implements AutoCloseable {
         long instance = Random.SOURCE.nextLong();
         byte[] key = authkey;
         String set = builtins;
-        HashMap<String, Func<Object[], Object>> types = new HashMap<>(registry);
+        // Nothing registered (a SyncManager): the target captures only plain values and a
+        // Connection, so the server reads it without Java serialization (DirectPayload).
+        HashMap<String, Func<Object[], Object>> types = registry.isEmpty() ? null : new HashMap<>(registry);
         Pipe pipe = Pipe.open(false);
         Connection ready = pipe.conn2();
         Process p = new Process(() -> Server.serve(at, key, instance, set, types, ready), getClass().getSimpleName() + "-"
@@ -138,7 +140,7 @@ public class BaseManager implements AutoCloseable {
         }
         Object answer;
         try {
-            answer = in.recv();
+            answer = Server.announced(in.recvBytes());
         } catch (EOFError e) {
             p.join(Duration.ofSeconds(5));
             throw new ProcessError("the manager process ended before it was ready (exitcode " + p.exitcode() + ")", e);

@@ -12,6 +12,9 @@ import dev.jmp.resource.Cleanup;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
 import dev.jmp.spawn.FdHandover;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
@@ -503,15 +506,27 @@ public final class Connection implements AutoCloseable, Serializable {
      * @throws ObjectStreamException never (a closed Connection is an IllegalStateException)
      */
     private Object writeReplace() throws ObjectStreamException {
+        Handle handle = handedOver();
+        return handle != null ? handle : new Shared(FdSharer.share(holder.fd()), readable, writable, holder.socket());
+    }
+
+    /**
+     * Inside a Process being started cold (see {@link FdHandover}): the form that names
+     * the fd the child inherits; else null. Either way the fd may have a reader in another
+     * process from now on, so this end stops reading ahead.
+     */
+    Handle handedOver() {
         checkClosed();
         if (receiver != null) {
-            receiver.readExactly();     // the fd is about to have a reader in another process
+            receiver.readExactly();
         }
         OptionalInt childFd = FdHandover.inherit(holder.fd());
-        if (childFd.isPresent()) {
-            return new Handle(childFd.getAsInt(), readable, writable, holder.socket());
-        }
-        return new Shared(FdSharer.share(holder.fd()), readable, writable, holder.socket());
+        return childFd.isPresent() ? new Handle(childFd.getAsInt(), readable, writable, holder.socket()) : null;
+    }
+
+    /** True if {@link #handedOver} would give a Handle now (a spawn is being written, this end is open). */
+    boolean handsOver() {
+        return !closed && FdHandover.collecting();
     }
 
     /**
@@ -524,8 +539,11 @@ public final class Connection implements AutoCloseable, Serializable {
         throw new InvalidObjectException("a Connection is deserialized only from its Handle or Shared form");
     }
 
-    /** The serialized form inside a spawn: the fd number in the receiving child, and the direction. */
-    private static final class Handle implements Serializable {
+    /**
+     * The serialized form inside a spawn: the fd number in the receiving child, and the
+     * direction. A direct payload carries the same four values ({@code DirectHandles}).
+     */
+    static final class Handle implements Serializable {
         private static final long serialVersionUID = 2L;
 
         private final int fd;
@@ -540,7 +558,22 @@ public final class Connection implements AutoCloseable, Serializable {
             this.socket = socket;
         }
 
+        void write(DataOutputStream out) throws IOException {
+            out.writeInt(fd);
+            out.writeBoolean(readable);
+            out.writeBoolean(writable);
+            out.writeBoolean(socket);
+        }
+
+        static Connection read(DataInputStream in) throws IOException {
+            return new Handle(in.readInt(), in.readBoolean(), in.readBoolean(), in.readBoolean()).resolve();
+        }
+
         private Object readResolve() throws ObjectStreamException {
+            return resolve();
+        }
+
+        private Connection resolve() throws InvalidObjectException {
             if (fd < FdHandover.FIRST_INHERITED_FD || (!readable && !writable)) {
                 throw new InvalidObjectException("not a Connection handed to this process: fd " + fd);
             }

@@ -9,8 +9,8 @@ import java.lang.invoke.SerializedLambda;
 /**
  * The payload of a spawned child in the common case, without Java serialization: a
  * plain {@code Process} (not a subclass) whose target is a serializable lambda that
- * captured only plain values or Locks and semaphores ({@link LambdaRef},
- * {@link SemLockHandles}), or no target. Its fields go as a
+ * captured only plain values, Locks and semaphores, or Connection ends handed to a
+ * spawned child ({@link LambdaRef}, {@link DirectHandles}), or no target. Its fields go as a
  * direct payload ({@link PayloadPipe} has the layout); the child builds the same
  * Process that ObjectInputStream would have built, without paying for
  * ObjectInputStream's first use (see LambdaRef). Everything else goes by Java
@@ -26,7 +26,7 @@ final class DirectPayload {
     static final boolean ENABLED = !"false".equals(System.getProperty("jmp.directPayload"));
 
     static {
-        LambdaRef.useHandles(SemLockHandles.INSTANCE);     // a captured Lock travels by name here too
+        LambdaRef.useHandles(DirectHandles.INSTANCE);     // a captured Lock travels by name here too
     }
 
     /** The payload for {@code p}, or null when it needs Java serialization. */
@@ -43,7 +43,7 @@ final class DirectPayload {
                 lambda);
         if (payload != null && lambda != null) {
             for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-                SemLockHandles.sent(lambda.getCapturedArg(i));
+                DirectHandles.sent(lambda.getCapturedArg(i));
             }
         }
         return payload;

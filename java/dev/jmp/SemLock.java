@@ -46,7 +46,7 @@ public abstract class SemLock implements Serializable {
 
     /**
      * A receiver's copy, attached to the semaphore {@code arrived} names (what
-     * {@link #readObject} does for Java serialization; see {@link SemLockHandles}).
+     * {@link #readObject} does for Java serialization; see {@link DirectHandles}).
      */
     SemLock(Arrived arrived) {
         this.kind = arrived.kind;

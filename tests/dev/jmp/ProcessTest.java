@@ -278,12 +278,12 @@ class ProcessTest {
     }
 
     /**
-     * CPython tolerates {@code sys.stdout = None} in a child: here a child with no
-     * System.out and no System.err still makes native calls (a new lock, an event set)
-     * and exits 0.
+     * CPython's test_error_on_stdio_flush_1: a child whose standard streams are gone
+     * ({@code sys.stdout = None}) still exits 0. Here a child with no System.out and no
+     * System.err still makes native calls (a new lock, an event set) and exits 0.
      */
     @Test
-    void aChildWithoutSystemOutCallsNativeAndExits() throws Exception {
+    void test_error_on_stdio_flush_1() throws Exception {
         Event done = new Event();
         Process p = new Process(() -> {
             System.setOut(null);

@@ -64,25 +64,24 @@ final class FdIo {
 
     /** One read that never blocks: bytes read, 0 at end of file, -1 when nothing is there yet. */
     static int read(FdHolder holder, ByteBuffer buf) {
-        return chunked(holder, buf, FdIo::readOnce);
+        return chunked(holder, buf, false);
     }
 
-    /** One call of {@code io} on at most {@link #CHUNK} bytes of {@code buf}. */
-    private static int chunked(FdHolder holder, ByteBuffer buf, Io io) {
+    /**
+     * One write (or read) on at most {@link #CHUNK} bytes of {@code buf}. A flag, not a
+     * method reference: every young process that uses a Connection would link two lambdas.
+     */
+    private static int chunked(FdHolder holder, ByteBuffer buf, boolean write) {
         if (CHUNK <= 0 || buf.remaining() <= CHUNK) {
-            return io.call(holder, buf);
+            return write ? writeOnce(holder, buf) : readOnce(holder, buf);
         }
         int limit = buf.limit();
         buf.limit(buf.position() + CHUNK);
         try {
-            return io.call(holder, buf);
+            return write ? writeOnce(holder, buf) : readOnce(holder, buf);
         } finally {
             buf.limit(limit);
         }
-    }
-
-    private interface Io {
-        int call(FdHolder holder, ByteBuffer buf);
     }
 
     private static int readOnce(FdHolder holder, ByteBuffer buf) {
@@ -99,7 +98,7 @@ final class FdIo {
 
     /** One write that never blocks: bytes written (maybe fewer than asked), -1 when the fd is full. */
     static int write(FdHolder holder, ByteBuffer buf) {
-        return chunked(holder, buf, FdIo::writeOnce);
+        return chunked(holder, buf, true);
     }
 
     private static int writeOnce(FdHolder holder, ByteBuffer buf) {

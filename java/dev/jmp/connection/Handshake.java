@@ -47,8 +47,43 @@ public final class Handshake {
             "md5", new Hash("MD5", 64), "sha256", new Hash("SHA-256", 64), "sha384", new Hash("SHA-384", 128),
             "sha3_256", new Hash("SHA3-256", 136), "sha3_384", new Hash("SHA3-384", 104));
     private static final int MAX_DIGEST_NAME = 8;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ThreadLocal<Map<String, MessageDigest>> DIGESTERS = ThreadLocal.withInitial(HashMap::new);
+
+    /** Made on first use, not when Handshake loads: the primer makes it off the server's main thread. */
+    private static final class Challenges {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
+    private static final ThreadLocal<Map<String, MessageDigest>> DIGESTERS = new ThreadLocal<>() {
+        @Override
+        protected Map<String, MessageDigest> initialValue() {
+            return new HashMap<>();     // not withInitial: a young JVM would link a lambda for it
+        }
+    };
+
+    /**
+     * Starts a daemon thread that does what a young JVM's first handshake does before
+     * its first message (loads the SecureRandom, its provider and the digest, and
+     * computes one HMAC), for a server that starts for a client about to connect (a
+     * manager's): the work overlaps the server's own start instead of its first client's
+     * wait.
+     */
+    public static void primeInBackground() {
+        Thread t = new Primer();
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static final class Primer extends Thread {
+        Primer() {
+            super("jmp-handshake-primer");
+        }
+
+        @Override
+        public void run() {
+            byte[] message = new byte[MESSAGE_LENGTH];
+            Challenges.RANDOM.nextBytes(message);
+            hmac("sha256", message, message);
+        }
+    }
 
     /** How the two ends exchange whole messages (a Connection's sendBytes/recvBytes with a cap). */
     public interface Wire {
@@ -61,7 +96,7 @@ public final class Handshake {
     /** CPython's deliver_challenge: AuthenticationError (after sending #FAILURE#) if the answer is wrong. */
     public static void deliverChallenge(Wire wire, byte[] authkey, Deadline deadline) {
         byte[] random = new byte[MESSAGE_LENGTH];
-        RANDOM.nextBytes(random);
+        Challenges.RANDOM.nextBytes(random);
         byte[] message = concat(ascii("{sha256}"), random);
         wire.sendBytes(concat(CHALLENGE, message));
         byte[] response = wire.recvBytes(MAX_MESSAGE, deadline);

@@ -19,21 +19,49 @@ public final class Builtins {
     private Builtins() {
     }
 
+    private static final String[] SYNC_TYPEIDS = {
+        "dict", "list", "Namespace", "Queue", "Lock", "RLock", "Condition", "Event", "Value", "Array", "Semaphore", "Barrier",
+    };
+
     static Map<String, Func<Object[], Object>> factories() {
         Map<String, Func<Object[], Object>> f = new LinkedHashMap<>();
-        f.put("dict", args -> Collections.synchronizedMap(new LinkedHashMap<>()));
-        f.put("list", args -> Collections.synchronizedList(new ArrayList<>()));
-        f.put("Namespace", args -> new NamespaceObject());
-        f.put("Queue", args -> (int) args[0] <= 0 ? new LinkedBlockingQueue<>() : new ArrayBlockingQueue<>((int) args[0]));
-        f.put("Lock", args -> new ReentrantLock());
-        f.put("RLock", args -> new ReentrantLock());
-        f.put("Condition", args -> ((Lock) args[0]).newCondition());
-        f.put("Event", args -> new SyncObjects.Event());
-        f.put("Value", args -> new SyncObjects.Val(args[0]));
-        f.put("Array", args -> Collections.synchronizedList(java.util.Arrays.asList((Object[]) args[0])));
-        f.put("Semaphore", args -> new SyncObjects.Sem((int) args[0]));
-        f.put("Barrier", args -> new SyncObjects.Barrier((int) args[0]));
+        for (String typeid : SYNC_TYPEIDS) {
+            f.put(typeid, new SyncFactory(typeid));
+        }
         return f;
+    }
+
+    /**
+     * A SyncManager typeid's factory: one class for all twelve rather than twelve
+     * lambdas, each of which would cost the server's young JVM a lambda link before its
+     * first call.
+     */
+    private static final class SyncFactory implements Func<Object[], Object> {
+        private static final long serialVersionUID = 1L;
+
+        private final String typeid;
+
+        SyncFactory(String typeid) {
+            this.typeid = typeid;
+        }
+
+        @Override
+        public Object apply(Object[] args) {
+            return switch (typeid) {
+                case "dict" -> Collections.synchronizedMap(new LinkedHashMap<>());
+                case "list" -> Collections.synchronizedList(new ArrayList<>());
+                case "Namespace" -> new NamespaceObject();
+                case "Queue" -> (int) args[0] <= 0 ? new LinkedBlockingQueue<>() : new ArrayBlockingQueue<>((int) args[0]);
+                case "Lock", "RLock" -> new ReentrantLock();
+                case "Condition" -> ((Lock) args[0]).newCondition();
+                case "Event" -> new SyncObjects.Event();
+                case "Value" -> new SyncObjects.Val(args[0]);
+                case "Array" -> Collections.synchronizedList(java.util.Arrays.asList((Object[]) args[0]));
+                case "Semaphore" -> new SyncObjects.Sem((int) args[0]);
+                case "Barrier" -> new SyncObjects.Barrier((int) args[0]);
+                default -> throw new IllegalStateException("no SyncManager typeid " + typeid);
+            };
+        }
     }
 
     /** A SharedMemoryManager's one typeid. */

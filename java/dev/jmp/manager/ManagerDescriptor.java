@@ -50,6 +50,11 @@ package dev.jmp.manager;
  * Throwable always does. Both ends decode only after the handshake, so a peer without
  * the authkey never reaches ObjectInputStream. A proxy inside a value travels as its
  * {@link Token}. See {@code Codec} for why the frame is not one serialized object.
+ *
+ * <p>A server started by {@code BaseManager.start()} first says, on a pipe from its
+ * starter, where it listens: {@link #LISTENING_AT} and an AF_UNIX address in UTF-8, or
+ * (a TCP address, or the exception that kept it from listening) a Java serialization
+ * stream, whose first byte is 0xAC.
  */
 public final class ManagerDescriptor {
     private ManagerDescriptor() {
@@ -77,6 +82,9 @@ public final class ManagerDescriptor {
     static final int CHAR = 10;
     static final int BYTE = 11;
     static final int SERIALIZED = 12;
+
+    /** The first byte of a starting server's "listening at this AF_UNIX address". */
+    public static final byte LISTENING_AT = 'U';
 
     /** CPython's manager listens with this backlog. */
     public static final int BACKLOG = 128;

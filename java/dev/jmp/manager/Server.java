@@ -6,8 +6,11 @@ import dev.jmp.EOFError;
 import dev.jmp.Listener;
 import dev.jmp.PosixException;
 import dev.jmp.ProcessError;
+import dev.jmp.connection.Handshake;
+import dev.jmp.connection.MessageReader;
 import dev.jmp.resource.Log;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -58,13 +61,16 @@ public final class Server {
      * The child's target: listen at {@code address}, send the real address (or the
      * failure) through {@code ready}, then serve until SHUTDOWN. {@code instance} names
      * this server (see {@link Token}); the typeids are the built-in set {@code builtins}
-     * (see {@code Builtins.named}) and then {@code registered}.
+     * (see {@code Builtins.named}) and then {@code registered} (null: none).
      */
     public static void serve(Object address, byte[] authkey, long instance, String builtins,
             Map<String, Func<Object[], Object>> registered, Connection ready) {
+        Handshake.primeInBackground();      // the first client connects as soon as we say we listen
         Listener listener;
         Map<String, Func<Object[], Object>> registry = new HashMap<>(Builtins.named(builtins));
-        registry.putAll(registered);
+        if (registered != null) {
+            registry.putAll(registered);
+        }
         try {
             listener = address instanceof InetSocketAddress inet ? new Listener(inet, authkey)
                     : new Listener((String) address, ManagerDescriptor.BACKLOG, authkey);
@@ -75,9 +81,39 @@ public final class Server {
         }
         Server s = new Server(listener, instance, registry);
         running = s;
-        ready.send(s.address);
+        if (s.address instanceof String path) {
+            ready.sendBytes(listeningAt(path));
+        } else {
+            ready.send(s.address);
+        }
         ready.close();
         s.acceptLoop();
+    }
+
+    /**
+     * The message that says a server listens at an AF_UNIX {@code path}: the tag
+     * {@link ManagerDescriptor#LISTENING_AT}, then the path in UTF-8. Not a Java object:
+     * the server's young JVM would pay for ObjectOutputStream's first use before its
+     * starter could connect.
+     */
+    static byte[] listeningAt(String path) {
+        byte[] utf8 = path.getBytes(StandardCharsets.UTF_8);
+        byte[] m = new byte[1 + utf8.length];
+        m[0] = ManagerDescriptor.LISTENING_AT;
+        System.arraycopy(utf8, 0, m, 1, utf8.length);
+        return m;
+    }
+
+    /**
+     * What a starting server said on its ready Connection: the address it listens at, or
+     * the RuntimeException that kept it from listening (a Java object, see
+     * {@link ManagerDescriptor#LISTENING_AT}).
+     */
+    public static Object announced(byte[] message) {
+        if (message.length > 0 && message[0] == ManagerDescriptor.LISTENING_AT) {
+            return new String(message, 1, message.length - 1, StandardCharsets.UTF_8);
+        }
+        return new MessageReader().decode(message);
     }
 
     /** The server running in this JVM, or null: a proxy of its own objects needs no socket. */
@@ -117,9 +153,26 @@ public final class Server {
                 LOG.log(System.Logger.Level.DEBUG, "manager: stops accepting: {0}", e.toString());
                 return;
             }
-            Thread t = new Thread(() -> serveConnection(c), "jmp-manager-conn-" + nextConnection.getAndIncrement());
+            Thread t = new ConnectionThread(this, c, "jmp-manager-conn-" + nextConnection.getAndIncrement());
             t.setDaemon(true);
             t.start();
+        }
+    }
+
+    /** A client's connection served on a thread of its own (a named class: no lambda to link in a young server). */
+    private static final class ConnectionThread extends Thread {
+        private final Server server;
+        private final Connection c;
+
+        ConnectionThread(Server server, Connection c, String name) {
+            super(name);
+            this.server = server;
+            this.c = c;
+        }
+
+        @Override
+        public void run() {
+            server.serveConnection(c);
         }
     }
 

@@ -67,6 +67,15 @@ public final class FdHandover implements AutoCloseable {
         return OptionalInt.of(h.fds.computeIfAbsent(parentFd, fd -> FIRST_INHERITED_FD + h.fds.size()));
     }
 
+    /**
+     * True while a Process is being serialized for a child that inherits fds (a spawn):
+     * {@link #inherit} then gives a number.
+     */
+    public static boolean collecting() {
+        FdHandover h = ACTIVE.get();
+        return h != null && h.collecting;
+    }
+
     /** Parent fds to hand over, in child-fd order (index i lands on FIRST_INHERITED_FD + i). */
     public List<Integer> parentFds() {
         return new ArrayList<>(fds.keySet());

@@ -13,8 +13,8 @@ import java.lang.reflect.Method;
 /**
  * A serializable lambda sent by reference, as pickle sends a function: the class and
  * method that implement it, plus the values it captured, when each is a plain value
- * (null, a String, a boxed primitive, or a shared object that travels by name:
- * {@link Handles}). Read back, it is rebuilt exactly as
+ * (null, a String, a boxed primitive, a byte[], or a shared object that travels by
+ * name or fd: {@link Handles}). Read back, it is rebuilt exactly as
  * {@code SerializedLambda.readResolve} rebuilds it, through the capturing class's
  * {@code $deserializeLambda$}, so the lambda a child gets is the one Java
  * serialization would give it.
@@ -81,11 +81,22 @@ public final class LambdaRef {
             return null;
         }
         for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
-            if (!PlainValue.isPlain(lambda.getCapturedArg(i))) {
+            Object v = lambda.getCapturedArg(i);
+            if (!PlainValue.isPlain(v) || (v instanceof byte[] && capturedBefore(lambda, i))) {
                 return null;
             }
         }
         return lambda;
+    }
+
+    /** An array captured twice arrives as one array by Java serialization; here it would be two. */
+    private static boolean capturedBefore(SerializedLambda lambda, int i) {
+        for (int j = 0; j < i; j++) {
+            if (lambda.getCapturedArg(j) == lambda.getCapturedArg(i)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

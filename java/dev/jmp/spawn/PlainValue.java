@@ -7,7 +7,8 @@ import java.io.StreamCorruptedException;
 
 /**
  * The values a {@link LambdaRef} carries without Java serialization: null, String and
- * the eight boxed primitives, each as a tag byte and its value; and the shared objects
+ * the eight boxed primitives, each as a tag byte and its value; a byte[] as its length
+ * and bytes; and the shared objects
  * the layer above lets travel by name ({@link LambdaRef.Handles}: a Lock), tagged
  * {@code 'H'}, written and read by that layer. Strings use {@code writeUTF}, Java
  * serialization's own encoding (modified UTF-8), so a String with an unpaired
@@ -31,8 +32,12 @@ public final class PlainValue {
                 || v instanceof Character || v instanceof Byte || v instanceof Short;
     }
 
+    /**
+     * What a {@link LambdaRef} may capture: a value, a byte[] (a copy arrives, as by Java
+     * serialization; not a pool result, which has big-array paths of its own), or a handle.
+     */
     static boolean isPlain(Object v) {
-        return isValue(v) || isHandle(v);
+        return isValue(v) || v instanceof byte[] || isHandle(v);
     }
 
     static boolean isHandle(Object v) {
@@ -73,6 +78,10 @@ public final class PlainValue {
         } else if (v instanceof Short s) {
             out.writeByte('S');
             out.writeShort(s);
+        } else if (v instanceof byte[] a) {
+            out.writeByte('A');
+            out.writeInt(a.length);
+            out.write(a);
         } else {
             throw new IllegalArgumentException("not a plain value: " + v.getClass().getName());
         }
@@ -92,6 +101,14 @@ public final class PlainValue {
             case 'C': return in.readChar();
             case 'B': return in.readByte();
             case 'S': return in.readShort();
+            case 'A':
+                int length = in.readInt();
+                if (length < 0 || length > in.available()) {
+                    throw new StreamCorruptedException("a byte[] of " + length + " bytes, with " + in.available() + " left");
+                }
+                byte[] a = new byte[length];
+                in.readFully(a);
+                return a;
             case 'H':
                 LambdaRef.Handles h = handles;
                 if (h == null) {

@@ -1,11 +1,14 @@
 package dev.jmp.spawn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jmp.BoundedSemaphore;
+import dev.jmp.Connection;
 import dev.jmp.Lock;
 import dev.jmp.Multiprocessing;
+import dev.jmp.Pipe;
 import dev.jmp.Process;
 import dev.jmp.RLock;
 import dev.jmp.Task;
@@ -135,6 +138,47 @@ class DirectPayloadChildTest {
         assertEquals(0, code);
         assertTrue(rlock.acquire(false), "the child released the RLock");
         rlock.release();
+    }
+
+    /**
+     * A Pipe end and a byte[] captured by a spawned target arrive without Java
+     * serialization (a manager's server starts so): the end is the fd posix_spawn handed
+     * over, the array an equal copy. Under warm (already running) the end goes by the fd
+     * sharer, which only Java serialization reaches.
+     */
+    @Test
+    void aLambdaCapturingAConnectionEndAndBytesArrivesDirect() {
+        Pipe pipe = Pipe.open(false);
+        Connection out = pipe.conn2();
+        byte[] key = {0, 1, -1, 127, -128};
+        Task target = () -> {
+            check(Bootstrap.readDirectPayload(), 3);
+            check(key.length == 5 && key[2] == -1 && key[4] == -128, 4);
+            out.sendBytes(key);
+            out.close();
+        };
+        Process p = new Process(target);
+        p.start();
+        out.close();
+        try (Connection in = pipe.conn1()) {
+            assertArrayEquals(key, in.recvBytes());
+        }
+        p.join();
+        assertEquals(0, p.exitcode());
+        p.close();
+    }
+
+    /** Java serialization keeps one array captured twice one array; a direct payload would make two. */
+    @Test
+    void aByteArrayCapturedTwiceStillArrivesBySerialization() {
+        byte[] shared = {1, 2, 3};
+        byte[] same = shared;
+        Task target = () -> {
+            check(!Bootstrap.readDirectPayload(), 3);
+            shared[0] = 9;
+            check(same[0] == 9, 4);
+        };
+        assertEquals(0, run(new Process(target)));
     }
 
     @Test
