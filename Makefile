@@ -79,11 +79,13 @@ target/native/%: native/%.c
 
 # The core's javadoc goes first (mvn javadoc:javadoc fails on any warning in the public
 # API: see pom.xml), then the suite; the cluster module's javadoc needs the core installed.
+# The module's jar is made before its tests: ClusterCommandTest runs bin/jmp, which runs
+# the jars (target/jmp-*.jar, which install made, and the module's), not the classes.
 test: native
 	@rm -rf target/surefire-reports cluster/target/surefire-reports
 	$(MVN) $(MVNFLAGS) javadoc:javadoc
 	$(MVN) $(MVNFLAGS) install
-	$(CLUSTER) javadoc:javadoc
+	$(CLUSTER) -DskipTests package javadoc:javadoc
 	$(CLUSTER) test
 	@echo; $(SUMMARY)
 

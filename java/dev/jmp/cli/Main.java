@@ -6,19 +6,22 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
- * {@code java -jar jmp.jar ls|clean|doctor}: what jmp left in the kernel, removing
- * what dead programs left, and the limits that matter. Three subcommands and
- * {@code --help} need no argument-parsing library.
+ * {@code jmp ls|clean|doctor} ({@code bin/jmp}, or {@code java -jar jmp.jar}): what jmp
+ * left in the kernel, removing what dead programs left, and the limits that matter.
+ * Other commands come from the jars on the classpath ({@link Subcommand}, such as
+ * jmp-cluster's {@code cluster member}). A handful of commands need no
+ * argument-parsing library.
  */
 public final class Main {
     private Main() {
     }
 
     private static final String USAGE = """
-            usage: java -jar jmp.jar <command>
+            usage: jmp <command>   (bin/jmp, or java -jar target/jmp-*.jar)
               ls [pid...]     this user's jmp kernel objects (semaphores, shared memory, message
                               queues, spill directories): creating pid, whether its program is
                               alive, size; only those created by the given pids if any
@@ -28,15 +31,52 @@ public final class Main {
                               something is wrong)
             """;
 
-    public static void main(String[] args) throws IOException {
+    /**
+     * Runs a command and exits with its status.
+     *
+     * @param args the command and its arguments
+     * @throws Exception if the command fails
+     */
+    public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out));
     }
 
-    static int run(String[] args, PrintStream out) throws IOException {
-        if (args.length == 0) {
-            out.print(USAGE);
-            return 0;
+    static int run(String[] args, PrintStream out) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        switch (command) {
+            case "ls", "clean":
+                return lsOrClean(args, out);
+            case "doctor":
+                if (args.length == 1) {
+                    return Doctor.run(out);
+                }
+                break;
+            case "--help", "-h", "help":
+                out.print(usage());
+                return 0;
+            default:
+                break;
         }
+        for (Subcommand s : ServiceLoader.load(Subcommand.class)) {
+            if (s.name().equals(command)) {
+                return s.run(Arrays.copyOfRange(args, 1, args.length), out);
+            }
+        }
+        System.err.print("jmp: unknown command '" + String.join(" ", args) + "'\n" + usage());
+        return 2;
+    }
+
+    /** The built-in commands' usage, then each provider's, indented as theirs. */
+    private static String usage() {
+        StringBuilder sb = new StringBuilder(USAGE);
+        for (Subcommand s : ServiceLoader.load(Subcommand.class)) {
+            s.usage().lines().forEach(l -> sb.append("  ").append(l).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    /** ls or clean, with the pids they keep to. */
+    private static int lsOrClean(String[] args, PrintStream out) throws IOException {
         Set<Long> pids = new HashSet<>();
         for (String a : Arrays.asList(args).subList(1, args.length)) {
             try {
@@ -46,26 +86,7 @@ public final class Main {
                 return 2;
             }
         }
-        switch (args[0]) {
-            case "ls":
-                return ls(out, pids);
-            case "clean":
-                return clean(out, pids);
-            case "doctor":
-                if (args.length > 1) {
-                    break;
-                }
-                return Doctor.run(out);
-            case "--help":
-            case "-h":
-            case "help":
-                out.print(USAGE);
-                return 0;
-            default:
-                break;
-        }
-        System.err.print("jmp: unknown command '" + String.join(" ", args) + "'\n" + USAGE);
-        return 2;
+        return args[0].equals("ls") ? ls(out, pids) : clean(out, pids);
     }
 
     private static List<KernelObjects.Entry> objects(Set<Long> pids) throws IOException {

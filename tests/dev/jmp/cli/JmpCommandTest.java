@@ -191,5 +191,24 @@ class JmpCommandTest {
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("doctor"));
         assertEquals(2, Main.run(new String[] {"frobnicate"}, new PrintStream(buf, true, StandardCharsets.UTF_8)));
         assertEquals(2, Main.run(new String[] {"ls", "notapid"}, new PrintStream(buf, true, StandardCharsets.UTF_8)));
+        assertEquals(2, Main.run(new String[] {"doctor", "now"}, new PrintStream(buf, true, StandardCharsets.UTF_8)));
+    }
+
+    /** A command from a jar on the classpath (EchoCommand, registered in tests/META-INF/services). */
+    @Test
+    void commandsFromTheClasspathRunAndAreListed() throws Exception {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        assertEquals(0, Main.run(new String[] {"echo-test", "a", "b"}, out));
+        assertEquals("a b\n", buf.toString(StandardCharsets.UTF_8));
+        assertEquals(2, Main.run(new String[] {"echo-test"}, out), "its own status");
+        buf.reset();
+        assertEquals(0, Main.run(new String[] {"help"}, out));
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("\n  echo-test WORD...  prints the words"),
+                buf.toString(StandardCharsets.UTF_8));
+
+        Run run = jmp("echo-test", "in", "a", "JVM", "of", "its", "own");
+        assertEquals(0, run.status());
+        assertEquals("in a JVM of its own\n", run.out());
     }
 }
