@@ -1,9 +1,11 @@
 package dev.jmp.pool;
 
+import dev.jmp.Call;
 import dev.jmp.ProcessError;
 import dev.jmp.queue.Codec;
 import dev.jmp.spawn.LambdaRef;
 import dev.jmp.spawn.PlainValue;
+import dev.jmp.spawn.StaticCall;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -58,9 +60,37 @@ final class Wire {
             return Codec.decode(bytes);
         }
         try {
-            return LambdaRef.read(body(bytes, 0, bytes.length), Wire.class.getClassLoader());
+            Object f = LambdaRef.read(body(bytes, 0, bytes.length), Wire.class.getClassLoader(), CALL);
+            return f instanceof StaticCall call ? new StaticApply(call) : f;
         } catch (IOException | ReflectiveOperationException | LinkageError e) {
             throw new ProcessError("the function could not be rebuilt: " + e, e);
+        }
+    }
+
+    private static final String CALL = Call.class.getName().replace('.', '/');
+
+    /**
+     * An apply's function whose body is a static method, called without linking its
+     * lambda ({@link StaticCall}): a young worker's first apply does not pay for the
+     * JVM's first lambda link.
+     */
+    private static final class StaticApply implements Call<Object> {
+        private static final long serialVersionUID = 1L;
+
+        private final StaticCall call;
+
+        StaticApply(StaticCall call) {
+            this.call = call;
+        }
+
+        @Override
+        public Object call() {
+            return call.value();
+        }
+
+        /** Serialized again, it is the lambda it stands for. */
+        private Object writeReplace() {
+            return call;
         }
     }
 

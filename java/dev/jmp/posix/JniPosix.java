@@ -256,6 +256,11 @@ final class JniPosix implements Posix {
     }
 
     @Override
+    public Object callStaticObject(Class<?> c, String name, String descriptor, long[] prims, Object[] refs) {
+        return LibJmp.callStaticObject(c, name, descriptor, prims, refs);
+    }
+
+    @Override
     public ByteBuffer sem_memory(Sem sem) {
         ByteBuffer b = LibJmp.sem_memory(address(sem));
         return b == null ? null : b.order(ByteOrder.nativeOrder());

@@ -33,6 +33,8 @@ final class LibJmp {
     // call.c
     static native int callStaticVoid(Class<?> target, String name, String descriptor, long[] prims, Object[] refs);
 
+    static native Object callStaticObject(Class<?> target, String name, String descriptor, long[] prims, Object[] refs);
+
     static native int kill(int pid, int sig);
 
     static native int waitpid(int pid, int[] status, int options);

@@ -311,8 +311,8 @@ public interface Posix {
      * Calls the static void method {@code name}, JVM descriptor {@code descriptor}, of
      * {@code c} through JNI's {@code CallStaticVoidMethodA}: argument i is
      * {@code prims[i]} for a primitive parameter (a float's or a double's raw bits) and
-     * {@code refs[i]} for a reference. Not a C library function: libjmp's one call into
-     * Java, for {@code dev.jmp.spawn.StaticCall}, because unlike core reflection (built
+     * {@code refs[i]} for a reference. Not a C library function: one of libjmp's two calls
+     * into Java, for {@code dev.jmp.spawn.StaticCall}, because unlike core reflection (built
      * on method handles from JDK 18 on) it generates no code in a fresh JVM. What the
      * method throws propagates as itself; NoSuchMethodError if there is no such method,
      * IllegalArgumentException if the descriptor does not take as many arguments.
@@ -320,6 +320,15 @@ public interface Posix {
      */
     default void callStaticVoid(Class<?> c, String name, String descriptor, long[] prims, Object[] refs) {
         throw new UnsupportedOperationException("callStaticVoid needs libjmp");
+    }
+
+    /**
+     * As {@link #callStaticVoid}, for a static method that returns a reference (JNI's
+     * {@code CallStaticObjectMethodA}): what it returned. IllegalArgumentException also
+     * if the descriptor's return type is not a reference.
+     */
+    default Object callStaticObject(Class<?> c, String name, String descriptor, long[] prims, Object[] refs) {
+        throw new UnsupportedOperationException("callStaticObject needs libjmp");
     }
 
     /**

@@ -194,7 +194,7 @@ public final class LambdaRef {
         }
         SerializedLambda lambda = new SerializedLambda(capturing, fiClass, fiMethod, fiSignature,
                 implKind, implClass, implMethod, implSignature, instantiated, captured);
-        if (fiClass.equals(standIn) && StaticCall.available()) {
+        if (fiClass.equals(standIn) && StaticCall.available() && StaticCall.young()) {
             StaticCall call = StaticCall.of(lambda, loader);
             if (call != null) {
                 return call;

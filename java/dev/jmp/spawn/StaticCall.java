@@ -7,16 +7,19 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A lambda sent by reference ({@link LambdaRef}) whose body is a static method taking
- * its captured values and nothing else (a {@code Runnable}-shaped lambda, or a method
- * reference {@code Foo::bar}), called without being linked as a lambda.
+ * its captured values and nothing else (a {@code Runnable}- or {@code Callable}-shaped
+ * lambda, or a method reference {@code Foo::bar}), called without being linked as a
+ * lambda.
  *
  * <p>Why: a fresh JVM's first lambda costs it the bootstrap of java.lang.invoke's
  * lambda machinery (a class generated with the JDK's bytecode library, method handles
  * linked), several milliseconds of a spawned child's start that a target returning at
- * once would spend on nothing else (the numbers are in the README's start-up section).
+ * once would spend on nothing else, and of a young pool worker's first apply (the
+ * numbers are in the README's start-up section).
  * How it is called instead depends on the JDK: on JDK 17 through core reflection,
  * whose first invocations go through the VM's native accessor and generate nothing;
  * from JDK 18 on, core reflection is itself built on method handles (JEP 416), so
@@ -77,15 +80,28 @@ public final class StaticCall implements Serializable {
         return REFLECTION || Posix.cheap();
     }
 
+    /** How many lambdas a process reads as StaticCalls before it links them (see {@link #young}). */
+    private static final AtomicInteger YOUNG = new AtomicInteger(16);
+
+    /**
+     * True for a process's first few lambdas read as StaticCall candidates: what they
+     * save is the JVM's first link. A process that goes on reading lambdas (a pool worker
+     * with one function per apply) links them after that: a linked lambda, read again,
+     * costs less than a StaticCall made again and called through JNI.
+     */
+    static boolean young() {
+        return YOUNG.get() > 0 && YOUNG.getAndDecrement() > 0;
+    }
+
     /**
      * {@code lambda} as a StaticCall if its body is a static method whose parameters are
-     * exactly its captured values, its interface method takes nothing and returns void,
-     * and its implementation class is open to this module; else null (link it instead).
+     * exactly its captured values, its interface method takes nothing and returns void
+     * (a Task) or an Object that the body returns as a reference, unboxed and unconverted
+     * (a Call), and its implementation class is open to this module; else null (link it
+     * instead).
      */
     static StaticCall of(SerializedLambda lambda, ClassLoader loader) {
-        if (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic
-                || !"()V".equals(lambda.getFunctionalInterfaceMethodSignature())
-                || !"()V".equals(lambda.getInstantiatedMethodType())) {
+        if (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic || !(runs(lambda) || returns(lambda))) {
             return null;
         }
         try {
@@ -109,18 +125,53 @@ public final class StaticCall implements Serializable {
         }
     }
 
-    /** Calls the method, as the lambda's body would be called. */
+    /** {@code () -> void}, the body a void method (a method reference may drop what its method returns). */
+    private static boolean runs(SerializedLambda lambda) {
+        return "()V".equals(lambda.getFunctionalInterfaceMethodSignature())
+                && "()V".equals(lambda.getInstantiatedMethodType()) && returned(lambda) == 'V';
+    }
+
+    /** {@code () -> Object}, the body returning a reference (a primitive would need the lambda's boxing). */
+    private static boolean returns(SerializedLambda lambda) {
+        return "()Ljava/lang/Object;".equals(lambda.getFunctionalInterfaceMethodSignature())
+                && lambda.getInstantiatedMethodType().startsWith("()") && (returned(lambda) == 'L' || returned(lambda) == '[');
+    }
+
+    private static char returned(SerializedLambda lambda) {
+        String body = lambda.getImplMethodSignature();
+        return body.charAt(body.indexOf(')') + 1);
+    }
+
+    /** True for a {@code () -> Object} lambda ({@link #value}), false for a {@code () -> void} one ({@link #call}). */
+    public boolean returnsValue() {
+        return method.getReturnType() != void.class;
+    }
+
+    /** Calls the method of a {@code () -> Object} lambda, as its body would be called: what it returned. */
+    public Object value() {
+        return invoke();
+    }
+
+    /** Calls the method of a {@code () -> void} lambda, as its body would be called. */
     public void call() {
+        invoke();
+    }
+
+    private Object invoke() {
         if (!REFLECTION) {
             Posix posix = Posix.libc();
             if (posix.firstCallsCheap()) {
-                posix.callStaticVoid(method.getDeclaringClass(), method.getName(), form.getImplMethodSignature(),
-                        prims, refs);
-                return;
+                Class<?> c = method.getDeclaringClass();
+                String descriptor = form.getImplMethodSignature();
+                if (returnsValue()) {
+                    return posix.callStaticObject(c, method.getName(), descriptor, prims, refs);
+                }
+                posix.callStaticVoid(c, method.getName(), descriptor, prims, refs);
+                return null;
             }
         }
         try {
-            method.invoke(null, captured);
+            return method.invoke(null, captured);
         } catch (InvocationTargetException e) {
             throw StaticCall.<RuntimeException>unchecked(e.getCause());
         } catch (IllegalAccessException e) {

@@ -66,6 +66,29 @@ abstract class PosixContract {
                 PosixContract.class, "called", "(IDLjava/lang/String;)V", new long[2], new Object[2]));
     }
 
+    private static String joined(int i, String s) {
+        return s + i;
+    }
+
+    /** As callStaticVoid, for a method that returns a reference: its value comes back. */
+    @Test
+    void callStaticObjectWhereTheFirstCallsAreCheap() {
+        long[] prims = {7, 0};
+        Object[] refs = {null, "n"};
+        if (!posix.firstCallsCheap()) {
+            assertThrows(UnsupportedOperationException.class,
+                    () -> posix.callStaticObject(PosixContract.class, "joined", "(ILjava/lang/String;)Ljava/lang/String;",
+                            prims, refs));
+            return;
+        }
+        assertEquals("n7", posix.callStaticObject(PosixContract.class, "joined",
+                "(ILjava/lang/String;)Ljava/lang/String;", prims, refs));
+        assertThrows(IllegalArgumentException.class, () -> posix.callStaticObject(
+                PosixContract.class, "called", "(IDLjava/lang/String;)V", new long[3], new Object[3]));
+        assertThrows(NoSuchMethodError.class, () -> posix.callStaticObject(
+                PosixContract.class, "absent", "()Ljava/lang/Object;", new long[0], new Object[0]));
+    }
+
     @Test
     void mallocTrimGivesBackWhatMallocHoldsFree() {
         // glibc's answer: 1 if memory went back to the kernel, else 0; nothing else.

@@ -9,6 +9,7 @@ import dev.jmp.Connection;
 import dev.jmp.Lock;
 import dev.jmp.Multiprocessing;
 import dev.jmp.Pipe;
+import dev.jmp.Pool;
 import dev.jmp.Process;
 import dev.jmp.RLock;
 import dev.jmp.Task;
@@ -179,6 +180,32 @@ class DirectPayloadChildTest {
             check(same[0] == 9, 4);
         };
         assertEquals(0, run(new Process(target)));
+    }
+
+    /**
+     * Called by its StaticCall (through JNI or reflection) rather than by the worker loop
+     * through a linked lambda, whose frame a stack trace hides. (StaticCall itself is on
+     * every worker's stack: it runs the worker loop.)
+     */
+    private static Boolean viaStaticCall() {
+        StackTraceElement[] stack = new Throwable().getStackTrace();
+        return !stack[1].getClassName().equals("dev.jmp.pool.WorkerLoop");
+    }
+
+    /**
+     * A spawned worker's first applies call their static bodies without linking a lambda
+     * (StaticCall, where available), and link them once it is no longer young.
+     */
+    @Test
+    void aYoungWorkersFirstAppliesLinkNoLambdaAndLaterOnesDo() {
+        try (Pool pool = new Pool(1)) {
+            List<Boolean> ways = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                ways.add(pool.apply(DirectPayloadChildTest::viaStaticCall));
+            }
+            assertEquals(StaticCall.available(), ways.get(0), "the first apply");
+            assertEquals(false, ways.get(19), "the twentieth apply: " + ways);
+        }
     }
 
     @Test

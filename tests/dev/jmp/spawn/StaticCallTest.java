@@ -1,11 +1,15 @@
 package dev.jmp.spawn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jmp.Call;
 import dev.jmp.Task;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -103,6 +107,54 @@ class StaticCallTest {
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> void sneak(Throwable t) throws T {
         throw (T) t;
+    }
+
+    private static StaticCall of(Call<?> c) {
+        SerializedLambda lambda = LambdaRef.of(c);
+        assertNotNull(lambda);
+        return StaticCall.of(lambda, StaticCallTest.class.getClassLoader());
+    }
+
+    private static String greet(String word, int n) {
+        return word + n;
+    }
+
+    private static int count() {
+        return 3;
+    }
+
+    private static String[] words() {
+        return new String[] {"a"};
+    }
+
+    /** A Call (a pool's apply) whose body returns a reference: called, its value returned, its exception thrown. */
+    @Test
+    void aCallReturningAReferenceGivesItsValue() throws Exception {
+        String word = "y";
+        int n = 8;
+        StaticCall call = of(() -> greet(word, n));
+        assertNotNull(call);
+        assertTrue(call.returnsValue());
+        assertEquals("y8", call.value());
+        StaticCall array = of(StaticCallTest::words);
+        assertNotNull(array);
+        assertArrayEquals(new String[] {"a"}, (String[]) array.value());
+        StaticCall failing = of(() -> {
+            sneak(THROWN);
+            return null;
+        });
+        assertNotNull(failing);
+        assertSame(THROWN, assertThrows(Throwable.class, failing::value));
+    }
+
+    /** What only the lambda can do (box a primitive, drop a returned value) is left to the lambda. */
+    @Test
+    void aBodyReturningAPrimitiveOrADroppedValueIsNotOne() {
+        Call<Integer> boxing = StaticCallTest::count;
+        assertNull(of(boxing));
+        Task dropping = StaticCallTest::count;
+        assertNull(StaticCall.of(LambdaRef.of(dropping), StaticCallTest.class.getClassLoader()));
+        assertFalse(of(() -> record("v", 1)).returnsValue());
     }
 
     @Test
