@@ -13,6 +13,8 @@ import java.io.StreamCorruptedException;
  * <ul>
  * <li>Lock, RLock, Semaphore and BoundedSemaphore by name (kind, maximum value, name),
  *     counted in flight the same way once the payload is made ({@link #sent});</li>
+ * <li>a Queue (exactly: a JoinableQueue holds more) by its message queue's name, its
+ *     maxsize and its counting semaphore, counted in flight as the Lock family;</li>
  * <li>a Connection end in a Process being spawned, by the fd the child inherits
  *     ({@code Connection.Handle}). Anywhere else (a warm child, already running) a
  *     Connection needs the fd sharer, which Java serialization reaches.</li>
@@ -20,11 +22,13 @@ import java.io.StreamCorruptedException;
  *
  * <p>Why: the first ObjectInputStream of a JVM costs a child more than all the rest of
  * reading its Process (see {@code spawn/LambdaRef}). "A child that first takes a Lock"
- * is the most common target that captured something other than a plain value, and a
- * manager's server is a child that gets a Connection to say it is listening.
+ * and "a child that puts into a Queue" are the most common targets that capture
+ * something other than a plain value, and a manager's server is a child that gets a
+ * Connection to say it is listening.
  *
  * <pre>
  * class:1 ('L' Lock, 'R' RLock, 'S' Semaphore, 'B' BoundedSemaphore)  kind:4  maxvalue:4  name:UTF
+ * class:1 ('Q' Queue)  maxsize:4  name:UTF  then its semaphore as a 'B' above
  * class:1 ('C' Connection)  fd:4  readable:1  writable:1  socket:1
  * </pre>
  */
@@ -35,6 +39,7 @@ final class DirectHandles implements LambdaRef.Handles {
     }
 
     private static final int CONNECTION = 'C';
+    private static final int QUEUE = 'Q';
 
     private static int classTag(Object v) {
         Class<?> c = v == null ? null : v.getClass();
@@ -48,6 +53,8 @@ final class DirectHandles implements LambdaRef.Handles {
             return 'B';
         } else if (c == Connection.class) {
             return CONNECTION;
+        } else if (c == Queue.class) {
+            return QUEUE;
         }
         return 0;
     }
@@ -70,6 +77,13 @@ final class DirectHandles implements LambdaRef.Handles {
             handle.write(out);
             return;
         }
+        if (tag == QUEUE) {
+            Queue<?> q = (Queue<?>) v;
+            out.writeInt(q.maxsize());
+            out.writeUTF(q.mqName());
+            v = q.countSemaphore();
+            out.writeByte(classTag(v));
+        }
         SemLock s = (SemLock) v;
         out.writeInt(s.kind());
         out.writeInt(s.maxvalue());
@@ -82,6 +96,14 @@ final class DirectHandles implements LambdaRef.Handles {
         if (tag == CONNECTION) {
             return Connection.Handle.read(in);
         }
+        if (tag == QUEUE) {
+            int maxsize = in.readInt();
+            String name = in.readUTF();
+            if (!(read(in) instanceof BoundedSemaphore count)) {
+                throw new StreamCorruptedException("a Queue without its BoundedSemaphore");
+            }
+            return new Queue<>(maxsize, name, count);
+        }
         SemLock.Arrived a = new SemLock.Arrived(in.readInt(), in.readInt(), in.readUTF());
         switch (tag) {
             case 'L': return new Lock(a);
@@ -93,14 +115,18 @@ final class DirectHandles implements LambdaRef.Handles {
     }
 
     /**
-     * After a payload carrying {@code v} has been made: a copy of a SemLock's name is on
-     * its way ({@link dev.jmp.resource.Holds}), as {@code SemLock.writeObject} says for
-     * Java serialization. Not in {@link #write}: a payload that fails to be made falls
+     * After a payload carrying {@code v} has been made: a copy of a SemLock's name (or a
+     * Queue's and its semaphore's) is on its way ({@link dev.jmp.resource.Holds}), as
+     * {@code writeObject} says for Java serialization. Not in {@link #write}: a payload that fails to be made falls
      * back to Java serialization, which would count the copy again.
      */
     static void sent(Object v) {
         int tag = classTag(v);
-        if (tag != 0 && tag != CONNECTION) {
+        if (tag == QUEUE) {
+            Queue<?> q = (Queue<?>) v;
+            dev.jmp.resource.Holds.sending(q.mqName());
+            sent(q.countSemaphore());
+        } else if (tag != 0 && tag != CONNECTION) {
             dev.jmp.resource.Holds.sending(((SemLock) v).semName());
         }
     }

@@ -100,13 +100,41 @@ public class Queue<E> implements Serializable {
         init();
     }
 
-    private void init() {
-        feeder = new Feeder(mq, dropped(sem));
+    /**
+     * What arrived in a direct payload ({@link DirectHandles}): the same three fields
+     * Java serialization carries, checked and attached as {@link #readObject} does.
+     */
+    Queue(int maxsize, String name, BoundedSemaphore sem) throws InvalidObjectException {
+        this.maxsize = maxsize;
+        this.name = name;
+        this.sem = sem;
+        attach();
     }
 
-    /** What the feeder does for an item it will never send: count it out (CPython: queue_sem.release()). */
-    private static Runnable dropped(BoundedSemaphore count) {
-        return count::release;
+    private void init() {
+        feeder = new Feeder(mq, new Dropped(sem));
+    }
+
+    /**
+     * What the feeder does for an item it will never send: count it out (CPython:
+     * queue_sem.release()). A class, not {@code sem::release}: a child's first Queue
+     * would link a lambda for it.
+     */
+    private static final class Dropped implements Runnable {
+        private final BoundedSemaphore count;
+
+        Dropped(BoundedSemaphore count) {
+            this.count = count;
+        }
+
+        @Override
+        public void run() {
+            count.release();
+        }
+    }
+
+    final int maxsize() {
+        return maxsize;
     }
 
     // ---- put -------------------------------------------------------------------------
@@ -332,6 +360,10 @@ public class Queue<E> implements Serializable {
      */
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
         in.defaultReadObject();
+        attach();
+    }
+
+    private void attach() throws InvalidObjectException {
         if (!MessageQueue.validName(name) || sem == null) {
             throw new InvalidObjectException("Queue: bad message queue name");
         }

@@ -11,6 +11,7 @@ import dev.jmp.Multiprocessing;
 import dev.jmp.Pipe;
 import dev.jmp.Pool;
 import dev.jmp.Process;
+import dev.jmp.Queue;
 import dev.jmp.RLock;
 import dev.jmp.Task;
 import dev.jmp.blocking.Deadline;
@@ -167,6 +168,40 @@ class DirectPayloadChildTest {
         p.join();
         assertEquals(0, p.exitcode());
         p.close();
+    }
+
+    /**
+     * A Queue captured by a target arrives without Java serialization, by name, and is
+     * the same queue: what the child puts, the parent gets; what the parent put, the
+     * child gets; its maxsize holds there too.
+     */
+    @Test
+    void aLambdaCapturingAQueueArrivesDirectAndIsTheSameQueue() {
+        Queue<String> q = new Queue<>(2);
+        q.put("from the parent");
+        Task target = () -> {
+            check(Bootstrap.readDirectPayload(), 3);
+            check("from the parent".equals(q.get()), 4);
+            q.put("one");
+            q.put("two");
+            try {
+                q.putNowait("three");
+                System.exit(5);
+            } catch (Queue.Full full) {
+                // maxsize 2 arrived with it
+            }
+        };
+        try {
+            Process p = new Process(target);
+            p.start();
+            p.join();       // the parent takes nothing before: the child's putNowait meets a full queue
+            assertEquals(0, p.exitcode());
+            p.close();
+            assertEquals("one", q.get());
+            assertEquals("two", q.get());
+        } finally {
+            q.close();
+        }
     }
 
     /** Java serialization keeps one array captured twice one array; a direct payload would make two. */
