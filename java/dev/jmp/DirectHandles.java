@@ -117,8 +117,9 @@ final class DirectHandles implements LambdaRef.Handles {
     /**
      * After a payload carrying {@code v} has been made: a copy of a SemLock's name (or a
      * Queue's and its semaphore's) is on its way ({@link dev.jmp.resource.Holds}), as
-     * {@code writeObject} says for Java serialization. Not in {@link #write}: a payload that fails to be made falls
-     * back to Java serialization, which would count the copy again.
+     * {@code writeObject} says for Java serialization. Not in {@link #write}: a payload
+     * that fails to be made falls back to Java serialization, which would count the copy
+     * again.
      */
     static void sent(Object v) {
         int tag = classTag(v);
