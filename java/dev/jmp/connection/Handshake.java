@@ -52,6 +52,7 @@ public final class Handshake {
     private static final class Challenges {
         static final SecureRandom RANDOM = new SecureRandom();
     }
+
     private static final ThreadLocal<Map<String, MessageDigest>> DIGESTERS = new ThreadLocal<>() {
         @Override
         protected Map<String, MessageDigest> initialValue() {

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * How it is called instead depends on the JDK: on JDK 17 through core reflection,
  * whose first invocations go through the VM's native accessor and generate nothing;
  * from JDK 18 on, core reflection is itself built on method handles (JEP 416), so
- * there through JNI ({@link Posix#callStaticVoid}: libjmp's call into Java), where
- * libjmp is the native layer. {@link #available()} says whether either applies.
+ * there through JNI ({@link Posix#callStaticVoid} and {@link Posix#callStaticObject}:
+ * libjmp's calls into Java), where libjmp is the native layer. {@link #available()} says whether either applies.
  *
  * <p>Same behaviour as the lambda: the same method with the same captured values; an
  * exception it throws propagates unwrapped. Serialized again, it goes as the lambda's
@@ -133,8 +133,9 @@ public final class StaticCall implements Serializable {
 
     /** {@code () -> Object}, the body returning a reference (a primitive would need the lambda's boxing). */
     private static boolean returns(SerializedLambda lambda) {
+        char returned = returned(lambda);
         return "()Ljava/lang/Object;".equals(lambda.getFunctionalInterfaceMethodSignature())
-                && lambda.getInstantiatedMethodType().startsWith("()") && (returned(lambda) == 'L' || returned(lambda) == '[');
+                && lambda.getInstantiatedMethodType().startsWith("()") && (returned == 'L' || returned == '[');
     }
 
     private static char returned(SerializedLambda lambda) {
@@ -143,7 +144,7 @@ public final class StaticCall implements Serializable {
     }
 
     /** True for a {@code () -> Object} lambda ({@link #value}), false for a {@code () -> void} one ({@link #call}). */
-    public boolean returnsValue() {
+    boolean returnsValue() {
         return method.getReturnType() != void.class;
     }
 
