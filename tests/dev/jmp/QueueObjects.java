@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.jmp.posix.Linux;
 import dev.jmp.posix.Posix;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -24,16 +28,45 @@ final class QueueObjects {
 
     /**
      * Spilled items in the spill directories of {@code pid}'s queues ("dir/file"): the
-     * items' own files, not the recycled files a live queue keeps for its producers
-     * ({@link #recycledOf}).
+     * items' own files, not the arena a live queue keeps for smaller items
+     * ({@link #slotsTaken}).
      */
     static List<String> spilledOf(long pid) throws IOException {
         return filesOf(pid, "jmp.");
     }
 
-    /** Recycled spill files ("dir/free.N") in the spill directories of {@code pid}'s queues. */
-    static List<String> recycledOf(long pid) throws IOException {
-        return filesOf(pid, "free.");
+    /** The arena of queue {@code mqName} ({@code /dev/shm/<queue>/arena}), which may not exist yet. */
+    static Path arenaOf(String mqName) {
+        return Path.of("/dev/shm", mqName.substring(1), "arena");
+    }
+
+    /**
+     * The slots of {@code arena} that hold an item (or were claimed by a process that
+     * died holding one), read from its header as queue/SpillArenaDescriptor lays it
+     * out: the number of slots at byte 8, slot k's owner pid at 64 * (1 + k), 0 if free.
+     */
+    static int slotsTaken(Path arena) throws IOException {
+        int taken = 0;
+        ByteBuffer header = header(arena);
+        for (int k = 0; k < slots(arena); k++) {
+            if (header.getLong(64 * (1 + k)) != 0) {
+                taken++;
+            }
+        }
+        return taken;
+    }
+
+    /** The number of slots of {@code arena}. */
+    static int slots(Path arena) throws IOException {
+        return Math.toIntExact(header(arena).getLong(8));
+    }
+
+    private static ByteBuffer header(Path arena) throws IOException {
+        try (FileChannel ch = FileChannel.open(arena, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(ch.size(), 1 << 17)).order(ByteOrder.nativeOrder());
+            ch.read(b, 0);
+            return b;
+        }
     }
 
     private static List<String> filesOf(long pid, String prefix) throws IOException {

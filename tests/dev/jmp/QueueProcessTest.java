@@ -101,6 +101,8 @@ class QueueProcessTest {
         assertTrue(q.empty());
         assertEquals(List.of(), ShmObjects.of(child.pid()));
         assertEquals(List.of(), QueueObjects.spilledBy(ME, child.pid()));
+        assertEquals(0, QueueObjects.slotsTaken(QueueObjects.arenaOf(q.mqName())),
+                "the item the child left in a slot of the arena it made was read, and its slot freed");
         pipe.close();
     }
 
@@ -179,9 +181,10 @@ class QueueProcessTest {
     }
 
     /**
-     * Spilled items through recycled files: item {@code id} is {@code spilledItem(id)}, of a
-     * size that varies (a recycled file is often longer than the item it carries next),
-     * so that a file read while it is rewritten, or read past its item, shows.
+     * Spilled items through the arena's slots (and files, when a burst takes every slot):
+     * item {@code id} is {@code spilledItem(id)}, of a size that varies (a slot is often
+     * longer than the item it carries next), so that a slot read while it is rewritten,
+     * or read past its item, shows.
      */
     static byte[] spilledItem(int id) {
         byte[] b = new byte[2000 + id * 37 % 9000];
@@ -247,10 +250,8 @@ class QueueProcessTest {
         }
         assertEquals(producers * per, all.cardinality(), "items lost");
         assertEquals(producers * per, total, "items duplicated");
-        assertEquals(List.of(), QueueObjects.spilledOf(ME), "every item's file recycled or unlinked");
-        String dir = q.mqName().substring(1) + "/";
-        assertTrue(QueueObjects.recycledOf(ME).stream().filter(f -> f.startsWith(dir)).count() <= 64,
-                "at most jmp.queue.spillFiles kept");
+        assertEquals(List.of(), QueueObjects.spilledOf(ME), "every item's file unlinked");
+        assertEquals(0, QueueObjects.slotsTaken(QueueObjects.arenaOf(q.mqName())), "every item's slot freed");
     }
 
     static void hundredMiB(Queue<byte[]> q) {
@@ -440,7 +441,7 @@ class QueueProcessTest {
 
     static void putsThirtyThenExits(Queue<byte[]> q, Semaphore putting, boolean cancel) {
         for (int i = 0; i < 30; i++) {
-            byte[] b = new byte[20_000];              // spilled: the dropped ones must be unlinked
+            byte[] b = new byte[20_000];              // spilled: the dropped ones' slots (or files) must be freed
             b[0] = (byte) i;
             q.put(b);
         }
@@ -473,6 +474,7 @@ class QueueProcessTest {
         }
         assertThrows(Queue.Empty.class, () -> cancelled.get(Duration.ofMillis(200)));
         assertEquals(List.of(), QueueObjects.spilledBy(ME, canceller.pid()), "dropped items unlinked");
+        assertEquals(0, QueueObjects.slotsTaken(QueueObjects.arenaOf(cancelled.mqName())), "dropped items' slots freed");
         assertEquals(List.of(), QueueObjects.spilledBy(ME, flusher.pid()));
     }
 

@@ -108,24 +108,26 @@ class QueueTest {
             assertSameItem(o, q.get(LONG));
             assertSameItem(o, s.get());
         }
-        // Every spill was recycled or unlinked by its consumer: no item's file is left.
+        // Every spill was unlinked or its slot freed by its consumer: no item is left.
         long me = ProcessHandle.current().pid();
         assertEquals(List.of(), QueueObjects.spilledOf(me));
-        assertFalse(QueueObjects.recycledOf(me).isEmpty(), "files of small enough items are kept for reuse");
+        assertTrue(Files.exists(QueueObjects.arenaOf(q.mqName())), "items of up to a slot went through the arena");
+        assertEquals(0, QueueObjects.slotsTaken(QueueObjects.arenaOf(q.mqName())));
     }
 
     /**
-     * A recycled spill file is longer than the next item it carries (its old bytes stay
-     * behind the new item's): the item is still exactly what was put. Its pages are
-     * reused (the recycled files do not grow in number), and an item larger than
-     * {@code jmp.queue.spillFileBytes} is not recycled.
+     * A slot of the arena is longer than the next item it carries (the bytes of a
+     * longer item stay behind it): the item is still exactly what was put. Items taken
+     * one at a time reuse the lowest slot, an item larger than a slot goes to a file of
+     * its own, and a burst of more items than there are slots takes every slot and
+     * then files, all of them arriving whole and in order.
      */
     @Test
-    void recycledSpillFilesCarryExactlyTheNextItem() throws Exception {
+    void arenaSlotsCarryExactlyTheNextItemAndABurstOverflowsIntoFiles() throws Exception {
         long me = ProcessHandle.current().pid();
         Queue<Object> q = new Queue<>();
-        String dir = Path.of(q.mqName()).getFileName() + "/";
-        byte[] big = pattern(1024 * 1024);                         // at jmp.queue.spillFileBytes
+        Path arena = QueueObjects.arenaOf(q.mqName());
+        byte[] big = pattern(1024 * 1024);                         // a slot's size
         byte[] small = new byte[9000];
         java.util.Arrays.fill(small, (byte) 7);
         double[] doubles = new double[3000];
@@ -138,14 +140,29 @@ class QueueTest {
             q.put(doubles);
             assertSameItem(doubles, q.get(LONG));
         }
-        long recycled = QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir)).count();
-        assertTrue(recycled >= 1 && recycled <= 3, "one file serves every item in turn: " + recycled);
-        byte[] huge = pattern(1024 * 1024 + 1);                    // over it
+        assertEquals(List.of(), QueueObjects.spilledOf(me), "every item went through a slot");
+        assertEquals(0, QueueObjects.slotsTaken(arena));
+
+        byte[] huge = pattern(1024 * 1024 + 1);                    // over a slot
         q.put(huge);
+        assertEquals(1, QueueObjects.spilledOf(me).size(), "put writes a spill in the calling thread");
+        assertEquals(0, QueueObjects.slotsTaken(arena));
         assertSameItem(huge, q.get(LONG));
-        assertEquals(recycled, QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir)).count());
-        assertTrue(QueueObjects.recycledOf(me).stream().filter(f -> f.startsWith(dir))
-                .allMatch(f -> Path.of("/dev/shm", f).toFile().length() <= 1 << 20), "no recycled file over the cap");
+        assertEquals(List.of(), QueueObjects.spilledOf(me));
+
+        int slots = QueueObjects.slots(arena);
+        List<byte[]> burst = new ArrayList<>();
+        for (int i = 0; i < slots + 3; i++) {
+            byte[] item = pattern(10_000 + i);
+            burst.add(item);
+            q.put(item);
+        }
+        assertEquals(slots, QueueObjects.slotsTaken(arena), "the burst took every slot");
+        assertEquals(3, QueueObjects.spilledOf(me).size(), "and then files");
+        for (byte[] item : burst) {
+            assertSameItem(item, q.get(LONG));
+        }
+        assertEquals(0, QueueObjects.slotsTaken(arena));
         assertEquals(List.of(), QueueObjects.spilledOf(me));
     }
 
@@ -466,8 +483,7 @@ class QueueTest {
         String name = q.mqName();
         Path spillDir = Path.of("/dev/shm", name.substring(1));
         assertTrue(Files.isDirectory(spillDir));
-        assertEquals(4, QueueObjects.spilledOf(ProcessHandle.current().pid()).stream()
-                .filter(p -> p.startsWith(spillDir.getFileName().toString())).count());
+        assertEquals(4, QueueObjects.slotsTaken(QueueObjects.arenaOf(name)), "the spilled items are in slots");
         assertTrue(Thread.getAllStackTraces().keySet().stream()
                 .anyMatch(t -> t.getName().equals("jmp-queue-feeder-" + name.substring(1)) && t.isDaemon()));
         q = null;

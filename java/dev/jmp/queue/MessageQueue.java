@@ -71,8 +71,8 @@ public final class MessageQueue {
     private final String name;
     private final KernelHandle<Mqd> handle;
     private final OwnedName owned;    // null unless this process created the queue
-    /** Where this process looks first for the queue's recycled spill files. */
-    final Spill.Cursors spillCursors = new Spill.Cursors();
+    /** This process's mapping of the queue's spill arena, made at first use. */
+    final Spill.ArenaHolder spillArena = new Spill.ArenaHolder();
 
     /** The descriptor and the queue's message size: what the handle holds. */
     private record Mqd(int fd, int msgsize) {

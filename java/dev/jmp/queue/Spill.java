@@ -17,7 +17,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -31,61 +30,51 @@ import java.util.stream.Stream;
  * queue's own name; mode 0700), made by the creator with the queue. A spilled item is
  * a file in it, {@code jmp.<producer pid>.<random>} (O_EXCL, mode 0600).
  *
- * <h2>Written once, read once</h2>
+ * <h2>Into the queue's arena, or a file</h2>
+ * An item of up to a slot's size goes into a free slot of the queue's
+ * {@link SpillArena}, which every process using the queue keeps mapped: one copy in,
+ * one copy out, no system call. A larger item, or one that finds every slot taken,
+ * goes into a file of its own.
+ *
+ * <h2>A file: written once, read once</h2>
  * The file holds the item's body only: the bytes of a {@code byte[]}, the elements of a
  * {@code double[]} (or long[], int[], a String's chars) in the machine's byte order, or
  * a serialized object's stream. What the body is (its kind, an {@link Items} tag) and
- * its length travel in the reference, so the consumer allocates the item's own array
- * before it reads and reads the file straight into it: one {@code pwrite} from the
- * producer's array, one {@code pread} into the consumer's, each pinned by libjmp (no
- * buffer between, no {@code fstat}: the reference carries the length). Per item that
- * is rename (or a fresh file's open), open, pwrite, close in the producer and open,
- * pread, close, rename (or unlink) in the consumer, beside the message queue's send and
- * receive (benchmarks/README.md, "Big data: Queue and Pool", has the measured breakdown).
- *
- * <h2>Recycled files</h2>
- * A fresh tmpfs file costs the kernel more than the copy into it: every page is
- * allocated, zeroed and charged on the write, and freed again at the consumer's last
- * close. So a consumer that has read an item of at most {@code jmp.queue.spillFileBytes}
- * does not unlink its file: it renames it to a free slot of the directory,
- * {@code free.<n>} for n below {@code jmp.queue.spillFiles}, with
- * {@code renameat2(RENAME_NOREPLACE)} (it never replaces another free file; when the
- * slots it tries are taken it unlinks). A producer renames a free file to its item's own
- * new name and writes over it, from offset 0: the pages are there already, and what
- * the file held behind the new item is never read (the reference carries the length).
- * Each rename is atomic, so one process at a time owns a file, whoever wins the race
- * for it; which slots a process tries first are per-process hints ({@link Cursors}).
- * A free file holds no item and belongs to the directory: it goes with it (rule 4).
- * Files of larger items are not recycled (their pages would be held for a queue that
- * rarely needs them).
+ * its length travel in the reference (as for a slot), so the consumer allocates the
+ * item's own array before it reads and reads the file straight into it: one
+ * {@code pwrite} from the producer's array, one {@code pread} into the consumer's, each
+ * pinned by libjmp (no buffer between, no {@code fstat}: the reference carries the
+ * length). Per item that is open, pwrite, close in the producer and open, unlink,
+ * pread, close in the consumer, beside the message queue's send and receive
+ * (benchmarks/README.md, "Big data: Queue and Pool", has the measured breakdown).
  *
  * <pre>
  * reference message
- *   REFERENCE:1  kind:1  length:8 (big-endian)  file name (ASCII, the rest of the message)
+ *   REFERENCE:1  kind:1  length:8 (big-endian)  name (ASCII, the rest of the message):
+ *                                                a file's, or "arena.&lt;slot&gt;"
  * </pre>
  *
  * <h2>Who unlinks it, and when</h2>
  * <ol>
- * <li><b>The producer, while the item is its own.</b> put() writes the file in the
- *     calling thread and registers it with the producer's {@link Lifetime}: if the
- *     item never reaches the message queue (the put fails, or the process exits with
- *     it still buffered after {@code cancelJoinThread()}), the producer unlinks it,
- *     at the latest at its exit.</li>
+ * <li><b>The producer, while the item is its own.</b> put() writes the file (or the
+ *     slot) in the calling thread and registers it with the producer's
+ *     {@link Lifetime}: if the item never reaches the message queue (the put fails,
+ *     or the process exits with it still buffered after {@code cancelJoinThread()}),
+ *     the producer unlinks it (frees the slot), at the latest at its exit.</li>
  * <li><b>The message, once sent.</b> When the reference is in the message queue the
  *     producer hands the name over ({@link dev.jmp.resource.OwnedName#disown()}):
  *     the item now outlives its producer, as bytes written into CPython's pipe do, so
  *     a child can put a 100 MiB result and exit before its parent gets it.</li>
- * <li><b>The consumer that receives it.</b> A file too large to be recycled is
- *     opened and unlinked at once, before it is read: a consumer killed while reading
- *     (the long part, for a large item) leaves nothing, since the kernel frees an
- *     unlinked file with its last descriptor. A smaller one is read, then renamed to
- *     a free slot (see Recycled files) or unlinked; a consumer killed while reading it
- *     leaves it under the item's name until rule 4.</li>
+ * <li><b>The consumer that receives it.</b> A file is opened and unlinked at once,
+ *     before it is read: a consumer killed while reading (the long part, for a large
+ *     item) leaves nothing, since the kernel frees an unlinked file with its last
+ *     descriptor. A slot is freed once read (even if reading failed: the item is gone
+ *     either way); a consumer killed while reading it leaves it taken until rule 4.</li>
  * <li><b>Whoever removes the queue, for anything left.</b> The directory lives with
  *     the message queue's name: when the resource tracker removes the queue (its last
  *     holder let it go, see {@link dev.jmp.resource.Holds}), or its creator unlinks it
  *     (explicitly, at its exit, or without a tracker when the queue is unreachable),
- *     the spill directory goes with whatever is in it: items nobody
+ *     the spill directory goes with whatever is in it: the arena, items nobody
  *     received, a file whose consumer was SIGKILLed in the microseconds between
  *     receiving the reference and unlinking it, a SIGKILLed producer's half-written
  *     file.</li>
@@ -106,29 +95,30 @@ final class Spill {
     private static final Set<java.nio.file.attribute.PosixFilePermission> DIR_MODE =
             PosixFilePermissions.fromString("rwx------");
 
+    /** A reference's name for slot k of the queue's arena: never a file's (those start with "jmp."). */
+    private static final String SLOT_NAME = SpillArena.FILE + ".";
+
     /**
-     * Recycled files a queue keeps at most ({@code jmp.queue.spillFiles}; 0: none). A
-     * steady stream needs few (a message queue holds 10 items); more would hold
-     * {@code /dev/shm}, which a container may size at 64 MiB for everything.
+     * This process's mapping of one queue's arena, made at the first spill that fits a
+     * slot (or the first reference to a slot) and kept as long as the queue's handle.
      */
-    private static final int SLOTS = Math.max(0, Integer.getInteger("jmp.queue.spillFiles", 16));
-    /** The largest item whose file is recycled ({@code jmp.queue.spillFileBytes}). */
-    private static final long RECYCLE_BYTES = SLOTS == 0 ? -1 : Long.getLong("jmp.queue.spillFileBytes", 1L << 20);
-    /** Slots tried before a producer makes a fresh file, or a consumer unlinks its file. */
-    private static final int TRIES = 3;
-    /** A recycled file's name, {@code free.<slot>}: never a reference's (those start with "jmp."). */
-    private static final String SLOT = "free.";
-    /**
-     * The slots a process tries first in one queue's directory, when it takes a file and
-     * when it hands one back. A cursor moves past a slot it used, never past one it
-     * missed: with one producer and one consumer the slots then work as a ring (the
-     * producer takes the oldest file handed back), and items put and got one at a time
-     * reuse one file. Hints only (each process has its own, threads race on them): the
-     * renames decide who gets a file.
-     */
-    static final class Cursors {
-        final AtomicInteger take = new AtomicInteger();
-        final AtomicInteger handBack = new AtomicInteger();
+    static final class ArenaHolder {
+        private volatile SpillArena arena;
+
+        /** The arena of queue {@code queueName}; null if there is none ({@code create}: and none could be made). */
+        SpillArena get(String queueName, boolean create) {
+            SpillArena a = arena;
+            if (a == null) {
+                synchronized (this) {
+                    a = arena;
+                    if (a == null) {
+                        a = SpillArena.open(directoryPath(queueName), create);
+                        arena = a;
+                    }
+                }
+            }
+            return a;
+        }
     }
 
     static Path directory(String queueName) {
@@ -190,7 +180,10 @@ final class Spill {
     static Outgoing write(MessageQueue mq, byte kind, Object body, long off, long length) {
         SpillEvent event = new SpillEvent();
         event.begin();
-        Outgoing out = writeFile(mq.name(), mq.spillCursors, kind, body, off, length);
+        Outgoing out = writeSlot(mq, kind, body, off, length);
+        if (out == null) {
+            out = writeFile(mq.name(), kind, body, off, length);
+        }
         if (event.isEnabled()) {
             event.queue = mq.name();
             event.bytes = length;
@@ -199,23 +192,57 @@ final class Spill {
         return out;
     }
 
-    private static Outgoing writeFile(String queueName, Cursors cursors, byte kind, Object body, long off,
-            long length) {
+    /** Into a free slot of the queue's arena: the reference, or null if the item is too long or no slot is free. */
+    private static Outgoing writeSlot(MessageQueue mq, byte kind, Object body, long off, long length) {
+        if (length > SpillArena.NEW_SLOT_BYTES) {
+            return null;        // no slot of this process's arenas holds it: not worth mapping one
+        }
+        SpillArena arena = mq.spillArena.get(mq.name(), true);
+        int k = arena == null ? -1 : arena.claim(length);
+        if (k < 0) {
+            return null;
+        }
+        try {
+            arena.write(k, body, off, length);
+        } catch (PosixException e) {
+            arena.release(k);
+            return null;        // no page for it (ENOSPC): a file, which reports what is wrong
+        } catch (RuntimeException | Error e) {
+            arena.release(k);
+            throw e;
+        }
+        byte[] ref = reference(kind, length, SLOT_NAME + k);
+        Outgoing out = new Outgoing(ref, ref.length);
+        out.own(Lifetime.own(out, directoryPath(mq.name()) + "/" + SLOT_NAME + k, new Release(arena, k)));
+        return out;
+    }
+
+    /** An unsent item's slot, freed by its Lifetime entry: a class, since it is kept with the entry. */
+    private static final class Release implements java.util.function.Consumer<String> {
+        private final SpillArena arena;
+        private final int slot;
+
+        Release(SpillArena arena, int slot) {
+            this.arena = arena;
+            this.slot = slot;
+        }
+
+        @Override
+        public void accept(String name) {
+            arena.release(slot);
+        }
+    }
+
+    private static Outgoing writeFile(String queueName, byte kind, Object body, long off, long length) {
         Posix posix = Posix.libc();
         String dir = directoryPath(queueName);
         while (true) {
             String file = KernelNames.fresh().substring(1);
             String path = dir + "/" + file;
-            boolean recycled = length <= RECYCLE_BYTES && takeRecycled(posix, cursors.take, dir, path);
             int fd;
             try {
-                fd = recycled
-                        ? posix.open(path, Linux.O_WRONLY | Linux.O_CLOEXEC, 0)
-                        : posix.open(path, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, FILE_MODE);
+                fd = posix.open(path, Linux.O_WRONLY | Linux.O_CREAT | Linux.O_EXCL | Linux.O_CLOEXEC, FILE_MODE);
             } catch (PosixException e) {
-                if (recycled) {
-                    unlinkQuietly(posix, path);     // taken, and of no use now
-                }
                 if (e.errno() == Linux.EEXIST) {
                     continue;
                 }
@@ -276,8 +303,11 @@ final class Spill {
         return ref;
     }
 
-    /** A received reference message: the body's kind and length, its file, and its queue's cursors. */
-    record Reference(byte kind, long length, String path, Cursors cursors) {
+    /**
+     * A received reference message: the body's kind and length, and where it is: a file
+     * ({@code slot} -1) or slot {@code slot} of {@code arena}; {@code path} names either.
+     */
+    record Reference(byte kind, long length, String path, int slot, SpillArena arena) {
     }
 
     /** The consumer's side: the reference a message {@code ref[0..n)} of {@code mq} holds, checked. */
@@ -291,23 +321,49 @@ final class Spill {
             length = (length << 8) | (ref[2 + i] & 0xff);
         }
         String file = new String(ref, HEADER, n - HEADER, StandardCharsets.US_ASCII);
-        if (!MessageQueue.validName("/" + file)) {
-            throw new ProcessError("get: spill reference names a bad file in queue " + queueName);
-        }
         if (length < 0 || length > maxBytes) {
             throw new ProcessError("get: an item of " + length + " bytes, more than jmp.connection.maxMessageBytes="
                     + maxBytes + " allows (queue " + queueName + ")");
         }
-        return new Reference(ref[1], length, directoryPath(queueName) + "/" + file, mq.spillCursors);
+        String path = directoryPath(queueName) + "/" + file;
+        if (file.startsWith(SLOT_NAME)) {
+            int slot = slotNumber(file.substring(SLOT_NAME.length()));
+            SpillArena arena = mq.spillArena.get(queueName, false);
+            if (slot < 0 || arena == null || slot >= arena.slots() || length > arena.slotBytes()) {
+                throw new ProcessError("get: spill reference to " + path + (arena == null
+                        ? ", which does not exist (the queue's creator has dropped the queue or exited)"
+                        : ", not a slot of the queue's arena, or shorter than " + length + " bytes"));
+            }
+            return new Reference(ref[1], length, path, slot, arena);
+        }
+        if (!MessageQueue.validName("/" + file)) {
+            throw new ProcessError("get: spill reference names a bad file in queue " + queueName);
+        }
+        return new Reference(ref[1], length, path, -1, null);
+    }
+
+    /** A slot's decimal number, or -1. */
+    private static int slotNumber(String digits) {
+        if (digits.isEmpty() || digits.length() > 4) {
+            return -1;
+        }
+        int k = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            k = k * 10 + (c - '0');
+        }
+        return k;
     }
 
     /**
-     * The consumer's side: opens the file {@code r} names, reads it into bytes
+     * The consumer's side: reads the item {@code r} names into bytes
      * {@code [off, off + r.length())} of the array {@code allocate} makes, and returns
-     * that array. The array is made only once the file is open, so a reference to a file
-     * that is not there costs no allocation. A file small enough to be recycled is handed
-     * back to the queue's producers once read (or unlinked, when every slot tried is
-     * taken); a larger one is unlinked before it is read.
+     * that array. A file's array is made only once the file is open, so a reference to
+     * a file that is not there costs no allocation. A slot is freed once read, a file
+     * unlinked before it is read.
      */
     static Object read(Reference r, Supplier<Object> allocate, long off) {
         return read(r, new Whole(allocate, off));
@@ -336,6 +392,13 @@ final class Spill {
      * {@code reader} (which may read it piece by piece into several arrays).
      */
     static Object read(Reference r, Items.BodyReader reader) {
+        if (r.slot() >= 0) {
+            try {
+                return reader.read(r.arena().body(r.slot(), r.length()), r.length());
+            } finally {
+                r.arena().release(r.slot());
+            }
+        }
         Posix posix = Posix.libc();
         int fd;
         try {
@@ -347,22 +410,13 @@ final class Spill {
             }
             throw new ProcessError("get: the spilled item " + r.path() + " cannot be opened: " + e.getMessage(), e);
         }
-        boolean recycle = r.length() <= RECYCLE_BYTES;
-        boolean read = false;
         try {
-            if (!recycle) {
-                unlinkQuietly(posix, r.path());
-            }
-            Object item = reader.read(new OpenFile(posix, fd, r), r.length());
-            read = true;
-            return item;
+            unlinkQuietly(posix, r.path());
+            return reader.read(new OpenFile(posix, fd, r), r.length());
         } catch (PosixException e) {
             throw new ProcessError("get: reading the spilled item " + r.path() + " failed: " + e.getMessage(), e);
         } finally {
             posix.close(fd);
-            if (recycle && !(read && handBack(posix, r.cursors().handBack, r.path()))) {
-                unlinkQuietly(posix, r.path());
-            }
         }
     }
 
@@ -390,51 +444,5 @@ final class Spill {
                         + " bytes, its reference says " + r.length());
             }
         }
-    }
-
-    // ---- recycled files -------------------------------------------------------------
-
-    /**
-     * The producer's side: renames one of the recycled files of directory {@code dir}
-     * to {@code path} (the item's own new name). False if the slots tried were empty.
-     */
-    private static boolean takeRecycled(Posix posix, AtomicInteger cursor, String dir, String path) {
-        int first = cursor.get();
-        for (int i = 0; i < TRIES; i++) {
-            int k = Math.floorMod(first + i, SLOTS);
-            try {
-                posix.renameat2(dir + "/" + SLOT + k, path, Linux.RENAME_NOREPLACE);
-                cursor.set(k + 1);
-                return true;
-            } catch (PosixException e) {
-                if (e.errno() != Linux.ENOENT) {
-                    return false;       // the directory's problem: the fresh file's open reports it
-                }
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The consumer's side, after reading the item at {@code path}: renames the file to a
-     * free slot of its directory (never replacing one). False if the slots tried were
-     * taken, or the file system cannot rename without replacing: the caller unlinks it.
-     */
-    private static boolean handBack(Posix posix, AtomicInteger cursor, String path) {
-        String dir = path.substring(0, path.lastIndexOf('/') + 1);
-        int first = cursor.get();
-        for (int i = 0; i < TRIES; i++) {
-            int k = Math.floorMod(first + i, SLOTS);
-            try {
-                posix.renameat2(path, dir + SLOT + k, Linux.RENAME_NOREPLACE);
-                cursor.set(k + 1);
-                return true;
-            } catch (PosixException e) {
-                if (e.errno() != Linux.EEXIST) {
-                    return false;
-                }
-            }
-        }
-        return false;
     }
 }

@@ -76,4 +76,28 @@ class ItemsTest {
         byte[] cut = Arrays.copyOf(m, m.length - 1);
         assertThrows(ProcessError.class, () -> Codec.decode(cut));
     }
+
+    /** A reference message as Spill writes one: tag, kind, length (big-endian), name. */
+    private static byte[] reference(byte kind, long length, String name) {
+        byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] ref = new byte[10 + n.length];
+        ref[0] = Spill.REFERENCE;
+        ref[1] = kind;
+        for (int i = 0; i < 8; i++) {
+            ref[2 + i] = (byte) (length >>> (56 - 8 * i));
+        }
+        System.arraycopy(n, 0, ref, 10, n.length);
+        return ref;
+    }
+
+    @Test
+    void aReferenceToNoSuchSlotOrFileIsAnError() {
+        for (String name : new String[] {"arena.0", "arena.", "arena.x1", "arena.99999", "arena.-1", "../x", "jmp.1.a"}) {
+            byte[] ref = reference((byte) 0x08, 10, name);
+            ProcessError e = assertThrows(ProcessError.class, () -> Items.decode(UNOPENED, ref, ref.length), name);
+            assertNotNull(e.getMessage());
+        }
+        byte[] negative = reference((byte) 0x08, -1, "arena.0");
+        assertThrows(ProcessError.class, () -> Items.decode(UNOPENED, negative, negative.length));
+    }
 }
