@@ -70,6 +70,11 @@ final class ChildMain implements ChildEntry {
         Preparation.paths(1, 2);
     }
 
+    @Override
+    public byte[] samplePayload() {
+        return Preparation.samplePayload();
+    }
+
     /**
      * What a preparing child does, in a class of its own so that a spawned child, which
      * never prepares, does not even verify it.
@@ -136,6 +141,15 @@ final class ChildMain implements ChildEntry {
          * a warm child's first captured String cost it visibly more).
          */
         private static void directPayload() {
+            try {
+                DirectPayload.decode(samplePayload(), ChildMain.class.getClassLoader());
+            } catch (IOException | ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalStateException("warm child could not prepare", e);
+            }
+        }
+
+        /** A direct payload whose target captured a value of every plain kind. */
+        static byte[] samplePayload() {
             String word = "warm-up";
             int n = 1;
             long big = 2L;
@@ -147,12 +161,8 @@ final class ChildMain implements ChildEntry {
             short half = 6;
             Integer nothing = null;
             Task plain = () -> java.util.Objects.hash(word, n, big, real, ratio, flag, letter, small, half, nothing);
-            Process p = new Process(plain, "warm-up", false, new int[] {1}, Process.OWN_PID, "warm-up");
-            try {
-                DirectPayload.decode(DirectPayload.encode(p), ChildMain.class.getClassLoader());
-            } catch (IOException | ReflectiveOperationException | RuntimeException e) {
-                throw new IllegalStateException("warm child could not prepare", e);
-            }
+            return DirectPayload.encode(new Process(plain, "warm-up", false, new int[] {1}, Process.OWN_PID,
+                    "warm-up"));
         }
     }
 }

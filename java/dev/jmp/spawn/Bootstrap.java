@@ -23,8 +23,9 @@ import java.io.ObjectInputStream;
  * nobody waits, what every child pays for before its target runs: class loading, Java
  * serialization's first use, every jnr-ffi binding. Then it writes one byte on its
  * sentinel pipe (fd 4) to say it has prepared, rehearses the shapes of recent targets
- * the parent sends ({@link Rehearsal}), writes a second byte when the parent asks it
- * to say it is ready, and waits like any child.
+ * the parent sends ({@link Rehearsal}), walks the decoding of a direct payload once the
+ * parent asks it to say it is ready, writes a second byte to say so, and waits like any
+ * child.
  *
  * <p>A spawned child reads its payload first. A plain Process whose target is a lambda
  * that captured only plain values comes as a direct payload ({@link LambdaRef}) and is
@@ -77,7 +78,7 @@ public final class Bootstrap {
                     new FileInputStream("/proc/self/fd/" + FdHandover.PAYLOAD_FD));
             int length;
             try {
-                length = awaitProcess(in);
+                length = awaitProcess(in, entry);
             } catch (EOFException parentGone) {
                 // An idle warm child whose parent exited or no longer needs it.
                 System.exit(0);
@@ -154,10 +155,11 @@ public final class Bootstrap {
      * may be sent rehearsals (the shapes of recent targets) and, once, the request to
      * say it is ready; a spawned child gets its payload at once.
      */
-    private static int awaitProcess(DataInputStream in) throws IOException {
+    private static int awaitProcess(DataInputStream in, ChildEntry entry) throws IOException {
         while (true) {
             int header = in.readInt();
             if (header == PayloadPipe.READY) {
+                walkDecoding(entry);
                 awaitQuietCompiler();
                 trimMalloc();
                 signalParent();
@@ -168,6 +170,41 @@ public final class Bootstrap {
             } else {
                 return header;
             }
+        }
+    }
+
+    /**
+     * How many times {@link #walkDecoding} decodes the sample payload: the interpreter
+     * offers a method to the JIT once every 128 calls, and the JIT may let an offer go
+     * (its queue busy, the task gone stale), so each method of the path gets several.
+     */
+    private static final int DECODING_WALKS = 1000;
+
+    /**
+     * Before an idle warm child says it is ready, after its rehearsals: decodes a sample
+     * direct payload ({@link ChildEntry#samplePayload}) as its real payload will be
+     * decoded, enough times for the JIT to compile that path. Why: preparing and
+     * rehearsing left the path's methods with invocation counts anywhere, some where the
+     * interpreter's next call asks for a compilation, and left code compiled from
+     * profiles that never saw a payload end (a ByteArrayInputStream read returning -1).
+     * The real payload then queued compilations and hit an uncommon trap (a
+     * deoptimization, then a recompilation) between its arrival and its target's first
+     * line, and the compiler threads it woke competed for the CPUs with the target and
+     * with the parent reading that line. Walked here, that happens now, and
+     * {@link #awaitQuietCompiler} waits for it.
+     */
+    private static void walkDecoding(ChildEntry entry) {
+        byte[] sample = entry.samplePayload();
+        if (sample == null) {
+            return;
+        }
+        ClassLoader loader = Bootstrap.class.getClassLoader();
+        try {
+            for (int i = 0; i < DECODING_WALKS; i++) {
+                entry.decode(sample, loader);
+            }
+        } catch (IOException | ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // The real payload will say what is wrong, if anything is.
         }
     }
 

@@ -44,4 +44,11 @@ public interface ChildEntry {
      * child loads and links, and no more ({@link ClassDataSharing}).
      */
     byte[] trainingPayload();
+
+    /**
+     * A direct payload of the commonest kind (a lambda target that captured plain
+     * values), never run: what an idle warm child decodes again and again before it says
+     * it is ready ({@link Bootstrap}). Null when Processes go by Java serialization.
+     */
+    byte[] samplePayload();
 }
