@@ -240,6 +240,17 @@ class SyncTest {
         throw new AssertionError(t.getName() + " never blocked: " + Arrays.toString(t.getStackTrace()));
     }
 
+    /** Until {@code n} threads wait at {@code b} (ten seconds at most). */
+    static void awaitWaiting(Barrier b, int n) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (b.nWaiting() != n) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(b.nWaiting() + " threads wait at the barrier, not " + n);
+            }
+            Thread.sleep(1);
+        }
+    }
+
     // ---- conditions, events and barriers with threads ------------------------------
 
     @Test
@@ -324,10 +335,9 @@ class SyncTest {
                 t.start();
                 ts.add(t);
             }
-            for (Thread t : ts) {
-                awaitInKernel(t);
-            }
-            assertEquals(2, b.nWaiting());
+            // nWaiting, not awaitInKernel: a thread blocked on the barrier's own lock is
+            // in the kernel too, before it counts as waiting.
+            awaitWaiting(b, 2);
             indices.add(b.await());
             for (Thread t : ts) {
                 t.join();
