@@ -101,7 +101,7 @@ public final class Report {
                 }
                 if (ratio == null) {
                     allKnown = false;
-                } else if (!t.met(ratio)) {
+                } else if (!t.met(ratio, l.jmp().median())) {
                     allMet = false;
                 }
             }
