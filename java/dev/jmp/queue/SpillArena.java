@@ -18,7 +18,6 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -84,8 +83,7 @@ final class SpillArena {
     private static int defaultSlots() {
         try {
             long total = java.nio.file.Files.getFileStore(Path.of("/dev/shm")).getTotalSpace();
-            long slotBytes = Math.max(SpillArenaDescriptor.PAGE, Long.getLong("jmp.queue.spillSlotBytes", 1L << 20));
-            return (int) Math.max(4, Math.min(64, total / 64 / slotBytes));
+            return (int) Math.max(4, Math.min(64, total / 64 / Math.max(SpillArenaDescriptor.PAGE, NEW_SLOT_BYTES)));
         } catch (IOException | RuntimeException e) {
             return 16;
         }
@@ -149,7 +147,7 @@ final class SpillArena {
             return null;        // left as it is: not an arena (no magic), so nobody uses it
         }
         posix.close(fd);
-        ByteBuffer map = map(path, fileBytes);
+        ByteBuffer map = map(path);
         if (map == null) {
             return null;
         }
@@ -160,18 +158,7 @@ final class SpillArena {
     }
 
     private static SpillArena attach(String path) {
-        long size;
-        try (FileChannel ch = FileChannel.open(Path.of(path), StandardOpenOption.READ)) {
-            size = ch.size();
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
-        if (size < SpillArenaDescriptor.PAGE || size > Integer.MAX_VALUE) {
-            return null;
-        }
-        ByteBuffer map = map(path, size);
+        ByteBuffer map = map(path);
         if (map == null || (long) LONG.getAcquire(map, MAGIC_OFFSET) != MAGIC) {
             return null;
         }
@@ -179,15 +166,22 @@ final class SpillArena {
         long slotBytes = (long) LONG.getVolatile(map, SLOT_BYTES_OFFSET);
         if (slots < 1 || slots > SpillArenaDescriptor.MAX_SLOTS || slotBytes < 1
                 || slotBytes % SpillArenaDescriptor.PAGE != 0
-                || SpillArenaDescriptor.fileBytes((int) slots, slotBytes) != size) {
+                || SpillArenaDescriptor.fileBytes((int) slots, slotBytes) != map.capacity()) {
             return null;
         }
         return new SpillArena(path, map, (int) slots, slotBytes);
     }
 
-    /** The whole file mapped shared, or null if it is gone; unmapped when the buffer is collected. */
-    private static ByteBuffer map(String path, long size) {
+    /**
+     * The whole file mapped shared; null if it is gone, or shorter than a header page or
+     * longer than one mapping. Unmapped when the buffer is collected.
+     */
+    private static ByteBuffer map(String path) {
         try (FileChannel ch = FileChannel.open(Path.of(path), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size < SpillArenaDescriptor.PAGE || size > Integer.MAX_VALUE) {
+                return null;
+            }
             return ch.map(FileChannel.MapMode.READ_WRITE, 0, size).order(NATIVE);
         } catch (IOException e) {
             return null;

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whose first invocations go through the VM's native accessor and generate nothing;
  * from JDK 18 on, core reflection is itself built on method handles (JEP 416), so
  * there through JNI ({@link Posix#callStaticVoid} and {@link Posix#callStaticObject}:
- * libjmp's calls into Java), where libjmp is the native layer. {@link #available()} says whether either applies.
+ * libjmp's calls into Java), where libjmp is the native layer. {@link #available()}
+ * says whether either applies.
  *
  * <p>Same behaviour as the lambda: the same method with the same captured values; an
  * exception it throws propagates unwrapped. Serialized again, it goes as the lambda's
